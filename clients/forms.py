@@ -1,0 +1,7 @@
+from django import forms
+
+from .models import Stage
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices, label="Stage of care")

@@ -1,0 +1,94 @@
+"""Client pages: the therapist's caseload, a client's record, and the client's portal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practice import access
+from practice.forms import ClientInvitationForm
+from practice.invitations import InvitationError, invitation_create, invitation_send
+from practice.models import Invitation
+from practice.roles import Role
+from sessions.models import TherapySession
+
+from .forms import StageForm
+from .portal import next_steps
+from .selectors import with_next_session
+from .services import client_set_stage
+
+CASELOAD_PAGE_SIZE = 50
+
+
+@access.member_required(Role.THERAPIST)
+def caseload(request: HttpRequest) -> HttpResponse:
+    clients = Paginator(with_next_session(access.clients_visible_to(request.membership)), CASELOAD_PAGE_SIZE)
+    page = clients.get_page(request.GET.get("page"))
+    pending = Invitation.objects.filter(
+        therapist=request.membership, role=Role.CLIENT, accepted_at__isnull=True,
+        revoked_at__isnull=True, expires_at__gt=timezone.now(),
+    )
+    return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending})
+
+
+@access.member_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def invite_client(request: HttpRequest) -> HttpResponse:
+    form = ClientInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                new = invitation_create(inviter=request.membership, role=Role.CLIENT, **form.cleaned_data)
+                invitation_send(new)
+        except InvitationError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"Invitation sent to {new.invitation.email}.")
+            return redirect("caseload")
+    return render(request, "clients/invite_client.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def client_detail(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    can_write = access.can_write_client(request.membership, client)
+    sessions = TherapySession.objects.filter(client=client).select_related("practitioner__user").order_by("-scheduled_start")
+    therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
+    return render(request, "clients/client_detail.html", {
+        "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
+        "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
+    })
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def client_stage(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        client_set_stage(client=client, stage=form.cleaned_data["stage"])
+        messages.success(request, f"Stage set to {client.get_stage_display()}.")
+    else:
+        messages.error(request, "Choose one of the listed stages.")
+    return redirect("client_detail", client_id=client.pk)
+
+
+@access.member_required(Role.CLIENT)
+def portal(request: HttpRequest) -> HttpResponse:
+    client = access.get_client(request, request.membership.client.pk)
+    upcoming = (
+        TherapySession.objects.filter(client=client, scheduled_start__gte=timezone.now(), status="scheduled")
+        .select_related("practitioner__user")
+        .order_by("scheduled_start")[:5]
+    )
+    therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
+    has_mfa = request.user.authenticator_set.exists()
+    return render(request, "clients/portal.html", {
+        "client": client, "upcoming": upcoming, "therapists": therapists,
+        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa),
+    })

@@ -1,0 +1,123 @@
+"""The access policy: the one place that decides who sees which client records.
+
+Every view that shows client data gets its clients (and anything hanging off a client)
+through the functions here. The rules, from the domain guide section 1:
+
+- a therapist sees the clients on their own active caseload, and may write;
+- a supervisor sees the caseloads of the therapists they actively supervise, read-only;
+- a client sees their own record;
+- a practice admin manages accounts, invitations and assignments, but does not read
+  clinical records (minimum necessary);
+- nobody sees anything of another practice: such objects are 404, never 403, so their
+  existence does not leak. A role that is too low for an action on a visible object is 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from clients.models import CaseloadAssignment, Client
+
+from .models import Membership, SupervisionLink
+from .roles import Role
+
+
+def member_required(*roles: str):
+    """View decorator: the request has an active membership in one of `roles`.
+
+    No login -> login page; no membership at all -> an explanation page; several
+    practices and none chosen -> the chooser; wrong role -> 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            membership = request.membership
+            if membership is None:
+                if request.memberships:
+                    return redirect("choose_practice")
+                return render(request, "practice/no_membership.html", status=403)
+            if roles and membership.role not in roles:
+                raise PermissionDenied("Your role in this practice does not include this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def active_assignments() -> QuerySet[CaseloadAssignment]:
+    return CaseloadAssignment.objects.filter(ended_at__isnull=True)
+
+
+def supervised_therapists(membership: Membership) -> QuerySet[Membership]:
+    """Therapists this supervisor actively supervises (same practice only)."""
+    return Membership.objects.filter(
+        practice_id=membership.practice_id,
+        role=Role.THERAPIST,
+        is_active=True,
+        supervisors__supervisor=membership,
+        supervisors__ended_at__isnull=True,
+    )
+
+
+def clients_visible_to(membership: Membership | None) -> QuerySet[Client]:
+    """The clients whose records `membership` may read."""
+    if membership is None or not membership.is_active:
+        return Client.objects.none()
+    clients = Client.objects.filter(practice_id=membership.practice_id)
+    if membership.role == Role.THERAPIST:
+        return clients.filter(id__in=active_assignments().filter(therapist=membership).values("client_id"))
+    if membership.role == Role.SUPERVISOR:
+        links = SupervisionLink.objects.filter(supervisor=membership, ended_at__isnull=True)
+        return clients.filter(
+            id__in=active_assignments().filter(therapist_id__in=links.values("therapist_id")).values("client_id")
+        )
+    if membership.role == Role.CLIENT:
+        return clients.filter(membership=membership)
+    return Client.objects.none()
+
+
+def can_write_client(membership: Membership, client: Client) -> bool:
+    """Only a therapist with the client on their active caseload writes clinical records."""
+    return (
+        membership.role == Role.THERAPIST
+        and client.practice_id == membership.practice_id
+        and active_assignments().filter(therapist=membership, client=client).exists()
+    )
+
+
+def get_client(request, client_id, *, write: bool = False) -> Client:
+    """The client `client_id` if the requester may see it (404 otherwise); 403 on a write
+    by someone who may only read."""
+    client = (
+        clients_visible_to(request.membership)
+        .select_related("membership__user", "practice")
+        .filter(pk=client_id)
+        .first()
+    )
+    if client is None:
+        raise Http404("No such client.")
+    if write and not can_write_client(request.membership, client):
+        raise PermissionDenied("You can read this record but not change it.")
+    return client
+
+
+def get_practice_member(request, membership_id, *, roles=None) -> Membership:
+    """A membership of the current practice (admin pages); other practices' are 404."""
+    members = Membership.objects.filter(practice_id=request.membership.practice_id, is_active=True)
+    if roles:
+        members = members.filter(role__in=roles)
+    member = members.select_related("user").filter(pk=membership_id).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member

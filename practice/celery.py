@@ -1,0 +1,35 @@
+"""The Celery app. Tasks are thin: they take ids and call services.
+
+Reliability settings live in settings.py (CELERY_*); why each one:
+- task_acks_late: a message is acknowledged after the task finishes, so a worker that
+  dies mid-task leaves it for another worker instead of losing it.
+- task_reject_on_worker_lost: with late acks, a task whose worker process was killed
+  (SIGKILL, OOM) is re-queued rather than marked failed. Tasks must therefore be
+  idempotent, which the database-row-is-the-truth design gives us.
+- worker_prefetch_multiplier=1: a worker holds one unacknowledged message at a time,
+  so a crash strands as little as possible and long tasks don't block short ones.
+- soft/hard time limits: a hung SMTP or database call cannot pin a worker forever.
+- JSON only (serializer and accept_content): no pickle, so a message on the broker can
+  never execute code, and tasks cannot be handed model instances.
+- visibility_timeout: Redis redelivers unacknowledged messages after this long. We
+  never park ETA/countdown tasks for longer (scheduled work lives in database rows
+  that beat dispatches), so redelivery cannot duplicate a long-delayed task.
+- results ignored: the database row records what happened, not a result backend.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
+
+app = Celery("practice")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "practice.tasks.clear_expired_sessions",
+        "schedule": 3600.0,
+    },
+}

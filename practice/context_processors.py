@@ -1,0 +1,17 @@
+from .roles import Role
+
+NAV = {
+    Role.THERAPIST: [("caseload", "Caseload"), ("invite_client", "Invite a client")],
+    Role.CLIENT: [("portal", "My care")],
+    Role.SUPERVISOR: [("supervision", "Supervisees")],
+    Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff")],
+}
+
+
+def practice(request):
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership,
+        "memberships": getattr(request, "memberships", []),
+        "nav": NAV.get(membership.role, []) if membership else [],
+    }

@@ -1,0 +1,75 @@
+"""Forms only validate; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from .roles import Role
+from .timezones import time_zone_choices
+
+
+class StaffInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Full name")
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in (Role.THERAPIST, Role.SUPERVISOR, Role.ADMIN)],
+        help_text="Admins manage members and practice settings; they do not read client records.",
+    )
+
+
+class ClientInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Client's name")
+    email = forms.EmailField(label="Client's email address", max_length=254,
+                             help_text="The invitation link is sent here. It works once and expires after 7 days.")
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Your full name")
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices, initial="UTC",
+                                  help_text="Appointment times are shown to you in this zone.")
+    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text="At least 12 characters; not a common password.")
+    password2 = forms.CharField(label="Repeat the password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            from .models import User
+
+            try:
+                password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class AssignClientForm(forms.Form):
+    client = forms.ChoiceField(label="Client")
+    therapist = forms.ChoiceField(label="Therapist")
+
+    def __init__(self, *args, clients, therapists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", "Choose a client")] + [(str(c.pk), str(c)) for c in clients]
+        self.fields["therapist"].choices = [("", "Choose a therapist")] + [(str(t.pk), str(t.user)) for t in therapists]
+
+
+class SupervisionLinkForm(forms.Form):
+    supervisor = forms.ChoiceField(label="Supervisor")
+    therapist = forms.ChoiceField(label="Supervises therapist")
+
+    def __init__(self, *args, supervisors, therapists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].choices = [("", "Choose a supervisor")] + [(str(s.pk), str(s.user)) for s in supervisors]
+        self.fields["therapist"].choices = [("", "Choose a therapist")] + [(str(t.pk), str(t.user)) for t in therapists]
+
+
+class ChoosePracticeForm(forms.Form):
+    practice = forms.UUIDField(widget=forms.HiddenInput)

@@ -1,0 +1,105 @@
+"""Create (or refresh) the demo practice. Safe to run again: nothing is duplicated."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import CaseloadAssignment, Client, Stage
+from practice.models import Membership, Practice, User
+from practice.roles import Role
+from sessions.models import Kind, Status, TherapySession
+
+DEMO_PASSWORD = "demo-practice-2026"  # noqa: S105 (demo only; printed by make run)
+DEMO_PRACTICE = "Riverside Integrative Therapy (demo)"
+ZONE = "America/Los_Angeles"
+
+STAFF = [
+    ("admin@demo.example", "Alex Admin", Role.ADMIN),
+    ("dana@demo.example", "Dana Rivera", Role.THERAPIST),
+    ("sam@demo.example", "Sam Okafor", Role.THERAPIST),
+    ("morgan@demo.example", "Morgan Lee", Role.SUPERVISOR),
+]
+# email, name, stage, therapist email, sessions as (days from today, kind, status)
+CLIENTS = [
+    ("client1@demo.example", "Jordan Park", Stage.INTAKE, "dana@demo.example", [(3, Kind.THERAPY, Status.SCHEDULED)]),
+    ("client2@demo.example", "Riley Chen", Stage.SCREENING, "dana@demo.example",
+     [(-14, Kind.THERAPY, Status.COMPLETED), (5, Kind.PREPARATION, Status.SCHEDULED)]),
+    ("client3@demo.example", "Casey Novak", Stage.PREPARATION, "dana@demo.example",
+     [(-21, Kind.THERAPY, Status.COMPLETED), (-14, Kind.PREPARATION, Status.COMPLETED),
+      (-7, Kind.PREPARATION, Status.COMPLETED), (9, Kind.PREPARATION, Status.SCHEDULED)]),
+    ("client4@demo.example", "Taylor Brooks", Stage.MEDICINE, "sam@demo.example",
+     [(-35, Kind.PREPARATION, Status.COMPLETED), (-28, Kind.PREPARATION, Status.COMPLETED),
+      (-21, Kind.PREPARATION, Status.COMPLETED), (12, Kind.MEDICINE, Status.SCHEDULED)]),
+    ("client5@demo.example", "Avery Singh", Stage.INTEGRATION, "sam@demo.example",
+     [(-60, Kind.PREPARATION, Status.COMPLETED), (-10, Kind.MEDICINE, Status.COMPLETED),
+      (-9, Kind.INTEGRATION, Status.COMPLETED), (4, Kind.INTEGRATION, Status.SCHEDULED)]),
+    ("client6@demo.example", "Quinn Harper", Stage.CLOSED, "sam@demo.example",
+     [(-120, Kind.MEDICINE, Status.COMPLETED), (-90, Kind.INTEGRATION, Status.COMPLETED)]),
+]
+
+
+def _user(email: str, name: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": name, "time_zone": ZONE, "is_demo": True}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def _enrol_totp(user: User) -> None:
+    # MFA is never waived, not even in the demo: demo staff get a TOTP secret whose
+    # current code `manage.py demo_totp EMAIL` prints.
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
+
+
+def _at_morning(days: int) -> datetime:
+    day = timezone.localdate(timezone=ZoneInfo(ZONE)) + timedelta(days=days)
+    return datetime.combine(day, time(9, 30), tzinfo=ZoneInfo(ZONE))
+
+
+class Command(BaseCommand):
+    help = "Create the demo practice with staff, clients and sessions (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        practice, _ = Practice.objects.get_or_create(name=DEMO_PRACTICE, defaults={"time_zone": ZONE})
+        members = {}
+        for email, name, role in STAFF:
+            user = _user(email, name)
+            _enrol_totp(user)
+            members[email], _ = Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": role})
+        from practice.services import supervision_link
+
+        supervision_link(supervisor=members["morgan@demo.example"], therapist=members["dana@demo.example"])
+        supervision_link(supervisor=members["morgan@demo.example"], therapist=members["sam@demo.example"])
+        for email, name, stage, therapist_email, sessions in CLIENTS:
+            user = _user(email, name)
+            membership, _ = Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": Role.CLIENT})
+            client, created = Client.objects.get_or_create(membership=membership, defaults={"practice": practice, "stage": stage})
+            therapist = members[therapist_email]
+            CaseloadAssignment.objects.get_or_create(practice=practice, therapist=therapist, client=client, ended_at=None)
+            if created:
+                for days, kind, status in sessions:
+                    TherapySession.objects.create(
+                        client=client, practitioner=therapist, kind=kind, status=status, scheduled_start=_at_morning(days)
+                    )
+        self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        for email, _name, role in STAFF:
+            self.stdout.write(f"  {role.label:<16} {email:<24} (code: python manage.py demo_totp {email})")
+        for email, name, stage, *_ in CLIENTS:
+            self.stdout.write(f"  {'Client':<16} {email:<24} ({name}, {stage.label})")

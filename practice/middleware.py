@@ -1,0 +1,102 @@
+"""Request context: the viewer's time zone, their current practice, and the MFA rule."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Membership
+
+PRACTICE_SESSION_KEY = "practice_id"
+
+
+class UserTimezoneMiddleware:
+    """Times are stored in UTC and shown in the viewer's own zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.time_zone:
+            timezone.activate(ZoneInfo(user.time_zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+def choose_membership(memberships: list[Membership], practice_id: str | None) -> Membership | None:
+    """The membership for the practice chosen in the session; with only one, that one.
+
+    A practice id the user is not an active member of (stale or tampered) is ignored.
+    """
+    for membership in memberships:
+        if str(membership.practice_id) == practice_id:
+            return membership
+    if len(memberships) == 1:
+        return memberships[0]
+    return None
+
+
+class PracticeMiddleware:
+    """Sets request.memberships (active ones) and request.membership (the current one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.memberships = []
+        request.membership = None
+        if request.user.is_authenticated:
+            request.memberships = list(
+                Membership.objects.filter(user=request.user, is_active=True)
+                .select_related("practice")
+                .order_by("practice__name")
+            )
+            chosen = choose_membership(request.memberships, request.session.get(PRACTICE_SESSION_KEY))
+            if chosen is None:
+                request.session.pop(PRACTICE_SESSION_KEY, None)
+            elif request.session.get(PRACTICE_SESSION_KEY) != str(chosen.practice_id):
+                request.session[PRACTICE_SESSION_KEY] = str(chosen.practice_id)
+            request.membership = chosen
+        return self.get_response(request)
+
+
+def needs_mfa(user, memberships: list[Membership]) -> bool:
+    """Staff of any practice (and superusers) must have TOTP before seeing anything else."""
+    return user.is_superuser or any(m.is_staff_role for m in memberships)
+
+
+class RequireStaffMFAMiddleware:
+    """Sends staff without an authenticator to TOTP enrolment before any page with data.
+
+    Account pages (/accounts/: login, logout, MFA setup, password) and static files stay
+    reachable. Because allauth asks enrolled users for a code at every login, this means
+    every staff session has passed a second factor before client data can show.
+    """
+
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and needs_mfa(user, request.memberships)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.info(
+                request,
+                "Staff accounts need two-factor authentication before any client record is shown. "
+                "Set up an authenticator app to continue.",
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, on Redis databases of their own.
+
+Tests flush their cache database between tests, so neither the cache nor the broker
+shares a database with a running development server.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .settings import *  # noqa: E402,F403
+from .settings import CACHES, REDIS_URL, redis_with_db  # noqa: E402
+
+CACHES["default"]["LOCATION"] = redis_with_db(REDIS_URL, 14)
+CACHES["default"]["KEY_PREFIX"] = "test"
+CELERY_BROKER_URL = redis_with_db(REDIS_URL, 15)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"

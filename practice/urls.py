@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clients import views as client_views
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("practices/choose/", views.choose_practice, name="choose_practice"),
+    path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("team/", views.team, name="team"),
+    path("team/invite/", views.invite_staff, name="invite_staff"),
+    path("team/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("team/assign/", views.assign_client, name="assign_client"),
+    path("team/supervision/", views.link_supervisor, name="link_supervisor"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("caseload/", client_views.caseload, name="caseload"),
+    path("caseload/invite/", client_views.invite_client, name="invite_client"),
+    path("clients/<uuid:client_id>/", client_views.client_detail, name="client_detail"),
+    path("clients/<uuid:client_id>/stage/", client_views.client_stage, name="client_stage"),
+    path("portal/", client_views.portal, name="portal"),
+    path("accounts/", include("allauth.urls")),
+    path("django-admin/", admin.site.urls),
+]

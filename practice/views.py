@@ -1,0 +1,199 @@
+"""Practice-level pages: home routing, practice choice, team admin, supervision, invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients.models import Client
+from clients.selectors import with_next_session
+from clients.services import caseload_assign
+
+from . import access
+from .forms import (
+    AcceptInvitationForm,
+    AssignClientForm,
+    ChoosePracticeForm,
+    StaffInvitationForm,
+    SupervisionLinkForm,
+)
+from .invitations import (
+    InvitationError,
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    invitation_revoke,
+    invitation_send,
+)
+from .middleware import PRACTICE_SESSION_KEY
+from .models import Invitation, Membership
+from .roles import Role
+from .services import supervision_link
+
+HOME_FOR_ROLE = {
+    Role.THERAPIST: "caseload",
+    Role.CLIENT: "portal",
+    Role.SUPERVISOR: "supervision",
+    Role.ADMIN: "team",
+}
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    # For load balancers; also the "floor" view in tests/perf (same middleware, no work).
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@access.member_required()
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(HOME_FOR_ROLE[request.membership.role])
+
+
+@require_http_methods(["GET", "POST"])
+def choose_practice(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if request.method == "POST":
+        form = ChoosePracticeForm(request.POST)
+        chosen = None
+        if form.is_valid():
+            chosen = next((m for m in request.memberships if m.practice_id == form.cleaned_data["practice"]), None)
+        if chosen is None:
+            messages.error(request, "You are not a member of that practice.")
+            return render(request, "practice/choose_practice.html", status=404)
+        request.session[PRACTICE_SESSION_KEY] = str(chosen.practice_id)
+        return redirect("home")
+    if not request.memberships:
+        return render(request, "practice/no_membership.html", status=403)
+    return render(request, "practice/choose_practice.html")
+
+
+def _team_forms(membership: Membership, data=None):
+    members = Membership.objects.filter(practice_id=membership.practice_id, is_active=True).select_related("user")
+    therapists = [m for m in members if m.role == Role.THERAPIST]
+    supervisors = [m for m in members if m.role == Role.SUPERVISOR]
+    clients = Client.objects.filter(practice_id=membership.practice_id).select_related("membership__user")
+    return (
+        list(members),
+        AssignClientForm(data, clients=clients, therapists=therapists, prefix="assign"),
+        SupervisionLinkForm(data, supervisors=supervisors, therapists=therapists, prefix="link"),
+    )
+
+
+@access.member_required(Role.ADMIN)
+def team(request: HttpRequest) -> HttpResponse:
+    members, assign_form, link_form = _team_forms(request.membership)
+    invitations = Invitation.objects.filter(practice_id=request.membership.practice_id).select_related("invited_by")[:200]
+    return render(request, "practice/team.html", {
+        "members": members, "invitations": invitations, "assign_form": assign_form, "link_form": link_form,
+    })
+
+
+@access.member_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def invite_staff(request: HttpRequest) -> HttpResponse:
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                new = invitation_create(inviter=request.membership, **form.cleaned_data)
+                invitation_send(new)
+        except InvitationError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"Invitation sent to {new.invitation.email}.")
+            return redirect("team")
+    return render(request, "practice/invite_staff.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@access.member_required(Role.ADMIN)
+@require_POST
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    get_object_or_404(Invitation, practice_id=request.membership.practice_id, pk=invitation_id)
+    invitation_revoke(practice=request.membership.practice, invitation_id=invitation_id)
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("team")
+
+
+@access.member_required(Role.ADMIN)
+@require_POST
+def assign_client(request: HttpRequest) -> HttpResponse:
+    _, form, _ = _team_forms(request.membership, request.POST)
+    if form.is_valid():
+        client = get_object_or_404(Client, practice_id=request.membership.practice_id, pk=form.cleaned_data["client"])
+        therapist = access.get_practice_member(request, form.cleaned_data["therapist"], roles=[Role.THERAPIST])
+        caseload_assign(client=client, therapist=therapist)
+        messages.success(request, f"{client} is on {therapist.user}'s caseload.")
+    else:
+        messages.error(request, "Choose both a client and a therapist.")
+    return redirect("team")
+
+
+@access.member_required(Role.ADMIN)
+@require_POST
+def link_supervisor(request: HttpRequest) -> HttpResponse:
+    _, _, form = _team_forms(request.membership, request.POST)
+    if form.is_valid():
+        supervisor = access.get_practice_member(request, form.cleaned_data["supervisor"], roles=[Role.SUPERVISOR])
+        therapist = access.get_practice_member(request, form.cleaned_data["therapist"], roles=[Role.THERAPIST])
+        try:
+            supervision_link(supervisor=supervisor, therapist=therapist)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"{supervisor.user} now supervises {therapist.user}.")
+    else:
+        messages.error(request, "Choose both a supervisor and a therapist.")
+    return redirect("team")
+
+
+@access.member_required(Role.SUPERVISOR)
+def supervision(request: HttpRequest) -> HttpResponse:
+    therapists = list(access.supervised_therapists(request.membership).select_related("user").order_by("user__full_name"))
+    clients = with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments")
+    by_therapist = {t.pk: [] for t in therapists}
+    for client in clients:
+        for assignment in client.assignments.all():
+            if assignment.ended_at is None and assignment.therapist_id in by_therapist:
+                by_therapist[assignment.therapist_id].append(client)
+    rows = [(t, by_therapist[t.pk]) for t in therapists]
+    return render(request, "practice/supervision.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationError as exc:
+        return render(request, "practice/invitation_invalid.html", {"reason": str(exc)}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    form = None
+    if user is None and not _account_exists(invitation.email):
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and (form is None or form.is_valid()) and (user or form):
+        fields = {} if form is None else {
+            "full_name": form.cleaned_data["full_name"], "password": form.cleaned_data["password1"],
+            "time_zone": form.cleaned_data["time_zone"],
+        }
+        try:
+            membership = invitation_accept(token=token, user=user, **fields)
+        except InvitationError as exc:
+            return render(request, "practice/invitation_invalid.html", {"reason": str(exc)}, status=409)
+        if user is None:
+            login(request, membership.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        request.session[PRACTICE_SESSION_KEY] = str(membership.practice_id)
+        messages.success(request, f"Welcome to {membership.practice}.")
+        return redirect("home")
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "practice/accept_invitation.html", {"invitation": invitation, "form": form}, status=status)
+
+
+def _account_exists(email: str) -> bool:
+    from .models import User
+
+    return User.objects.filter(email__iexact=email).exists()

@@ -1,0 +1,1 @@
+# Screening models arrive with the screening issue (issue 3).

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from practice.models import Membership
+from practice.roles import Role
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # The cache is real Redis (its own database in tests): rate-limit counters and
+    # TOTP replay marks must not leak from one test into the next.
+    cache.clear()
+    yield
+
+
+@dataclass
+class World:
+    """Two practices and one member for each standing role in the access matrix."""
+
+    practice: object
+    other_practice: object
+    admin: Membership
+    therapist: Membership
+    other_therapist: Membership
+    supervisor: Membership
+    unrelated_supervisor: Membership
+    client: object  # clients.Client on therapist's caseload
+    other_client: object  # on other_therapist's caseload
+    outsider: Membership  # a therapist of the other practice
+    outsider_admin: Membership
+    outsider_client: object
+
+    def membership(self, role: str) -> Membership | None:
+        if role in ("client", "other_client"):
+            return getattr(self, role).membership
+        return getattr(self, role, None)
+
+
+ROLES = [
+    "admin", "therapist", "other_therapist", "supervisor", "unrelated_supervisor",
+    "client", "other_client", "outsider", "anonymous",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    p = f.practice("Harbour Practice")
+    q = f.practice("Elsewhere Practice")
+    therapist = f.member(p, Role.THERAPIST, full_name="Tess Therapist")
+    other_therapist = f.member(p, Role.THERAPIST, full_name="Otto Other")
+    supervisor = f.member(p, Role.SUPERVISOR, full_name="Sue Supervisor")
+    unrelated = f.member(p, Role.SUPERVISOR, full_name="Uma Unrelated")
+    f.supervise(supervisor, therapist)
+    f.supervise(unrelated, other_therapist)
+    outsider = f.member(q, Role.THERAPIST, full_name="Xavier Outsider")
+    return World(
+        practice=p,
+        other_practice=q,
+        admin=f.member(p, Role.ADMIN, full_name="Ada Admin"),
+        therapist=therapist,
+        other_therapist=other_therapist,
+        supervisor=supervisor,
+        unrelated_supervisor=unrelated,
+        client=f.client(p, therapist, full_name="Cora Client"),
+        other_client=f.client(p, other_therapist, full_name="Dan Different"),
+        outsider=outsider,
+        outsider_admin=f.member(q, Role.ADMIN, full_name="Yara Yonder"),
+        outsider_client=f.client(q, outsider, full_name="Zed Zone"),
+    )
+
+
+@pytest.fixture
+def as_role(client, world):
+    """Log the test client in as one of the ROLES (anonymous: logged out)."""
+
+    def login(role: str):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.membership(role).user)
+        return client
+
+    return login

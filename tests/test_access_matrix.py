@@ -1,0 +1,162 @@
+"""Every URL of the app, for every standing role: who may see what.
+
+A new URL pattern without a row here fails `test_every_url_has_expectations`, so access
+rules cannot be forgotten. Another practice's objects are 404, never 403.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clients.models import Client
+from practice.invitations import invitation_create
+
+from .conftest import ROLES
+
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+
+
+def row(default, **overrides):
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+# GET status per URL name and role. "anonymous" is redirected to login (302) where a
+# login is needed. Role too low -> 403; another practice's or another caseload's client -> 404.
+GET_EXPECTATIONS = {
+    "home": row(FOUND),
+    "healthz": row(OK),
+    "choose_practice": row(OK, anonymous=FOUND),
+    "accept_invitation": row(OK),
+    "team": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "invite_staff": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "revoke_invitation": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
+    "assign_client": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
+    "link_supervisor": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
+    "supervision": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
+    "caseload": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
+    "invite_client": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
+    "client_detail": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "client_stage": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "portal": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    # Django admin: superusers only; everyone else is sent to its login page.
+    "admin:index": row(FOUND),
+}
+
+# Patterns that belong to libraries and show no client data.
+EXTERNAL_PREFIXES = ("accounts/", "django-admin/")
+
+
+def app_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                route = prefix + str(p.pattern)
+                if route.startswith(EXTERNAL_PREFIXES):
+                    continue
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_expectations():
+    assert app_url_names() <= set(GET_EXPECTATIONS), app_url_names() - set(GET_EXPECTATIONS)
+
+
+@pytest.fixture
+def url_for(world):
+    pending = invitation_create(inviter=world.admin, email="newcomer@example.test", role="therapist")
+    args = {
+        "accept_invitation": {"token": pending.token},
+        "revoke_invitation": {"invitation_id": pending.invitation.pk},
+        "client_detail": {"client_id": world.client.pk},
+        "client_stage": {"client_id": world.client.pk},
+    }
+    return lambda name: reverse(name, kwargs=args.get(name, {}))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(as_role, url_for, role):
+    c = as_role(role)
+    got = {name: c.get(url_for(name)).status_code for name in GET_EXPECTATIONS}
+    want = {name: statuses[role] for name, statuses in GET_EXPECTATIONS.items()}
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("therapist", FOUND), ("supervisor", FORBIDDEN), ("other_therapist", NOT_FOUND),
+        ("unrelated_supervisor", NOT_FOUND), ("admin", FORBIDDEN), ("client", FORBIDDEN),
+        ("other_client", FORBIDDEN), ("outsider", NOT_FOUND), ("anonymous", FOUND),
+    ],
+)
+def test_only_the_caseload_therapist_may_change_a_client(as_role, world, role, status):
+    c = as_role(role)
+    response = c.post(reverse("client_stage", kwargs={"client_id": world.client.pk}), {"stage": "screening"})
+    assert response.status_code == status
+    world.client.refresh_from_db()
+    assert world.client.stage == ("screening" if role == "therapist" else "intake")
+
+
+def test_another_practices_client_is_404_even_for_its_own_role(as_role, world):
+    c = as_role("therapist")
+    assert c.get(reverse("client_detail", kwargs={"client_id": world.outsider_client.pk})).status_code == NOT_FOUND
+    c = as_role("supervisor")
+    assert c.get(reverse("client_detail", kwargs={"client_id": world.outsider_client.pk})).status_code == NOT_FOUND
+
+
+def test_unknown_client_id_is_404(as_role):
+    c = as_role("therapist")
+    assert c.get("/clients/00000000-0000-0000-0000-000000000000/").status_code == NOT_FOUND
+    assert c.get("/clients/not-a-uuid/").status_code == NOT_FOUND
+
+
+def test_admin_of_another_practice_cannot_revoke_or_assign_here(client, world):
+    pending = invitation_create(inviter=world.admin, email="someone@example.test", role="therapist")
+    client.force_login(world.outsider_admin.user)
+    response = client.post(reverse("revoke_invitation", kwargs={"invitation_id": pending.invitation.pk}))
+    assert response.status_code == NOT_FOUND
+    pending.invitation.refresh_from_db()
+    assert pending.invitation.revoked_at is None
+
+    response = client.post(
+        reverse("assign_client"),
+        {"assign-client": str(world.client.pk), "assign-therapist": str(world.outsider.pk)},
+    )
+    assert response.status_code == FOUND  # back to the team page with an error message
+    assert not world.client.assignments.filter(therapist=world.outsider).exists()
+
+
+def test_supervisor_sees_only_supervisees_clients(as_role, world):
+    page = as_role("supervisor").get(reverse("supervision")).content.decode()
+    assert "Cora Client" in page and "Tess Therapist" in page
+    assert "Dan Different" not in page and "Zed Zone" not in page
+
+
+def test_caseload_lists_only_own_clients(as_role, world):
+    page = as_role("therapist").get(reverse("caseload")).content.decode()
+    assert "Cora Client" in page
+    assert "Dan Different" not in page and "Zed Zone" not in page
+
+
+def test_ended_assignment_removes_access(as_role, world):
+    from django.utils import timezone
+
+    world.client.assignments.update(ended_at=timezone.now())
+    c = as_role("therapist")
+    assert c.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).status_code == NOT_FOUND
+    c = as_role("supervisor")
+    assert c.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).status_code == NOT_FOUND
+    assert Client.objects.filter(pk=world.client.pk).exists()  # ended, not deleted

@@ -1,0 +1,159 @@
+"""User journeys in a real browser: Debian's Chromium driven by Playwright.
+
+Also checks every page with axe-core (no serious or critical violations), at phone
+width (390 px, no sideways scrolling), under the real Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client as DjangoClient
+
+from practice.management.commands.demo_totp import current_code
+from practice.roles import Role
+
+from . import factories as f
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls made here
+# (fixtures, database teardown) are plain synchronous ones, which Django would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def csp_violations(context):
+    seen: list[str] = []
+    context.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return seen
+
+
+def axe_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def assert_page_ok(page, where: str) -> None:
+    assert axe_violations(page) == [], where
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 390px"
+    page.set_viewport_size({"width": 1200, "height": 900})
+
+
+def _log_in_with_cookie(context, live_server, user) -> None:
+    django_client = DjangoClient()
+    django_client.force_login(user)
+    cookie = django_client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+@pytest.fixture
+def practice_world(transactional_db):
+    p = f.practice("Lakeside Practice")
+    therapist = f.member(p, Role.THERAPIST, full_name="Tamsin Thera", password=f.PASSWORD, email="tamsin@example.test")
+    supervisor = f.member(p, Role.SUPERVISOR, full_name="Silas Super")
+    f.supervise(supervisor, therapist)
+    clients = [f.client(p, therapist, full_name=name) for name in ("Robin Rowe", "Kai Kettle")]
+    f.session(clients[0], therapist, days=2, kind="preparation")
+    admin = f.member(p, Role.ADMIN, full_name="Ari Admin")
+    return {"therapist": therapist, "supervisor": supervisor, "clients": clients, "admin": admin}
+
+
+def test_therapist_logs_in_with_keyboard_and_totp_and_sees_caseload(context, live_server, practice_world, csp_violations):
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert "/accounts/login/" in page.url
+    assert_page_ok(page, "login")
+
+    # Keyboard only: tab to the email field, type, tab to the password, press Enter.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "login":
+            break
+    page.keyboard.type("tamsin@example.test")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "password"
+    page.keyboard.type(f.PASSWORD)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert_page_ok(page, "two-factor")
+    page.get_by_label("Code").fill(current_code(practice_world["therapist"].user))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/caseload/")
+    table = page.get_by_role("table")
+    assert table.get_by_role("link", name="Robin Rowe").is_visible()
+    assert table.get_by_role("link", name="Kai Kettle").is_visible()
+    assert "Preparation" in table.inner_text() or "preparation" in table.inner_text()
+    assert_page_ok(page, "caseload")
+
+    page.get_by_role("link", name="Robin Rowe").click()
+    page.wait_for_url("**/clients/**")
+    assert page.get_by_role("heading", level=1).inner_text() == "Robin Rowe"
+    assert_page_ok(page, "client detail")
+
+    page.get_by_role("link", name="Invite a client").first.click()
+    page.wait_for_url("**/caseload/invite/")
+    assert_page_ok(page, "invite client")
+    assert csp_violations == []
+
+
+@pytest.mark.parametrize("who,path,heading", [
+    ("supervisor", "/supervision/", "Supervisees"),
+    ("admin", "/team/", "Team and members"),
+    ("admin", "/team/invite/", "Invite a staff member"),
+    ("client", "/portal/", "Hello, Robin"),
+])
+def test_role_home_pages_are_accessible(context, live_server, practice_world, csp_violations, who, path, heading):
+    user = practice_world["clients"][0].membership.user if who == "client" else practice_world[who].user
+    _log_in_with_cookie(context, live_server, user)
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert_page_ok(page, path)
+    assert csp_violations == []
+
+
+def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice_world):
+    newcomer = f.member(practice_world["therapist"].practice, Role.THERAPIST, mfa=False, full_name="Nat New")
+    f.CaseloadAssignment.objects.create(
+        practice=newcomer.practice, therapist=newcomer, client=practice_world["clients"][0])
+    _log_in_with_cookie(context, live_server, newcomer.user)
+    page = context.new_page()
+    page.goto(live_server.url + "/caseload/")
+    assert "/accounts/2fa/totp/activate/" in page.url
+    assert "Robin Rowe" not in page.content()
+    assert_page_ok(page, "totp activation")

@@ -1,0 +1,93 @@
+"""Celery for real: a worker process and beat against the real Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from practice.tasks import clear_expired_sessions
+
+pytestmark = pytest.mark.worker
+
+
+def _env_for_test_database() -> dict:
+    """Environment that points a child process at this test run's database and Redis."""
+    db = connection.settings_dict
+    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "practice.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "DEBUG": "1",
+    }
+
+
+def _start(args: list[str], tmp_path) -> subprocess.Popen:
+    log = open(tmp_path / f"{args[0]}.log", "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "practice", *args],
+        env=_env_for_test_database(), stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
+    )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_a_task_end_to_end(tmp_path):
+    now = timezone.now()
+    Session.objects.create(session_key="expired-one", session_data="x", expire_date=now - timedelta(hours=1))
+    Session.objects.create(session_key="still-valid", session_data="x", expire_date=now + timedelta(hours=1))
+    clear_expired_sessions.delay()  # queued in Redis before any worker exists
+
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while Session.objects.filter(session_key="expired-one").exists():
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, "worker did not run the task: " + (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+    finally:
+        _stop(worker)
+    assert Session.objects.filter(session_key="still-valid").exists()
+    assert "clear_expired_sessions" in (tmp_path / "worker.log").read_text()
+
+
+def test_beat_starts_with_the_schedule(tmp_path):
+    beat = _start(["beat", "--loglevel=INFO", "-s", str(tmp_path / "beat-schedule")], tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        log = tmp_path / "beat.log"
+        while "beat: Starting" not in log.read_text():
+            assert beat.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+    finally:
+        _stop(beat)
+
+
+def test_celery_refuses_pickle():
+    from practice.celery import app
+
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_serializer == "json"
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost

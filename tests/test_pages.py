@@ -1,0 +1,122 @@
+"""What each role's home page shows, and that list pages keep a constant query count."""
+
+import pytest
+from django.urls import reverse
+
+from practice.roles import Role
+
+from . import factories as f
+
+
+def test_caseload_shows_stage_and_next_session(client, world):
+    f.session(world.client, world.therapist, days=3, kind="preparation")
+    f.session(world.client, world.therapist, days=10, kind="medicine")
+    f.session(world.client, world.therapist, days=-3, kind="therapy", status="completed")
+    client.force_login(world.therapist.user)
+    page = client.get(reverse("caseload")).content.decode()
+    assert "Intake" in page and "(preparation)" in page and "(medicine)" not in page
+
+
+def test_client_portal_says_what_to_do_next(client, world):
+    client.force_login(world.client.membership.user)
+    page = client.get(reverse("portal")).content.decode()
+    assert "What to do next" in page
+    assert "No session booked" in page
+    assert "Protect your account" in page
+    assert "Tess Therapist" in page
+    assert "+1 (623) 473-7433" in page
+
+
+def test_supervisor_view_is_read_only(client, world):
+    client.force_login(world.supervisor.user)
+    page = client.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
+    assert "Read-only" in page
+    assert "Update stage" not in page
+
+
+def test_team_page_lists_members_and_assigns(client, world):
+    client.force_login(world.admin.user)
+    page = client.get(reverse("team")).content.decode()
+    assert "Tess Therapist" in page and "Cora Client" in page and "Xavier" not in page
+    response = client.post(reverse("assign_client"), {
+        "assign-client": str(world.client.pk), "assign-therapist": str(world.other_therapist.pk)})
+    assert response.status_code == 302
+    assert world.client.assignments.filter(therapist=world.other_therapist, ended_at=None).exists()
+    response = client.post(reverse("link_supervisor"), {
+        "link-supervisor": str(world.supervisor.pk), "link-therapist": str(world.other_therapist.pk)})
+    assert world.supervisor.supervisees.filter(therapist=world.other_therapist).exists()
+
+
+def test_team_forms_reject_bad_ids_without_change(client, world):
+    client.force_login(world.admin.user)
+    before = world.client.assignments.count()
+    for data in ({"assign-client": "nonsense", "assign-therapist": "1"},
+                 {"assign-client": str(world.client.pk), "assign-therapist": str(world.supervisor.pk)},
+                 {}):
+        response = client.post(reverse("assign_client"), data)
+        assert response.status_code in (302, 404)
+    assert world.client.assignments.count() == before
+
+
+def _make_caseload(therapist, n):
+    for _ in range(n):
+        c = f.client(therapist.practice, therapist)
+        f.session(c, therapist, days=2)
+
+
+@pytest.mark.parametrize("url_name,role", [("caseload", "therapist"), ("supervision", "supervisor")])
+def test_list_pages_use_constant_queries(client, world, django_assert_num_queries, url_name, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.membership(role).user)
+    client.get(reverse(url_name))  # first request stores the practice choice in the session
+    _make_caseload(world.therapist, 4)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(url_name)).status_code == 200
+    _make_caseload(world.therapist, 195)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse(url_name))
+    assert response.content.decode().count("/clients/") >= (50 if url_name == "caseload" else 200)
+
+
+def test_caseload_pages_through_a_long_list(client, world):
+    _make_caseload(world.therapist, 60)
+    client.force_login(world.therapist.user)
+    first = client.get(reverse("caseload")).content.decode()
+    assert "Page 1 of 2 (61 clients)" in first and first.count("/clients/") == 50
+    second = client.get(reverse("caseload") + "?page=2").content.decode()
+    assert second.count("/clients/") == 11
+    for junk in ("999", "-1", "abc", "1e9"):
+        assert client.get(reverse("caseload") + f"?page={junk}").status_code == 200
+
+
+def test_demo_totp_refuses_non_demo_users(world, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="not a demo user"):
+        call_command("demo_totp", world.therapist.user.email)
+    settings.DEBUG = False
+    world.therapist.user.is_demo = True
+    world.therapist.user.save()
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("demo_totp", world.therapist.user.email)
+
+
+def test_seed_demo_is_idempotent(db):
+    from django.core.management import call_command
+
+    from clients.models import Client
+    from practice.models import Membership, User
+    from sessions.models import TherapySession
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (User.objects.count(), Membership.objects.count(), Client.objects.count(), TherapySession.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts == (User.objects.count(), Membership.objects.count(), Client.objects.count(),
+                      TherapySession.objects.count())
+    assert counts[:3] == (10, 10, 6)
+    assert {c.stage for c in Client.objects.all()} == {"intake", "screening", "preparation", "medicine", "integration", "closed"}
+    staff = User.objects.filter(memberships__role__in=[Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR])
+    assert all(f.has_totp(u) for u in staff) and staff.count() == 4

@@ -1,0 +1,19 @@
+"""The benchmark script under tests/perf keeps working (run small; figures not judged)."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_caseload_benchmark_runs_and_prints_figures():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/bench_caseload.py", "--sizes", "3", "12", "--repeat", "2"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert [(row[0], row[1]) for row in lines] == [
+        ("/healthz", "3"), ("/caseload/", "3"), ("/healthz", "12"), ("/caseload/", "12")]
+    caseload_queries = {row[3] for row in lines if row[0] == "/caseload/"}
+    assert len(caseload_queries) == 1  # the same number of queries at both sizes
