@@ -25,6 +25,7 @@ VAR = Path(os.environ.get("PRACTICE_VAR_DIR", BASE_DIR / "var"))
 PG_DATA = VAR / "pgdata"
 REDIS_DIR = VAR / "redis"
 DEV_DB_NAME = "practice"
+PG_SYSTEM_USER = "pgserver"
 
 
 @contextmanager
@@ -39,29 +40,96 @@ def _file_lock(name: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _pg_run_as() -> str | None:
+    """PostgreSQL refuses to run as root; as root, run it as an unprivileged system user."""
+    if os.geteuid() != 0:
+        return None
+    import stat
+
+    from pgserver._commands import POSTGRES_BIN_PATH
+    from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+    entry = ensure_user_exists(PG_SYSTEM_USER)
+    ensure_prefix_permissions(PG_DATA)
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_folder_permissions(POSTGRES_BIN_PATH, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", readable)
+    os.chown(PG_DATA, entry.pw_uid, entry.pw_gid)
+    return PG_SYSTEM_USER
+
+
+def _postmaster():
+    """The running server's postmaster.pid facts, or None when it is not running."""
+    import psycopg
+    from pgserver.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(PG_DATA)
+    except (AssertionError, ValueError, OSError):  # a half-written or stale pid file
+        return None
+    if info is None or info.socket_dir is None:
+        return None
+    # The pid in the file may be a killed server's zombie: only a connection proves it is up.
+    try:
+        psycopg.connect(host=str(info.socket_dir), user="postgres", dbname="postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return None
+    return info
+
+
 def postgres_settings() -> dict:
-    """Start (or reuse) the pgserver cluster and return Django DATABASES['default'] parts."""
+    """Start (or reuse) PostgreSQL from the pgserver wheel; return DATABASES['default'] parts.
+
+    We use pgserver's bundled binaries (initdb, pg_ctl) directly rather than its server
+    object, whose per-process handle file breaks when a process is killed; the server here
+    simply keeps running until `python -m practice.devservices stop`.
+    """
+    import logging
+    import tempfile
     import warnings
 
     # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); harmless here.
     warnings.filterwarnings("ignore", module="platformdirs")
-    import logging
-
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
-    import pgserver
+    logging.getLogger("pgserver").setLevel(logging.CRITICAL)  # we report failures ourselves
+    from pgserver._commands import initdb, pg_ctl
+    from pgserver.utils import find_suitable_socket_dir
 
     with _file_lock("postgres"):
-        PG_DATA.mkdir(parents=True, exist_ok=True)
-        # cleanup_mode=None: the server outlives this process, like a system service.
-        server = pgserver.get_server(PG_DATA, cleanup_mode=None)
-        info = server.get_postmaster_info()
+        info = _postmaster()
+        if info is None:
+            PG_DATA.mkdir(parents=True, exist_ok=True)
+            user = _pg_run_as()
+            if not (PG_DATA / "PG_VERSION").exists():
+                initdb(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=PG_DATA, user=user)
+            (PG_DATA / "postmaster.pid").unlink(missing_ok=True)  # stale: its process is gone
+            # A Unix socket, no TCP port: nothing to collide with. Long paths get a /tmp dir.
+            socket_dir = find_suitable_socket_dir(PG_DATA, Path(tempfile.gettempdir()) / "practice-pg")
+            if user and socket_dir != PG_DATA:
+                socket_dir.chmod(0o777)  # noqa: S103 (the postgres user writes its socket here)
+            for attempt in range(10):
+                try:
+                    pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(PG_DATA / "log"), "start"],
+                           pgdata=PG_DATA, user=user, timeout=60)
+                    break
+                except subprocess.CalledProcessError:
+                    # After a crash, orphaned backends hold shared memory for a moment.
+                    if attempt == 9:
+                        raise
+                    time.sleep(1)
+            info = _postmaster()
+            if info is None:
+                raise RuntimeError(f"PostgreSQL did not start; see {PG_DATA / 'log'}")
         host = str(info.socket_dir)
-        exists = server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DEV_DB_NAME}';"  # noqa: S608 (a constant)
-        )
-        if "(1 row)" not in exists:
-            server.psql(f"CREATE DATABASE {DEV_DB_NAME};")
+        _ensure_database(host)
     return {"NAME": DEV_DB_NAME, "USER": "postgres", "PASSWORD": "", "HOST": host, "PORT": ""}
+
+
+def _ensure_database(host: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DEV_DB_NAME]).fetchone():
+            conn.execute(f'CREATE DATABASE "{DEV_DB_NAME}"')
 
 
 def _redis_alive(port: int) -> bool:
@@ -116,7 +184,6 @@ def redis_url() -> str:
 
 
 def stop() -> None:
-    import pgserver  # noqa: F401  (for its bundled pg_ctl)
     from pgserver._commands import pg_ctl
 
     pid_file = REDIS_DIR / "redis.pid"
@@ -125,9 +192,8 @@ def stop() -> None:
             os.kill(int(pid_file.read_text()), 15)
         except (ProcessLookupError, ValueError):
             pass
-    if (PG_DATA / "postmaster.pid").exists():
-        user = "pgserver" if os.geteuid() == 0 else None
-        pg_ctl(["-w", "stop"], pgdata=PG_DATA, user=user)
+    if _postmaster() is not None:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=PG_SYSTEM_USER if os.geteuid() == 0 else None)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def send_invitation(invitation: Invitation, *, accept_url: str) -> None:
         "invitation",
         {
             "practice": invitation.practice.name,
-            "inviter": str(invitation.invited_by),
+            "inviter": str(invitation.invited_by) if invitation.invited_by else "The practice team",
             "role": invitation.get_role_display(),
             "is_client": invitation.role == "client",
             "accept_url": accept_url,

@@ -47,17 +47,26 @@ def invitation_create(
         therapist = therapist or inviter
         if therapist.role != Role.THERAPIST or therapist.practice_id != inviter.practice_id:
             raise InvitationError("A client must join the caseload of a therapist of this practice.")
+    return issue_invitation(
+        practice=inviter.practice, email=email, role=role, invited_by=inviter.user, full_name=full_name,
+        therapist=therapist if role == Role.CLIENT else None,
+    )
+
+
+def issue_invitation(*, practice: Practice, email: str, role: str, invited_by: User | None, full_name: str = "",
+                     therapist: Membership | None = None) -> NewInvitation:
+    """Write the invitation row; the caller has checked who may invite whom."""
     email = email.strip().lower()
-    if Membership.objects.filter(practice_id=inviter.practice_id, user__email__iexact=email).exists():
+    if Membership.objects.filter(practice=practice, user__email__iexact=email).exists():
         raise InvitationError("This person is already a member of the practice.")
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        practice_id=inviter.practice_id,
+        practice=practice,
         email=email,
         full_name=full_name.strip(),
         role=role,
-        invited_by=inviter.user,
-        therapist=therapist if role == Role.CLIENT else None,
+        invited_by=invited_by,
+        therapist=therapist,
         token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )

@@ -129,7 +129,8 @@ class Invitation(models.Model):
     email = models.EmailField()
     full_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: issued by the system operator (create_practice), not by a member.
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # For client invitations: the therapist whose caseload the client joins.
     therapist = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

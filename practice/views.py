@@ -74,7 +74,11 @@ def choose_practice(request: HttpRequest) -> HttpResponse:
 
 
 def _team_forms(membership: Membership, data=None):
-    members = Membership.objects.filter(practice_id=membership.practice_id, is_active=True).select_related("user")
+    members = (
+        Membership.objects.filter(practice_id=membership.practice_id, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
     therapists = [m for m in members if m.role == Role.THERAPIST]
     supervisors = [m for m in members if m.role == Role.SUPERVISOR]
     clients = Client.objects.filter(practice_id=membership.practice_id).select_related("membership__user")

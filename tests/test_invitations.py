@@ -189,3 +189,22 @@ def test_email_has_no_clinical_content(client, world):
     text = message.body + message.alternatives[0][0]
     for word in ("MDMA", "medicine", "screening", "Lee Private", "Cora"):
         assert word not in text
+
+
+def test_create_practice_invites_its_first_admin(client, db, django_capture_on_commit_callbacks):
+    from django.core.management import CommandError, call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_practice", "New Dawn Practice", "Founder@Example.test", "--time-zone", "Europe/Oslo",
+                     stdout=open("/dev/null", "w"))  # noqa: SIM115
+    link = _link_from_outbox()
+    assert "The practice team invited you to join New Dawn Practice as practice admin" in mail.outbox[0].body
+    assert _accept(client, link, full_name="Fran Founder").status_code == 302
+    m = Membership.objects.get(user__email="founder@example.test")
+    assert m.role == "admin" and m.practice.name == "New Dawn Practice" and m.practice.time_zone == "Europe/Oslo"
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_practice", "new dawn practice", "other@example.test")
+    with pytest.raises(CommandError):
+        call_command("create_practice", "Another", "not-an-email")
+    with pytest.raises(CommandError):
+        call_command("create_practice", "Another", "a@example.test", "--time-zone", "Nowhere/Land")
