@@ -80,7 +80,9 @@ def client_stage(request: HttpRequest, client_id) -> HttpResponse:
 
 @access.member_required(Role.CLIENT)
 def portal(request: HttpRequest) -> HttpResponse:
-    client = access.get_client(request, request.membership.client.pk)
+    client = access.clients_visible_to(request.membership).select_related("membership__user").first()
+    if client is None:  # a client login whose record was never created: say so, don't crash
+        return render(request, "practice/no_membership.html", status=404)
     upcoming = (
         TherapySession.objects.filter(client=client, scheduled_start__gte=timezone.now(), status="scheduled")
         .select_related("practitioner__user")

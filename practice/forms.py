@@ -51,6 +51,12 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Your full name")
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices,
+                                  help_text="Every date and time in the app is shown to you in this zone.")
+
+
 class AssignClientForm(forms.Form):
     client = forms.ChoiceField(label="Client")
     therapist = forms.ChoiceField(label="Therapist")

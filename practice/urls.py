@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("profile/", views.profile, name="profile"),
     path("practices/choose/", views.choose_practice, name="choose_practice"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("team/", views.team, name="team"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from .forms import (
     AcceptInvitationForm,
     AssignClientForm,
     ChoosePracticeForm,
+    ProfileForm,
     StaffInvitationForm,
     SupervisionLinkForm,
 )
@@ -87,6 +89,20 @@ def _team_forms(membership: Membership, data=None):
         AssignClientForm(data, clients=clients, therapists=therapists, prefix="assign"),
         SupervisionLinkForm(data, supervisors=supervisors, therapists=therapists, prefix="link"),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        user.full_name = form.cleaned_data["full_name"]
+        user.time_zone = form.cleaned_data["time_zone"]
+        user.save(update_fields=["full_name", "time_zone"])
+        messages.success(request, "Your details are saved.")
+        return redirect("profile")
+    return render(request, "practice/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @access.member_required(Role.ADMIN)

@@ -26,6 +26,7 @@ def row(default, **overrides):
 GET_EXPECTATIONS = {
     "home": row(FOUND),
     "healthz": row(OK),
+    "profile": row(OK, anonymous=FOUND),
     "choose_practice": row(OK, anonymous=FOUND),
     "accept_invitation": row(OK),
     "team": row(FORBIDDEN, admin=OK, anonymous=FOUND),

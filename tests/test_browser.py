@@ -136,6 +136,7 @@ def test_therapist_logs_in_with_keyboard_and_totp_and_sees_caseload(context, liv
     ("admin", "/team/", "Team and members"),
     ("admin", "/team/invite/", "Invite a staff member"),
     ("client", "/portal/", "Hello, Robin"),
+    ("therapist", "/profile/", "Your profile"),
 ])
 def test_role_home_pages_are_accessible(context, live_server, practice_world, csp_violations, who, path, heading):
     user = practice_world["clients"][0].membership.user if who == "client" else practice_world[who].user

@@ -120,3 +120,21 @@ def test_seed_demo_is_idempotent(db):
     assert {c.stage for c in Client.objects.all()} == {"intake", "screening", "preparation", "medicine", "integration", "closed"}
     staff = User.objects.filter(memberships__role__in=[Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR])
     assert all(f.has_totp(u) for u in staff) and staff.count() == 4
+
+
+def test_profile_sets_the_time_zone_used_for_display(client, world):
+    client.force_login(world.therapist.user)
+    response = client.post(reverse("profile"), {"full_name": "Tess T", "time_zone": "Australia/Perth"})
+    assert response.status_code == 302
+    world.therapist.user.refresh_from_db()
+    assert world.therapist.user.time_zone == "Australia/Perth"
+    response = client.post(reverse("profile"), {"full_name": "", "time_zone": "Nowhere/Land"})
+    assert response.status_code == 400
+    world.therapist.user.refresh_from_db()
+    assert (world.therapist.user.full_name, world.therapist.user.time_zone) == ("Tess T", "Australia/Perth")
+
+
+def test_client_login_without_a_record_gets_a_page_not_a_crash(client, world):
+    orphan = f.member(world.practice, Role.CLIENT)
+    client.force_login(orphan.user)
+    assert client.get(reverse("portal")).status_code == 404
