@@ -158,3 +158,56 @@ def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice
     assert "/accounts/2fa/totp/activate/" in page.url
     assert "Robin Rowe" not in page.content()
     assert_page_ok(page, "totp activation")
+
+
+SWEEP = {
+    "anonymous": ["/accounts/login/", "/accounts/password/reset/", "/invite/{token}/", "/invite/not-a-real-token/"],
+    "therapist": ["/caseload/", "/caseload/invite/", "/clients/{client}/", "/profile/", "/accounts/password/change/",
+                  "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/"],
+    "supervisor": ["/supervision/", "/clients/{client}/"],
+    "admin": ["/team/", "/team/invite/"],
+    "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/"],
+    "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
+}
+
+
+@pytest.mark.parametrize("who", SWEEP)
+def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_world, csp_violations, who):
+    from practice.invitations import invitation_create
+
+    pending = invitation_create(inviter=practice_world["admin"], email="sweep@example.test", role="therapist")
+    if who == "other":
+        user = f.member(f.practice("Far Away"), Role.THERAPIST).user
+    elif who == "client":
+        user = practice_world["clients"][0].membership.user
+    elif who != "anonymous":
+        user = practice_world[who].user
+    if who != "anonymous":
+        _log_in_with_cookie(context, live_server, user)
+    page = context.new_page()
+    for path in SWEEP[who]:
+        url = live_server.url + path.format(token=pending.token, client=practice_world["clients"][0].pk)
+        response = page.goto(url)
+        assert response.status < 500, path
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        assert_page_ok(page, path)
+    assert csp_violations == []
+
+
+def test_invite_form_works_by_keyboard(context, live_server, practice_world):
+    _log_in_with_cookie(context, live_server, practice_world["therapist"].user)
+    page = context.new_page()
+    page.goto(live_server.url + "/caseload/invite/")
+    page.get_by_label("Client's name").focus()
+    page.keyboard.type("Kim Keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type("not-an-email")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Enter a valid email address" in page.content()
+    page.get_by_label("Client's email address").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("kim@example.test")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/caseload/")
+    assert page.get_by_role("status").inner_text().startswith("Invitation sent to kim@example.test")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from clients.models import CaseloadAssignment, Client, Stage
 from practice.models import Membership, Practice, User
 from practice.roles import Role
+from practice.services import supervision_link
 from sessions.models import Kind, Status, TherapySession
 
 DEMO_PASSWORD = "demo-practice-2026"  # noqa: S105 (demo only; printed by make run)
@@ -74,16 +75,24 @@ def _at_morning(days: int) -> datetime:
 class Command(BaseCommand):
     help = "Create the demo practice with staff, clients and sessions (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        practice = self.seed()
+        # Printed after the commit, so an interrupted terminal cannot roll the seed back.
+        self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        for email, _name, role in STAFF:
+            self.stdout.write(f"  {role.label:<16} {email:<24} (code: python manage.py demo_totp {email})")
+        for email, name, stage, *_ in CLIENTS:
+            self.stdout.write(f"  {'Client':<16} {email:<24} ({name}, {stage.label})")
+
+    @transaction.atomic
+    def seed(self) -> Practice:
         practice, _ = Practice.objects.get_or_create(name=DEMO_PRACTICE, defaults={"time_zone": ZONE})
         members = {}
         for email, name, role in STAFF:
             user = _user(email, name)
             _enrol_totp(user)
             members[email], _ = Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": role})
-        from practice.services import supervision_link
-
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["dana@demo.example"])
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["sam@demo.example"])
         for email, name, stage, therapist_email, sessions in CLIENTS:
@@ -97,9 +106,4 @@ class Command(BaseCommand):
                     TherapySession.objects.create(
                         client=client, practitioner=therapist, kind=kind, status=status, scheduled_start=_at_morning(days)
                     )
-        self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
-        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
-        for email, _name, role in STAFF:
-            self.stdout.write(f"  {role.label:<16} {email:<24} (code: python manage.py demo_totp {email})")
-        for email, name, stage, *_ in CLIENTS:
-            self.stdout.write(f"  {'Client':<16} {email:<24} ({name}, {stage.label})")
+        return practice
