@@ -1,0 +1,97 @@
+"""Every number the safety rules use, in one place.
+
+The defaults come from the domain guide (sections 2-4), which cites the manual's Safety,
+Drug Interactions, Dosing and Session Frequency sections. A practice may make a rule
+stricter, never looser: `Policy.tighten()` refuses any change in the unsafe direction.
+Defaults that the guide leaves open are marked "ours" and are stated as such to users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from decimal import Decimal
+
+# For each setting, which direction is stricter. "up": a larger number is stricter.
+STRICTER = {
+    "irreversible_maoi_washout_days": "up",
+    "maoi_after_session_days": "up",
+    "reversible_maoi_washout_days": "up",
+    "strong_inhibitor_washout_days": "up",
+    "lifetime_session_limit": "down",
+    "spacing_refuse_days": "up",
+    "spacing_hard_warning_days": "up",
+    "spacing_caution_days": "up",
+    "high_dose_mg_per_kg": "down",
+    "high_dose_handful": "down",
+    "ceiling_mg_per_kg": "down",
+    "ceiling_total_mg": "down",
+    "ssri_snri_advisory_days": "up",
+    "caffeine_caution_mg_per_day": "down",
+    "adult_age": "up",
+    "mania_is_caution": "up",  # True is stricter than False
+}
+
+
+class LooserPolicyError(ValueError):
+    """A practice tried to relax a safety rule."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    # Always avoid [Drug Interactions; Safety]
+    irreversible_maoi_washout_days: int = 14
+    maoi_after_session_days: int = 3  # ours: "planned within the days after a session"
+    reversible_maoi_washout_days: int = 3  # ayahuasca / moclobemide
+    strong_inhibitor_washout_days: int = 14  # ours: ritonavir/cobicistat stopped this recently still counts
+    lifetime_session_limit: int = 240
+    # Spacing between medicine sessions [Session Frequency]
+    spacing_refuse_days: int = 14
+    spacing_hard_warning_days: int = 20
+    spacing_caution_days: int = 42  # 6 weeks
+    # Dose [Dosing]
+    standard_initial_mg: int = 125
+    reduced_initial_mg: int = 100
+    reduced_below_kg: Decimal = Decimal("60")
+    reduced_over_age: int = 75
+    booster_fraction: Decimal = Decimal("0.5")
+    booster_after_hours: tuple[Decimal, Decimal] = (Decimal("1.5"), Decimal("2.5"))
+    cyp2d6_reduction: Decimal = Decimal("0.25")
+    high_dose_mg_per_kg: Decimal = Decimal("2")
+    high_dose_handful: int = 5
+    ceiling_mg_per_kg: Decimal = Decimal("3")
+    ceiling_total_mg: int = 200
+    step_percent: tuple[int, int] = (10, 15)
+    # Precautions and cautions [Safety; Medical Risks; Psychological Risks]
+    ssri_snri_advisory_days: int = 60  # "ideally 2 months"
+    caffeine_caution_mg_per_day: int = 400  # ours: the guide says "large amounts"
+    water_limit_litres: Decimal = Decimal("0.5")
+    water_limit_hours: int = 6
+    adult_age: int = 18
+    mania_is_caution: bool = False  # a practice may raise mania history to a CAUTION
+
+    def tighten(self, **changes) -> Policy:
+        """A copy with `changes`, refusing any that would loosen a rule."""
+        for name, value in changes.items():
+            if name not in STRICTER:
+                raise LooserPolicyError(f"{name} is not a practice-adjustable setting.")
+            current = getattr(self, name)
+            looser = value < current if STRICTER[name] == "up" else value > current
+            if looser:
+                raise LooserPolicyError(f"{name}: {value} would be less strict than {current}.")
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+DEFAULT_POLICY = Policy()
+
+assert set(STRICTER) <= set(asdict(DEFAULT_POLICY)), "STRICTER names a setting that does not exist"

@@ -1,0 +1,63 @@
+"""The medication table and its matcher: generic, brand, combination, case and dose text."""
+
+import json
+
+import pytest
+
+from screening import medications as med
+
+
+@pytest.mark.parametrize("text,name,cls", [
+    ("Zoloft 50 mg", "sertraline", med.SSRI),
+    ("SERTRALINE", "sertraline", med.SSRI),
+    ("sertraline50mg once daily", "sertraline", med.SSRI),
+    ("Paxlovid (nirmatrelvir/ritonavir) pack", "nirmatrelvir/ritonavir", med.CYP_STRONG_INHIBITOR),
+    ("nirmatrelvir + ritonavir", "ritonavir", med.CYP_STRONG_INHIBITOR),
+    ("Stribild", "elvitegravir/cobicistat/emtricitabine/tenofovir", med.CYP_STRONG_INHIBITOR),
+    ("Genvoya 1 tab", "elvitegravir/cobicistat/emtricitabine/tenofovir", med.CYP_STRONG_INHIBITOR),
+    ("Prezcobix", "darunavir/cobicistat", med.CYP_STRONG_INHIBITOR),
+    ("Emsam 6 mg/24 h patch", "selegiline", med.MAOI_IRREVERSIBLE),
+    ("Methylene Blue", "methylene blue", med.MAOI_IRREVERSIBLE),
+    ("Yagé", "ayahuasca", med.HARMALA),
+    ("Syrian rue", "ayahuasca", med.HARMALA),
+    ("Effexor XR 75", "venlafaxine", med.SNRI),
+    ("Wellbutrin XL 300mg", "bupropion", med.CYP2D6_INHIBITOR),
+    ("Symbyax", "olanzapine/fluoxetine", med.SSRI),
+    ("Xanax 0.5", "alprazolam", med.BLUNTING),
+    ("two coffees", "caffeine", med.CAFFEINE),
+])
+def test_names_are_matched(text, name, cls):
+    m = med.match(text)
+    assert name in m.names and cls in m.classes
+
+
+@pytest.mark.parametrize("text", ["", "   ", "vitamin b12", "grandmother's tea", "50 mg", "ritonavirus"])
+def test_unknown_names_stay_unreviewed(text):
+    assert not med.match(text).known
+
+
+def test_table_is_versioned_and_consistent():
+    data = json.loads(med.TABLE_PATH.read_text())
+    assert data["version"] and med.load_table().version == data["version"]
+    names = [m["name"] for m in data["medications"]]
+    assert len(names) == len(set(names))
+    aliases = [a for m in data["medications"] for a in [m["name"], *m.get("aliases", [])]]
+    assert len(aliases) == len(set(aliases)), "an alias belongs to two entries"
+    every_class = {c for m in data["medications"] for c in m["classes"]}
+    assert every_class == set(data["classes"])
+
+
+def test_domain_guide_classes_are_all_present():
+    table = {e.name: e.classes for e in med.load_table().entries}
+    for name in ("phenelzine", "tranylcypromine", "isocarboxazid", "selegiline", "rasagiline", "linezolid",
+                 "methylene blue"):
+        assert med.MAOI_IRREVERSIBLE in table[name], name
+    assert med.MAOI_REVERSIBLE in table["moclobemide"]
+    for name in ("fluoxetine", "sertraline", "paroxetine", "citalopram", "escitalopram", "fluvoxamine"):
+        assert med.SSRI in table[name], name
+    for name in ("venlafaxine", "desvenlafaxine", "duloxetine", "milnacipran", "levomilnacipran"):
+        assert med.SNRI in table[name], name
+    for name in ("bupropion", "fluoxetine", "paroxetine", "quinidine", "terbinafine"):
+        assert med.CYP2D6_INHIBITOR in table[name], name
+    for name in ("haloperidol", "pindolol", "doxazosin", "diazepam"):
+        assert med.BLUNTING in table[name], name
