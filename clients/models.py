@@ -59,3 +59,7 @@ class CaseloadAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} on the caseload of {self.therapist.user}"
+
+
+# The intake form lives in its own module; importing it here registers the model.
+from .intake import IntakeVersion  # noqa: E402,F401

@@ -12,8 +12,7 @@ class Step:
 
 
 STAGE_STEPS = {
-    "intake": Step("Tell us about yourself", "Your therapist will go through the intake questions with you. "
-                   "The online intake form opens here once the practice has switched it on."),
+    "intake": Step("Getting started", "Your therapist will go through your answers with you."),
     "screening": Step("Health and safety screening", "Your therapist will ask about your health, medicines and history "
                       "before any medicine session. Answer as fully as you can: it keeps you safe."),
     "preparation": Step("Prepare together", "You and your therapist are preparing. Think about what you want to work on "
@@ -25,8 +24,20 @@ STAGE_STEPS = {
 }
 
 
-def next_steps(*, stage: str, has_upcoming: bool, has_mfa: bool) -> list[Step]:
-    steps = [STAGE_STEPS[stage]] if stage in STAGE_STEPS else []
+FORM_STEPS = {
+    "intake": Step("Fill in “About you”", "Your details, who to contact in an emergency, and what you want to work on."),
+    "medical": Step("Fill in the medical screening", "Your health, so that sessions are safe for you."),
+    "medications": Step("List your medicines and substances", "Everything you take, including supplements and "
+                        "recreational drugs: some combine dangerously with MDMA."),
+    "psychological": Step("Fill in the psychological screening", "Your history and current wellbeing."),
+}
+
+
+def next_steps(*, stage: str, has_upcoming: bool, has_mfa: bool, unsubmitted: list[str] = ()) -> list[Step]:
+    steps = []
+    if stage in ("intake", "screening", "preparation", "medicine"):
+        steps.extend(FORM_STEPS[kind] for kind in FORM_STEPS if kind in unsubmitted)
+    steps.extend([STAGE_STEPS[stage]] if stage in STAGE_STEPS else [])
     if not has_upcoming and stage != "closed":
         steps.append(Step("No session booked", "Your therapist will arrange your next appointment with you."))
     if not has_mfa:

@@ -15,6 +15,8 @@ from practice.forms import ClientInvitationForm
 from practice.invitations import InvitationError, invitation_create, invitation_send
 from practice.models import Invitation
 from practice.roles import Role
+from screening.selectors import attach_screening_status
+from screening.services import KINDS, latest_version
 from sessions.models import TherapySession
 
 from .forms import StageForm
@@ -29,6 +31,7 @@ CASELOAD_PAGE_SIZE = 50
 def caseload(request: HttpRequest) -> HttpResponse:
     clients = Paginator(with_next_session(access.clients_visible_to(request.membership)), CASELOAD_PAGE_SIZE)
     page = clients.get_page(request.GET.get("page"))
+    page.object_list = attach_screening_status(page.object_list)
     pending = Invitation.objects.filter(
         therapist=request.membership, role=Role.CLIENT, accepted_at__isnull=True,
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
@@ -90,7 +93,9 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     has_mfa = request.user.authenticator_set.exists()
+    forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
+    unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
     return render(request, "clients/portal.html", {
-        "client": client, "upcoming": upcoming, "therapists": therapists,
-        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa),
+        "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
+        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted),
     })

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clients import views as client_views
+from screening import views as screening_views
 
 from . import views
 
@@ -22,6 +23,11 @@ urlpatterns = [
     path("clients/<uuid:client_id>/", client_views.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/stage/", client_views.client_stage, name="client_stage"),
     path("portal/", client_views.portal, name="portal"),
+    path("portal/forms/<str:kind>/", screening_views.client_form, name="client_form"),
+    path("clients/<uuid:client_id>/forms/<str:kind>/", screening_views.therapist_form, name="therapist_form"),
+    path("clients/<uuid:client_id>/screening/", screening_views.review, name="screening_review"),
+    path("clients/<uuid:client_id>/screening/acknowledge/", screening_views.acknowledge, name="screening_acknowledge"),
+    path("clients/<uuid:client_id>/screening/classify/", screening_views.classify, name="screening_classify"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.models import Client
 from clients.selectors import with_next_session
 from clients.services import caseload_assign
+from screening.selectors import attach_screening_status
 
 from . import access
 from .forms import (
@@ -175,7 +176,8 @@ def link_supervisor(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.SUPERVISOR)
 def supervision(request: HttpRequest) -> HttpResponse:
     therapists = list(access.supervised_therapists(request.membership).select_related("user").order_by("user__full_name"))
-    clients = with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments")
+    clients = attach_screening_status(
+        with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments"))
     by_therapist = {t.pk: [] for t in therapists}
     for client in clients:
         for assignment in client.assignments.all():

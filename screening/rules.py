@@ -379,7 +379,8 @@ def _substance_precautions(f: Facts, p: Policy) -> list[Flag]:
             flags.append(Flag(PRECAUTION, "ssri_snri",
                               f"{s.name}: SSRIs and SNRIs blunt MDMA (about half the effect even 25 days after stopping); "
                               f"ideally stopped {p.ssri_snri_advisory_days} days before, tapered with the prescriber.",
-                              "Drug Interactions", _facts(substance=s.name, days_since_last_dose=gap)))
+                              "Drug Interactions", _facts(substance=s.name, last_dose=s.stopped_on or "still taking",
+                                                          days_since_last_dose=gap if s.stopped_on else None)))
         if gap == 0 and med.CYP2D6_INHIBITOR in s.classes:
             flags.append(Flag(PRECAUTION, "cyp2d6_inhibitor",
                               f"{s.name} inhibits CYP2D6: consider a dose up to {int(p.cyp2d6_reduction * 100)}% lower.",

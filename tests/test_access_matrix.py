@@ -46,6 +46,20 @@ GET_EXPECTATIONS = {
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
     "portal": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "client_form": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "therapist_form": row(FORBIDDEN, therapist=OK, other_therapist=NOT_FOUND, outsider=NOT_FOUND, anonymous=FOUND),
+    "screening_review": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "screening_acknowledge": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "screening_classify": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
     # Django admin: superusers only; everyone else is sent to its login page.
     "admin:index": row(FOUND),
 }
@@ -83,6 +97,11 @@ def url_for(world):
         "revoke_invitation": {"invitation_id": pending.invitation.pk},
         "client_detail": {"client_id": world.client.pk},
         "client_stage": {"client_id": world.client.pk},
+        "client_form": {"kind": "medical"},
+        "therapist_form": {"client_id": world.client.pk, "kind": "medical"},
+        "screening_review": {"client_id": world.client.pk},
+        "screening_acknowledge": {"client_id": world.client.pk},
+        "screening_classify": {"client_id": world.client.pk},
     }
     return lambda name: reverse(name, kwargs=args.get(name, {}))
 
@@ -161,3 +180,24 @@ def test_ended_assignment_removes_access(as_role, world):
     c = as_role("supervisor")
     assert c.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).status_code == NOT_FOUND
     assert Client.objects.filter(pk=world.client.pk).exists()  # ended, not deleted
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("therapist", FOUND), ("supervisor", FORBIDDEN), ("other_therapist", NOT_FOUND),
+        ("unrelated_supervisor", NOT_FOUND), ("admin", FORBIDDEN), ("client", FORBIDDEN),
+        ("other_client", FORBIDDEN), ("outsider", NOT_FOUND), ("anonymous", FOUND),
+    ],
+)
+def test_only_the_caseload_therapist_may_acknowledge_a_caution(as_role, world, role, status):
+    from screening.models import CautionAcknowledgement
+    from screening.services import version_save
+
+    version_save(kind="psychological", client=world.client, user=world.client.membership.user,
+                 answers={"psychosis_family": True}, submit=True)
+    c = as_role(role)
+    response = c.post(reverse("screening_acknowledge", kwargs={"client_id": world.client.pk}),
+                      {"flag_key": "psychosis_history", "rationale": "Family history only; discussed at length."})
+    assert response.status_code == status
+    assert CautionAcknowledgement.objects.filter(client=world.client).exists() is (role == "therapist")

@@ -163,10 +163,12 @@ def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice
 SWEEP = {
     "anonymous": ["/accounts/login/", "/accounts/password/reset/", "/invite/{token}/", "/invite/not-a-real-token/"],
     "therapist": ["/caseload/", "/caseload/invite/", "/clients/{client}/", "/profile/", "/accounts/password/change/",
-                  "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/"],
-    "supervisor": ["/supervision/", "/clients/{client}/"],
+                  "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/",
+                  "/clients/{client}/screening/", "/clients/{client}/forms/medical/"],
+    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/"],
     "admin": ["/team/", "/team/invite/"],
-    "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/"],
+    "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
+               "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -211,3 +213,58 @@ def test_invite_form_works_by_keyboard(context, live_server, practice_world):
     page.keyboard.press("Enter")
     page.wait_for_url("**/caseload/")
     assert page.get_by_role("status").inner_text().startswith("Invitation sent to kim@example.test")
+
+
+def test_client_fills_every_form_and_the_therapist_sees_the_flags(browser, live_server, practice_world):
+    client_ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    _log_in_with_cookie(client_ctx, live_server, practice_world["clients"][0].membership.user)
+    page = client_ctx.new_page()
+    page.goto(live_server.url + "/portal/")
+    assert page.get_by_text("Fill in “About you”").is_visible()
+
+    page.get_by_role("link", name="About you (intake)").click()
+    page.get_by_label("Legal name").fill("Robin Rowe")
+    page.get_by_label("Date of birth").fill("1981-02-03")
+    page.get_by_label("Your time zone").select_option("Europe/Berlin")
+    page.get_by_label("Emergency contact: name").fill("Sam Rowe")
+    page.get_by_label("Emergency contact: phone").fill("+49 30 1234")
+    page.get_by_label("Body mass", exact=True).fill("58")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/portal/")
+    assert "About you (intake): submitted" in page.get_by_role("status").inner_text()
+
+    page.get_by_role("link", name="Medical screening").click()
+    page.get_by_label("Liver disease").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/portal/")
+
+    page.get_by_role("link", name="Medicines and substances").click()
+    page.locator("#id_meds-0-name").fill("Paxlovid")
+    page.locator("#id_meds-0-dose_text").fill("one pack")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/portal/")
+
+    page.get_by_role("link", name="Psychological screening").click()
+    page.get_by_label("Has a close family member had psychosis or schizophrenia?").check()
+    page.locator("input[name=followup_capacity][value=yes]").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/portal/")
+    client_ctx.close()
+
+    therapist_ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    _log_in_with_cookie(therapist_ctx, live_server, practice_world["therapist"].user)
+    page = therapist_ctx.new_page()
+    page.goto(live_server.url + "/caseload/")
+    row = page.get_by_role("row").filter(has_text="Robin Rowe")
+    assert "Not eligible" in row.inner_text()
+    row.get_by_role("link", name="Not eligible").click()
+    assert page.get_by_role("heading", name="Always avoid (1)").is_visible()
+    avoid = page.get_by_role("region", name="Always avoid (1)")
+    assert "Ritonavir and cobicistat block several enzymes" in avoid.inner_text()
+    assert "Paxlovid" in avoid.inner_text()
+    assert page.get_by_role("heading", name="Caution (2)").is_visible()  # liver disease, family psychosis
+    text = page.locator("main").inner_text()
+    assert "Liver disease" in text and "Family history of psychosis" in text
+    assert "100 mg (1.72 mg/kg)" in text  # under 60 kg
+    assert_page_ok(page, "screening review with flags")
+    therapist_ctx.close()

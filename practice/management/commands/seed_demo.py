@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import CaseloadAssignment, Client, Stage
+from clients.models import CaseloadAssignment, Client, IntakeVersion, Stage
 from practice.models import Membership, Practice, User
 from practice.roles import Role
 from practice.services import supervision_link
@@ -67,6 +68,42 @@ def _enrol_totp(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
+# Demo screening answers: which forms each client has submitted, and what they say.
+SCREENING = {
+    "client2@demo.example": {"intake": {"date_of_birth": date(1990, 3, 14), "body_mass_kg": Decimal("64.0")}},
+    "client3@demo.example": {
+        "intake": {"date_of_birth": date(1978, 9, 2), "body_mass_kg": Decimal("58.5")},
+        "medical": {"caffeine_mg_per_day": 250},
+        "medications": [{"name": "Zoloft 50 mg", "dose_text": "50 mg daily", "since": date(2022, 1, 10)}],
+        "psychological": {"psychosis_family": True, "followup_capacity": True},
+    },
+    "client4@demo.example": {
+        "intake": {"date_of_birth": date(1985, 6, 21), "body_mass_kg": Decimal("72.0")},
+        "medical": {}, "medications": [], "psychological": {"followup_capacity": True},
+    },
+    "client5@demo.example": {
+        "intake": {"date_of_birth": date(1970, 12, 5), "body_mass_kg": Decimal("80.0")},
+        "medical": {"hypertension": True, "hypertension_controlled": True},
+        "medications": [{"name": "Lopressor", "dose_text": "25 mg twice daily", "since": date(2019, 5, 1),
+                         "critical": True}],
+        "psychological": {"followup_capacity": True, "ait_risk_factors": ["unrealistic_expectations"]},
+    },
+}
+
+
+def _screen(client: Client, user: User, forms: dict) -> None:
+    from screening.services import version_save
+
+    for kind, answers in forms.items():
+        if kind == "medications":
+            version_save(kind=kind, client=client, user=user, answers={"none_taken": not answers}, entries=answers,
+                         submit=True)
+        else:
+            base = {"legal_name": str(user), "time_zone": ZONE, "emergency_contact_name": "Demo Contact",
+                    "emergency_contact_phone": "+1 555 0100"} if kind == "intake" else {}
+            version_save(kind=kind, client=client, user=user, answers={**base, **answers}, submit=True)
+
+
 def _at_morning(days: int) -> datetime:
     day = timezone.localdate(timezone=ZoneInfo(ZONE)) + timedelta(days=days)
     return datetime.combine(day, time(9, 30), tzinfo=ZoneInfo(ZONE))
@@ -106,4 +143,6 @@ class Command(BaseCommand):
                     TherapySession.objects.create(
                         client=client, practitioner=therapist, kind=kind, status=status, scheduled_start=_at_morning(days)
                     )
+            if email in SCREENING and not IntakeVersion.objects.filter(client=client).exists():
+                _screen(client, user, SCREENING[email])
         return practice

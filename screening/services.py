@@ -1,0 +1,168 @@
+"""Writes for intake and screening: versions, reviews, acknowledgements, classifications."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from clients.models import Client, IntakeVersion
+from practice.models import Membership, User
+from practice.roles import Role
+
+from . import medications as med
+from .facts import build_facts, name_key, sources_for
+from .models import (
+    CautionAcknowledgement,
+    MedicalScreening,
+    MedicationEntry,
+    MedicationScreening,
+    PsychologicalScreening,
+    ScreeningReview,
+    SubstanceClassification,
+)
+from .policy import DEFAULT_POLICY
+from .rules import CAUTION, Flag, evaluate
+from .rules import status as rules_status
+
+KINDS = {
+    "intake": IntakeVersion,
+    "medical": MedicalScreening,
+    "medications": MedicationScreening,
+    "psychological": PsychologicalScreening,
+}
+
+
+def current_draft(model, client: Client):
+    return model.objects.filter(client=client, submitted_at__isnull=True).first()
+
+
+def latest_version(model, client: Client):
+    """The open draft if there is one, else the latest submitted version, else None."""
+    return model.objects.filter(client=client).order_by("-number").first()
+
+
+@transaction.atomic
+def version_save(*, kind: str, client: Client, user: User, answers: dict, entries: list[dict] | None = None,
+                 submit: bool = False):
+    """Write `answers` into the client's open draft (starting one if needed); on `submit`,
+    freeze it and store a new screening review."""
+    model = KINDS[kind]
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one writer per client at a time
+    draft = current_draft(model, client)
+    if draft is None:
+        number = (model.objects.filter(client=client).aggregate(n=Max("number"))["n"] or 0) + 1
+        draft = model(client=client, number=number, created_by=user)
+    for name in model.ANSWER_FIELDS:
+        if name not in answers:
+            continue
+        if answers[name] is None and not model._meta.get_field(name).null:
+            continue  # left empty in a draft: keep the field's default
+        setattr(draft, name, answers[name])
+    draft.updated_at = timezone.now()
+    draft.full_clean(exclude=["client", "created_by", "submitted_by"])
+    draft.save()
+    if entries is not None:
+        draft.entries.all().delete()
+        MedicationEntry.objects.bulk_create(
+            MedicationEntry(screening=draft, position=n, **row) for n, row in enumerate(entries))
+    if submit:
+        draft.submitted_at = timezone.now()
+        draft.submitted_by = user
+        draft.save(update_fields=["submitted_at", "submitted_by"])
+        review_create(client=client)
+    return draft
+
+
+def flag_digest(flag: Flag) -> str:
+    return hashlib.sha256(json.dumps([flag.code, list(flag.facts)]).encode()).hexdigest()
+
+
+def _flag_json(flag: Flag) -> dict:
+    return {"tier": flag.tier, "code": flag.code, "key": flag.key, "digest": flag_digest(flag), "reason": flag.reason,
+            "section": flag.section, "facts": [list(pair) for pair in flag.facts]}
+
+
+def review_create(*, client: Client) -> ScreeningReview:
+    """Evaluate the latest submitted forms and store the result as seen now."""
+    sources = sources_for(client)
+    facts = build_facts(client, sources)
+    flags = evaluate(facts, DEFAULT_POLICY)
+    return ScreeningReview.objects.create(
+        client=client, as_of=facts.as_of, intake=sources.intake, medical=sources.medical,
+        medications=sources.medications, psychological=sources.psychological, policy=DEFAULT_POLICY.as_dict(),
+        table_version=med.load_table().version, flags=[_flag_json(f) for f in flags], complete=sources.complete,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    code: str  # not_eligible | eligible_with_cautions | eligible | not_screened
+    label: str
+    reason: str
+
+
+STATUS_LABELS = {"not_eligible": "Not eligible", "eligible_with_cautions": "Eligible with cautions",
+                 "eligible": "Eligible", "not_screened": "Not screened"}
+
+
+def acknowledged_keys(review: ScreeningReview, acknowledgements) -> frozenset[str]:
+    """Keys of this review's cautions that carry an acknowledgement for the same facts."""
+    done = {(a.flag_key, a.flag_digest) for a in acknowledgements}
+    return frozenset(f["key"] for f in review.flags if (f["key"], f["digest"]) in done)
+
+
+def review_status(review: ScreeningReview | None, acknowledgements=()) -> ReviewStatus:
+    if review is None:
+        return ReviewStatus("not_screened", STATUS_LABELS["not_screened"], "No screening form submitted yet.")
+    flags = [Flag(f["tier"], f["code"], f["reason"], f["section"], tuple(tuple(p) for p in f["facts"]))
+             for f in review.flags]
+    code, reason = rules_status(flags, acknowledged_keys(review, acknowledgements))
+    if not review.complete and code != "not_eligible":
+        missing = [n for n, v in (("intake", review.intake_id), ("medical screening", review.medical_id),
+                                  ("medication list", review.medications_id),
+                                  ("psychological screening", review.psychological_id)) if v is None]
+        code, reason = "not_eligible", f"Screening incomplete: {', '.join(missing)} not submitted."
+    return ReviewStatus(code, STATUS_LABELS[code], reason)
+
+
+@transaction.atomic
+def caution_acknowledge(*, review: ScreeningReview, flag_key: str, rationale: str,
+                        by: Membership) -> CautionAcknowledgement:
+    if by.role != Role.THERAPIST:
+        raise PermissionDenied("Only the client's therapist acknowledges cautions.")
+    flag = next((f for f in review.flags if f["key"] == flag_key), None)
+    if flag is None:
+        raise ValidationError("That flag is not part of this review.")
+    if flag["tier"] != CAUTION:
+        # ALWAYS AVOID flags resolve only when a fact changes; precautions need no rationale.
+        raise ValidationError("Only CAUTION flags can be acknowledged.")
+    rationale = rationale.strip()
+    if len(rationale) < 20:
+        raise ValidationError("Write a rationale of at least a sentence.")
+    return CautionAcknowledgement.objects.create(client=review.client, review=review, flag_key=flag_key,
+                                                 flag_digest=flag["digest"], rationale=rationale, acknowledged_by=by)
+
+
+@transaction.atomic
+def substance_classify(*, client: Client, name: str, classes: list[str], note: str,
+                       by: Membership) -> SubstanceClassification:
+    """A therapist classifies a name the table does not know; the review is re-run."""
+    if by.role != Role.THERAPIST:
+        raise PermissionDenied("Only therapists classify substances.")
+    known = set(med.load_table().class_help)
+    if set(classes) - known:
+        raise ValidationError("Unknown interaction class.")
+    key = name_key(name)
+    if not key:
+        raise ValidationError("Nothing to classify.")
+    row = SubstanceClassification.objects.create(practice_id=client.practice_id, name_key=key,
+                                                 classes=sorted(set(classes) or {med.OTHER}), note=note.strip(),
+                                                 classified_by=by)
+    review_create(client=client)
+    return row

@@ -1,0 +1,182 @@
+"""Intake and screening pages: the forms (client or therapist), and the therapist's review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients.forms import IntakeForm, SupportPeopleFormSet
+from practice import access
+from practice.roles import Role
+
+from . import forms as sf
+from .dosing import standard_dose
+from .medications import load_table
+from .models import ScreeningReview
+from .rules import TIER_LABELS, TIER_ORDER, Flag
+from .services import KINDS, caution_acknowledge, latest_version, review_status, substance_classify, version_save
+
+TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
+          "psychological": "Psychological screening"}
+
+
+def _own_client(request):
+    client = access.clients_visible_to(request.membership).select_related("membership__user", "practice").first()
+    if client is None:
+        raise Http404("No client record.")
+    return client
+
+
+def _bind(kind: str, data, record):
+    """The main form and its row formset (or None) for `kind`: bound to POST data, or showing
+    the record. (A bound formset must not get initial rows: unchanged rows would be skipped.)"""
+    shown = record if data is None else None
+    if kind == "intake":
+        form = IntakeForm(data, initial=IntakeForm.initial_from(shown))
+        rows = SupportPeopleFormSet(data, prefix="support", initial=shown.support_people if shown else None)
+    elif kind == "medications":
+        form = sf.MedicationListForm(data, initial={"none_taken": shown.none_taken} if shown else None)
+        initial = list(shown.entries.values("name", "dose_text", "since", "stopped_on", "critical")) if shown else None
+        rows = sf.MedicationEntryFormSet(data, prefix="meds", initial=initial)
+    else:
+        form_class = sf.MedicalForm if kind == "medical" else sf.PsychologicalForm
+        form = form_class(data, initial=shown.answers() if shown else None)
+        rows = None
+    return form, rows
+
+
+def _answers(kind: str, form, rows) -> tuple[dict, list | None]:
+    data = dict(form.cleaned_data)
+    if kind == "intake":
+        data["support_people"] = [r for r in (f.cleaned_data for f in rows.forms) if r.get("name")]
+        return data, None
+    if kind == "medications":
+        return data, [r for r in (f.cleaned_data for f in rows.forms) if r.get("name")]
+    return data, None
+
+
+def _validate(kind: str, form, rows, submit: bool) -> bool:
+    if not submit:  # a draft may be incomplete, but what is there must be valid
+        for field in form.fields.values():
+            field.required = False
+    valid = form.is_valid() and (rows is None or rows.is_valid())
+    if valid and kind == "medications":
+        listed = [f for f in rows.forms if f.cleaned_data.get("name")]
+        if form.cleaned_data["none_taken"] and listed:
+            form.add_error("none_taken", "You ticked 'none' but listed some: clear one or the other.")
+        elif submit and not form.cleaned_data["none_taken"] and not listed:
+            form.add_error("none_taken", "List what you take, or tick that you take nothing.")
+        valid = not form.errors
+    return valid
+
+
+def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404("No such form.")
+    record = latest_version(KINDS[kind], client)
+    if request.method == "POST":
+        submit = request.POST.get("action") == "submit"
+        form, rows = _bind(kind, request.POST, record)
+        if _validate(kind, form, rows, submit):
+            answers, entries = _answers(kind, form, rows)
+            try:
+                version_save(kind=kind, client=client, user=request.user, answers=answers, entries=entries,
+                             submit=submit)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{TITLES[kind]}: submitted. Thank you." if submit else
+                                 f"{TITLES[kind]}: draft saved. Submit it when you are ready.")
+                return redirect(done_url if submit else request.path)
+        status = 400
+    else:
+        form, rows = _bind(kind, None, record)
+        status = 200
+    return render(request, "screening/form.html", {
+        "client": client, "kind": kind, "title": TITLES[kind], "form": form, "rows": rows, "record": record,
+    }, status=status)
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def client_form(request: HttpRequest, kind: str) -> HttpResponse:
+    return _form_page(request, _own_client(request), kind, reverse("portal"))
+
+
+@access.member_required(Role.THERAPIST)
+@require_http_methods(["GET", "POST"])
+def therapist_form(request: HttpRequest, client_id, kind: str) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    return _form_page(request, client, kind, reverse("screening_review", kwargs={"client_id": client.pk}))
+
+
+def _grouped(review: ScreeningReview | None, acks) -> list[tuple[str, list[dict]]]:
+    if review is None:
+        return []
+    done = {(a.flag_key, a.flag_digest): a for a in acks}
+    groups = {tier: [] for tier in TIER_ORDER}
+    for f in review.flags:
+        facts = [(k.replace("_", " ").capitalize(), v) for k, v in f["facts"]]
+        groups[f["tier"]].append({**f, "facts": facts, "ack": done.get((f["key"], f["digest"]))})
+    return [(TIER_LABELS[t], groups[t]) for t in TIER_ORDER]
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def review(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    latest = client.screening_reviews.select_related("intake").first()
+    acks = list(client.caution_acknowledgements.select_related("acknowledged_by__user"))
+    dose = None
+    if latest and latest.intake and latest.intake.body_mass_kg and latest.intake.date_of_birth:
+        flags = [Flag(f["tier"], f["code"], f["reason"], f["section"]) for f in latest.flags]
+        dob, day = latest.intake.date_of_birth, latest.as_of
+        age = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        dose = standard_dose(mass_kg=latest.intake.body_mass_kg, age=age, flags=flags)
+    forms_state = [(kind, TITLES[kind], latest_version(model, client)) for kind, model in KINDS.items()]
+    return render(request, "screening/review.html", {
+        "client": client, "review": latest, "groups": _grouped(latest, acks), "status": review_status(latest, acks),
+        "can_write": access.can_write_client(request.membership, client), "dose": dose, "forms_state": forms_state,
+        "history": client.screening_reviews.all()[:20], "acks": acks,
+        "class_choices": list(load_table().class_help.items()),
+    })
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def acknowledge(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    latest = client.screening_reviews.first()
+    form = sf.AcknowledgeForm(request.POST)
+    if latest is None or not form.is_valid():
+        messages.error(request, "Write a rationale of at least a sentence (20 characters) to acknowledge a caution.")
+    else:
+        try:
+            caution_acknowledge(review=latest, flag_key=form.cleaned_data["flag_key"],
+                                rationale=form.cleaned_data["rationale"], by=request.membership)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, "Caution acknowledged; your rationale is on record.")
+    return redirect("screening_review", client_id=client.pk)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def classify(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    form = sf.ClassifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the interaction classes from the list.")
+    else:
+        try:
+            substance_classify(client=client, name=form.cleaned_data["name_key"], classes=form.cleaned_data["classes"],
+                               note=form.cleaned_data["note"], by=request.membership)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, "Substance classified; the screening was evaluated again.")
+    return redirect("screening_review", client_id=client.pk)
