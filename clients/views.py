@@ -15,7 +15,7 @@ from practice.forms import ClientInvitationForm
 from practice.invitations import InvitationError, invitation_create, invitation_send
 from practice.models import Invitation
 from practice.roles import Role
-from screening.selectors import attach_screening_status
+from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
 from sessions.models import TherapySession
 
@@ -62,8 +62,10 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     can_write = access.can_write_client(request.membership, client)
     sessions = TherapySession.objects.filter(client=client).select_related("practitioner__user").order_by("-scheduled_start")
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
+    review = client.screening_reviews.select_related("intake").first()
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
+        "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 

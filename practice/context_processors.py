@@ -1,10 +1,10 @@
 from .roles import Role
 
 NAV = {
-    Role.THERAPIST: [("caseload", "Caseload"), ("invite_client", "Invite a client")],
+    Role.THERAPIST: [("caseload", "Caseload"), ("invite_client", "Invite a client"), ("policy", "Safety policy")],
     Role.CLIENT: [("portal", "My care")],
-    Role.SUPERVISOR: [("supervision", "Supervisees")],
-    Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff")],
+    Role.SUPERVISOR: [("supervision", "Supervisees"), ("policy", "Safety policy")],
+    Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("policy", "Safety policy")],
 }
 
 

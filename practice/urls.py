@@ -18,6 +18,7 @@ urlpatterns = [
     path("team/assign/", views.assign_client, name="assign_client"),
     path("team/supervision/", views.link_supervisor, name="link_supervisor"),
     path("supervision/", views.supervision, name="supervision"),
+    path("policy/", screening_views.policy, name="policy"),
     path("caseload/", client_views.caseload, name="caseload"),
     path("caseload/invite/", client_views.invite_client, name="invite_client"),
     path("clients/<uuid:client_id>/", client_views.client_detail, name="client_detail"),

@@ -177,3 +177,32 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["classes"].choices = list(load_table().class_help.items())
+
+
+class PolicyForm(forms.Form):
+    """One field per adjustable setting; values looser than the defaults are refused."""
+
+    reason = forms.CharField(max_length=2000, label="Why this change", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept with the policy version; supervisors and auditors read it.")
+
+    def __init__(self, *args, current, **kwargs):
+        from decimal import Decimal
+
+        from .policy import DEFAULT_POLICY, LABELS, STRICTER
+
+        super().__init__(*args, **kwargs)
+        for name in STRICTER:
+            default = getattr(DEFAULT_POLICY, name)
+            help_text = f"Default {default}; " + ("only higher is allowed." if STRICTER[name] == "up"
+                                                   else "only lower is allowed.")
+            if isinstance(default, bool):
+                field = forms.BooleanField(required=False, help_text="Default: off. Turning it on is stricter.")
+            elif isinstance(default, Decimal):
+                field = forms.DecimalField(min_value=Decimal("0.1"), max_value=Decimal("100"), decimal_places=2,
+                                           help_text=help_text)
+            else:
+                field = forms.IntegerField(min_value=0, max_value=100000, help_text=help_text)
+            field.label = LABELS[name]
+            field.initial = getattr(current, name)
+            self.fields[name] = field
+        self.order_fields([*STRICTER, "reason"])

@@ -185,3 +185,23 @@ class CautionAcknowledgement(models.Model):
         return f"Acknowledged {self.flag_key} for {self.client}"
 
 
+
+
+class PolicyVersion(models.Model):
+    """A practice's stricter settings for the safety rules; the latest version applies.
+
+    Only settings that differ from the defaults are stored; `Policy.tighten` refuses any
+    change that would relax a rule below the domain guide's default. Append-only.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="policy_versions")
+    overrides = models.JSONField(default=dict)
+    reason = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Policy of {self.practice} from {self.created_at:%Y-%m-%d}"

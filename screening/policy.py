@@ -32,6 +32,27 @@ STRICTER = {
 }
 
 
+# What each adjustable setting means, for the policy page.
+LABELS = {
+    "irreversible_maoi_washout_days": "Days since an irreversible MAOI (always avoid below this)",
+    "maoi_after_session_days": "Days after a session in which starting an MAOI or ritonavir/cobicistat is refused",
+    "reversible_maoi_washout_days": "Days since ayahuasca or a reversible MAOI (always avoid below this)",
+    "strong_inhibitor_washout_days": "Days since ritonavir or cobicistat (always avoid below this)",
+    "lifetime_session_limit": "Lifetime MDMA sessions allowed",
+    "spacing_refuse_days": "Minimum days between medicine sessions (refused below this)",
+    "spacing_hard_warning_days": "Days between sessions below which a hard warning applies",
+    "spacing_caution_days": "Days between sessions below which a caution applies",
+    "high_dose_mg_per_kg": "Total mg/kg above which a dose counts as high",
+    "high_dose_handful": "High-dose sessions allowed before each further one is a caution",
+    "ceiling_mg_per_kg": "Ceiling: total mg/kg",
+    "ceiling_total_mg": "Ceiling: total mg",
+    "ssri_snri_advisory_days": "Days off SSRIs/SNRIs advised before a session",
+    "caffeine_caution_mg_per_day": "Caffeine per day above which a caution applies (mg)",
+    "adult_age": "Age below which the adolescent caution applies",
+    "mania_is_caution": "Treat a history of mania as a CAUTION (default: precaution)",
+}
+
+
 class LooserPolicyError(ValueError):
     """A practice tried to relax a safety rule."""
 
@@ -93,5 +114,11 @@ def _plain(value):
 
 
 DEFAULT_POLICY = Policy()
+
+
+def from_overrides(overrides: dict) -> Policy:
+    """The default policy with stored overrides applied (JSON values back to their types)."""
+    typed = {k: type(getattr(DEFAULT_POLICY, k))(v) for k, v in overrides.items()}
+    return DEFAULT_POLICY.tighten(**typed)
 
 assert set(STRICTER) <= set(asdict(DEFAULT_POLICY)), "STRICTER names a setting that does not exist"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +23,12 @@ from .models import (
     MedicalScreening,
     MedicationEntry,
     MedicationScreening,
+    PolicyVersion,
     PsychologicalScreening,
     ScreeningReview,
     SubstanceClassification,
 )
-from .policy import DEFAULT_POLICY
+from .policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_overrides
 from .rules import CAUTION, Flag, evaluate
 from .rules import status as rules_status
 
@@ -88,14 +90,37 @@ def _flag_json(flag: Flag) -> dict:
             "section": flag.section, "facts": [list(pair) for pair in flag.facts]}
 
 
+def practice_policy(practice_id) -> Policy:
+    latest = PolicyVersion.objects.filter(practice_id=practice_id).first()
+    return from_overrides(latest.overrides) if latest else DEFAULT_POLICY
+
+
+@transaction.atomic
+def policy_update(*, by: Membership, values: dict, reason: str) -> PolicyVersion:
+    """Store the practice's settings; refuses anything looser than the guide's defaults."""
+    if by.role != Role.ADMIN:
+        raise PermissionDenied("Only practice admins change the safety policy.")
+    overrides = {k: v for k, v in values.items() if k in STRICTER and v != getattr(DEFAULT_POLICY, k)}
+    try:
+        DEFAULT_POLICY.tighten(**overrides)
+    except LooserPolicyError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not reason.strip():
+        raise ValidationError("Say why the policy changes.")
+    stored = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in overrides.items()}
+    return PolicyVersion.objects.create(practice_id=by.practice_id, overrides=stored, reason=reason.strip(),
+                                        created_by=by)
+
+
 def review_create(*, client: Client) -> ScreeningReview:
     """Evaluate the latest submitted forms and store the result as seen now."""
     sources = sources_for(client)
     facts = build_facts(client, sources)
-    flags = evaluate(facts, DEFAULT_POLICY)
+    policy = practice_policy(client.practice_id)
+    flags = evaluate(facts, policy)
     return ScreeningReview.objects.create(
         client=client, as_of=facts.as_of, intake=sources.intake, medical=sources.medical,
-        medications=sources.medications, psychological=sources.psychological, policy=DEFAULT_POLICY.as_dict(),
+        medications=sources.medications, psychological=sources.psychological, policy=policy.as_dict(),
         table_version=med.load_table().version, flags=[_flag_json(f) for f in flags], complete=sources.complete,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +14,21 @@ from practice import access
 from practice.roles import Role
 
 from . import forms as sf
-from .dosing import standard_dose
 from .medications import load_table
-from .models import ScreeningReview
-from .rules import TIER_LABELS, TIER_ORDER, Flag
-from .services import KINDS, caution_acknowledge, latest_version, review_status, substance_classify, version_save
+from .models import PolicyVersion, ScreeningReview
+from .policy import DEFAULT_POLICY, LABELS, STRICTER
+from .rules import TIER_LABELS, TIER_ORDER
+from .selectors import dose_for
+from .services import (
+    KINDS,
+    caution_acknowledge,
+    latest_version,
+    policy_update,
+    practice_policy,
+    review_status,
+    substance_classify,
+    version_save,
+)
 
 TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
           "psychological": "Psychological screening"}
@@ -130,12 +140,7 @@ def review(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id)
     latest = client.screening_reviews.select_related("intake").first()
     acks = list(client.caution_acknowledgements.select_related("acknowledged_by__user"))
-    dose = None
-    if latest and latest.intake and latest.intake.body_mass_kg and latest.intake.date_of_birth:
-        flags = [Flag(f["tier"], f["code"], f["reason"], f["section"]) for f in latest.flags]
-        dob, day = latest.intake.date_of_birth, latest.as_of
-        age = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        dose = standard_dose(mass_kg=latest.intake.body_mass_kg, age=age, flags=flags)
+    dose = dose_for(latest)
     forms_state = [(kind, TITLES[kind], latest_version(model, client)) for kind, model in KINDS.items()]
     return render(request, "screening/review.html", {
         "client": client, "review": latest, "groups": _grouped(latest, acks), "status": review_status(latest, acks),
@@ -180,3 +185,28 @@ def classify(request: HttpRequest, client_id) -> HttpResponse:
         else:
             messages.success(request, "Substance classified; the screening was evaluated again.")
     return redirect("screening_review", client_id=client.pk)
+
+
+@access.member_required(Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    practice_id = request.membership.practice_id
+    current = practice_policy(practice_id)
+    is_admin = request.membership.role == Role.ADMIN
+    form = sf.PolicyForm(request.POST or None, current=current) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied("Only practice admins change the safety policy.")
+        if form.is_valid():
+            values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            try:
+                policy_update(by=request.membership, values=values, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Policy saved. It applies to screenings evaluated from now on.")
+                return redirect("policy")
+    rows = [(LABELS[name], getattr(DEFAULT_POLICY, name), getattr(current, name)) for name in STRICTER]
+    history = PolicyVersion.objects.filter(practice_id=practice_id).select_related("created_by__user")[:20]
+    return render(request, "screening/policy.html", {"rows": rows, "form": form, "history": history},
+                  status=400 if form is not None and form.errors else 200)

@@ -35,6 +35,7 @@ GET_EXPECTATIONS = {
     "assign_client": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "link_supervisor": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "supervision": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
+    "policy": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),
     "caseload": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "invite_client": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "client_detail": row(

@@ -165,8 +165,8 @@ SWEEP = {
     "therapist": ["/caseload/", "/caseload/invite/", "/clients/{client}/", "/profile/", "/accounts/password/change/",
                   "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/",
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/"],
-    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/"],
-    "admin": ["/team/", "/team/invite/"],
+    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/"],
+    "admin": ["/team/", "/team/invite/", "/policy/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page

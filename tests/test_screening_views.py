@@ -221,6 +221,8 @@ def test_dose_calculator_on_the_review_page(as_client, client, world):
     page = client.get(reverse("screening_review", kwargs={"client_id": world.client.pk})).content.decode()
     assert "100 mg (1.67 mg/kg)" in page and "50.0 mg, prepared in advance" in page
     assert "body mass under 60 kg" in page
+    detail = client.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
+    assert "100 mg initial (1.67 mg/kg), booster 50.0 mg" in detail
 
 
 def test_therapist_can_fill_forms_with_the_client(client, world):
@@ -240,3 +242,41 @@ def test_version_numbers_and_one_draft_are_enforced(world):
     assert MedicalScreening.objects.filter(client=world.client).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         MedicalScreening.objects.create(client=world.client, number=2, created_by=world.therapist.user)
+
+
+def test_admin_tightens_policy_and_new_reviews_use_it(as_client, client, world):
+    client.force_login(world.admin.user)
+    data = {"irreversible_maoi_washout_days": "21", "reason": "Our pharmacist advises three weeks."}
+    from screening.policy import DEFAULT_POLICY, STRICTER
+
+    for name in STRICTER:
+        data.setdefault(name, "on" if getattr(DEFAULT_POLICY, name) is True else str(getattr(DEFAULT_POLICY, name)))
+    data = {k: v for k, v in data.items() if v != "False"}
+    assert client.post(reverse("policy"), data).status_code == 302
+    fill_all(as_client, medications=meds({"name": "phenelzine", "since": "2020-01-01",
+                                          "stopped_on": str(TODAY - timedelta(days=18))}))
+    review = world.client.screening_reviews.first()
+    assert review.policy["irreversible_maoi_washout_days"] == 21
+    assert "maoi_irreversible" in {f["code"] for f in review.flags}  # 18 days: fine by default, not here
+
+
+@pytest.mark.parametrize("name,value", [("irreversible_maoi_washout_days", "10"), ("lifetime_session_limit", "300"),
+                                        ("ceiling_total_mg", "250")])
+def test_policy_cannot_be_loosened(client, world, name, value):
+    from screening.models import PolicyVersion
+    from screening.policy import DEFAULT_POLICY, STRICTER
+
+    client.force_login(world.admin.user)
+    data = {n: str(getattr(DEFAULT_POLICY, n)) for n in STRICTER if not isinstance(getattr(DEFAULT_POLICY, n), bool)}
+    response = client.post(reverse("policy"), {**data, name: value, "reason": "Looser please"})
+    assert response.status_code == 400 and "less strict" in response.content.decode()
+    assert not PolicyVersion.objects.exists()
+
+
+def test_only_admins_change_policy(client, world):
+    from screening.models import PolicyVersion
+
+    client.force_login(world.therapist.user)
+    assert "Change the policy" not in client.get(reverse("policy")).content.decode()
+    assert client.post(reverse("policy"), {"reason": "x", "spacing_refuse_days": "30"}).status_code == 403
+    assert not PolicyVersion.objects.exists()
