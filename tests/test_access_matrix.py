@@ -65,6 +65,13 @@ GET_EXPECTATIONS = {
     "admin:index": row(FOUND),
 }
 
+# Who may write to the therapist's client (C1): only the caseload therapist (302 after the write).
+WRITE_EXPECTATIONS = [
+    ("therapist", FOUND), ("supervisor", FORBIDDEN), ("other_therapist", NOT_FOUND),
+    ("unrelated_supervisor", NOT_FOUND), ("admin", FORBIDDEN), ("client", FORBIDDEN),
+    ("other_client", FORBIDDEN), ("outsider", NOT_FOUND), ("anonymous", FOUND),
+]
+
 # Patterns that belong to libraries and show no client data.
 EXTERNAL_PREFIXES = ("accounts/", "django-admin/")
 
@@ -115,14 +122,7 @@ def test_get_matrix(as_role, url_for, role):
     assert got == want
 
 
-@pytest.mark.parametrize(
-    "role,status",
-    [
-        ("therapist", FOUND), ("supervisor", FORBIDDEN), ("other_therapist", NOT_FOUND),
-        ("unrelated_supervisor", NOT_FOUND), ("admin", FORBIDDEN), ("client", FORBIDDEN),
-        ("other_client", FORBIDDEN), ("outsider", NOT_FOUND), ("anonymous", FOUND),
-    ],
-)
+@pytest.mark.parametrize("role,status", WRITE_EXPECTATIONS)
 def test_only_the_caseload_therapist_may_change_a_client(as_role, world, role, status):
     c = as_role(role)
     response = c.post(reverse("client_stage", kwargs={"client_id": world.client.pk}), {"stage": "screening"})
@@ -183,14 +183,7 @@ def test_ended_assignment_removes_access(as_role, world):
     assert Client.objects.filter(pk=world.client.pk).exists()  # ended, not deleted
 
 
-@pytest.mark.parametrize(
-    "role,status",
-    [
-        ("therapist", FOUND), ("supervisor", FORBIDDEN), ("other_therapist", NOT_FOUND),
-        ("unrelated_supervisor", NOT_FOUND), ("admin", FORBIDDEN), ("client", FORBIDDEN),
-        ("other_client", FORBIDDEN), ("outsider", NOT_FOUND), ("anonymous", FOUND),
-    ],
-)
+@pytest.mark.parametrize("role,status", WRITE_EXPECTATIONS)
 def test_only_the_caseload_therapist_may_acknowledge_a_caution(as_role, world, role, status):
     from screening.models import CautionAcknowledgement
     from screening.services import version_save
