@@ -61,5 +61,11 @@ class CaseloadAssignment(models.Model):
         return f"{self.client} on the caseload of {self.therapist.user}"
 
 
-# The intake form lives in its own module; importing it here registers the model.
+# The intake and consent records live in their own modules; importing them registers the models.
+from .consent import (  # noqa: E402,F401
+    ConsentRevocation,
+    ConsentSignature,
+    ConsentTemplate,
+    ConsentTemplateVersion,
+)
 from .intake import IntakeVersion  # noqa: E402,F401

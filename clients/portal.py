@@ -33,11 +33,14 @@ FORM_STEPS = {
 }
 
 
-def next_steps(*, stage: str, has_upcoming: bool, has_mfa: bool, unsubmitted: list[str] = ()) -> list[Step]:
+def next_steps(*, stage: str, has_upcoming: bool, has_mfa: bool, unsubmitted: list[str] = (),
+               consents_to_sign: list[str] = ()) -> list[Step]:
     steps = []
     if stage in ("intake", "screening", "preparation", "medicine"):
         steps.extend(FORM_STEPS[kind] for kind in FORM_STEPS if kind in unsubmitted)
     steps.extend([STAGE_STEPS[stage]] if stage in STAGE_STEPS else [])
+    steps.extend(Step(f"Read and sign: {title}", "Your practice asks for your consent; you can withdraw it later.")
+                 for title in consents_to_sign)
     if not has_upcoming and stage != "closed":
         steps.append(Step("No session booked", "Your therapist will arrange your next appointment with you."))
     if not has_mfa:

@@ -19,6 +19,7 @@ from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
 from sessions.models import TherapySession
 
+from . import consents
 from .forms import StageForm
 from .portal import next_steps
 from .selectors import with_next_session
@@ -63,9 +64,11 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     sessions = TherapySession.objects.filter(client=client).select_related("practitioner__user").order_by("-scheduled_start")
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     review = client.screening_reviews.select_related("intake").first()
+    versions, states = consents.states_for([client], client.practice_id)
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
+        "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 
@@ -96,8 +99,11 @@ def portal(request: HttpRequest) -> HttpResponse:
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     has_mfa = request.user.authenticator_set.exists()
     forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
+    versions, states = consents.states_for([client], client.practice_id)
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
-        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted),
+        "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
+        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted,
+                            consents_to_sign=[v.title for v in versions if states[client.pk][v.template_id].outstanding]),
     })

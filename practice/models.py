@@ -161,3 +161,15 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "pending"
+
+
+class PractitionerProfile(models.Model):
+    """What clients are told about a practitioner (the accountability issue extends it)."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="profile")
+    credentials = models.TextField(max_length=2000, blank=True,
+                                   help_text="Licence or training, e.g. 'Licensed clinical social worker (LCSW), CA'.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.membership.user}"

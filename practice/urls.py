@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clients import views as client_views
+from clients import views_consent as consent_views
 from screening import views as screening_views
 
 from . import views
@@ -18,6 +19,14 @@ urlpatterns = [
     path("team/assign/", views.assign_client, name="assign_client"),
     path("team/supervision/", views.link_supervisor, name="link_supervisor"),
     path("supervision/", views.supervision, name="supervision"),
+    path("team/consents/", consent_views.templates, name="consent_templates"),
+    path("team/consents/<str:kind>/", consent_views.template_edit, name="consent_edit"),
+    path("caseload/consents/", consent_views.outstanding, name="consent_outstanding"),
+    path("portal/consents/<int:version_id>/", consent_views.sign, name="consent_sign"),
+    path("portal/consents/signed/<uuid:signature_id>/revoke/", consent_views.revoke, name="consent_revoke"),
+    path("portal/consents/signed/<uuid:signature_id>/pdf/", consent_views.pdf_own, name="consent_pdf_own"),
+    path("clients/<uuid:client_id>/consents/<uuid:signature_id>/pdf/", consent_views.pdf_staff,
+         name="consent_pdf_staff"),
     path("policy/", screening_views.policy, name="policy"),
     path("caseload/", client_views.caseload, name="caseload"),
     path("caseload/invite/", client_views.invite_client, name="invite_client"),

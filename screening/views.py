@@ -17,7 +17,7 @@ from . import forms as sf
 from .medications import load_table
 from .models import PolicyVersion, ScreeningReview
 from .policy import DEFAULT_POLICY, LABELS, STRICTER
-from .rules import TIER_LABELS, TIER_ORDER
+from .rules import TIER_LABELS, TIER_ORDER, SuicideScreen
 from .selectors import dose_for
 from .services import (
     KINDS,
@@ -32,6 +32,21 @@ from .services import (
 
 TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
           "psychological": "Psychological screening"}
+
+
+CRISIS_MESSAGE = (
+    "Thank you for telling us. Your therapist will talk this through with you. If you might act on thoughts of "
+    "ending your life, call your local emergency number now. Fireside Project (US): +1 (623) 473-7433."
+)
+
+
+def _suicide_risk(data: dict) -> str | None:
+    return SuicideScreen(
+        wish_to_be_dead=data.get("cssrs_wish_dead", False), suicidal_thoughts=data.get("cssrs_thoughts", False),
+        thoughts_with_method=data.get("cssrs_method", False), intent=data.get("cssrs_intent", False),
+        plan_with_intent=data.get("cssrs_plan", False), behaviour_lifetime=data.get("cssrs_behaviour", False),
+        behaviour_past_3_months=data.get("cssrs_behaviour_recent", False),
+    ).risk()
 
 
 def _own_client(request):
@@ -101,6 +116,8 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
             else:
                 messages.success(request, f"{TITLES[kind]}: submitted. Thank you." if submit else
                                  f"{TITLES[kind]}: draft saved. Submit it when you are ready.")
+                if submit and kind == "psychological" and _suicide_risk(form.cleaned_data) in ("high", "moderate"):
+                    messages.warning(request, CRISIS_MESSAGE)
                 return redirect(done_url if submit else request.path)
         status = 400
     else:

@@ -36,6 +36,16 @@ GET_EXPECTATIONS = {
     "link_supervisor": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "supervision": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
     "policy": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),
+    "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
+    "consent_sign": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "consent_revoke": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
+    "consent_pdf_own": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
+    "consent_pdf_staff": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
     "caseload": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "invite_client": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "client_detail": row(
@@ -76,6 +86,18 @@ WRITE_EXPECTATIONS = [
 EXTERNAL_PREFIXES = ("accounts/", "django-admin/")
 
 
+def signed_consent(world):
+    """An informed-consent document of the world's practice, signed by its client."""
+    from clients import consents
+
+    version = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Text.")
+    text = consents.render(version, world.client)
+    signature = consents.consent_sign(client=world.client, user=world.client.membership.user, version_id=version.pk,
+                                      text_sha256=consents.sha256(text), typed_name="Cora Client", ip_address=None,
+                                      user_agent="test")
+    return version, signature
+
+
 def app_url_names() -> set[str]:
     names = set()
 
@@ -100,6 +122,7 @@ def test_every_url_has_expectations():
 @pytest.fixture
 def url_for(world):
     pending = invitation_create(inviter=world.admin, email="newcomer@example.test", role="therapist")
+    version, signature = signed_consent(world)
     args = {
         "accept_invitation": {"token": pending.token},
         "revoke_invitation": {"invitation_id": pending.invitation.pk},
@@ -110,6 +133,11 @@ def url_for(world):
         "screening_review": {"client_id": world.client.pk},
         "screening_acknowledge": {"client_id": world.client.pk},
         "screening_classify": {"client_id": world.client.pk},
+        "consent_edit": {"kind": "informed"},
+        "consent_sign": {"version_id": version.pk},
+        "consent_revoke": {"signature_id": signature.pk},
+        "consent_pdf_own": {"signature_id": signature.pk},
+        "consent_pdf_staff": {"client_id": world.client.pk, "signature_id": signature.pk},
     }
     return lambda name: reverse(name, kwargs=args.get(name, {}))
 
@@ -195,3 +223,15 @@ def test_only_the_caseload_therapist_may_acknowledge_a_caution(as_role, world, r
                       {"flag_key": "psychosis_history", "rationale": "Family history only; discussed at length."})
     assert response.status_code == status
     assert CautionAcknowledgement.objects.filter(client=world.client).exists() is (role == "therapist")
+
+
+def test_clients_of_another_practice_get_404_for_consent_documents_and_pdfs(client, world):
+    version, signature = signed_consent(world)
+    client.force_login(world.outsider_client.membership.user)
+    assert client.get(reverse("consent_sign", kwargs={"version_id": version.pk})).status_code == NOT_FOUND
+    assert client.get(reverse("consent_pdf_own", kwargs={"signature_id": signature.pk})).status_code == NOT_FOUND
+    response = client.post(reverse("consent_revoke", kwargs={"signature_id": signature.pk}))
+    assert response.status_code == NOT_FOUND
+    from clients.consent import ConsentRevocation
+
+    assert not ConsentRevocation.objects.exists()

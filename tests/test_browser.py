@@ -162,22 +162,27 @@ def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice
 
 SWEEP = {
     "anonymous": ["/accounts/login/", "/accounts/password/reset/", "/invite/{token}/", "/invite/not-a-real-token/"],
-    "therapist": ["/caseload/", "/caseload/invite/", "/clients/{client}/", "/profile/", "/accounts/password/change/",
-                  "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/",
+    "therapist": ["/caseload/", "/caseload/invite/", "/caseload/consents/", "/clients/{client}/", "/profile/",
+                  "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/",
+                  "/accounts/2fa/totp/deactivate/",
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/"],
     "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/"],
-    "admin": ["/team/", "/team/invite/", "/policy/"],
+    "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
-               "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/"],
+               "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
+               "/portal/consents/{consent}/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
 
 @pytest.mark.parametrize("who", SWEEP)
 def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_world, csp_violations, who):
+    from clients import consents
     from practice.invitations import invitation_create
 
     pending = invitation_create(inviter=practice_world["admin"], email="sweep@example.test", role="therapist")
+    consent = consents.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
+                                      body="Benefits and risks.")
     if who == "other":
         user = f.member(f.practice("Far Away"), Role.THERAPIST).user
     elif who == "client":
@@ -188,7 +193,8 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
         _log_in_with_cookie(context, live_server, user)
     page = context.new_page()
     for path in SWEEP[who]:
-        url = live_server.url + path.format(token=pending.token, client=practice_world["clients"][0].pk)
+        url = live_server.url + path.format(token=pending.token, client=practice_world["clients"][0].pk,
+                                            consent=consent.pk)
         response = page.goto(url)
         assert response.status < 500, path
         assert page.get_by_role("heading", level=1).count() == 1, path

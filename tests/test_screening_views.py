@@ -280,3 +280,11 @@ def test_only_admins_change_policy(client, world):
     assert "Change the policy" not in client.get(reverse("policy")).content.decode()
     assert client.post(reverse("policy"), {"reason": "x", "spacing_refuse_days": "30"}).status_code == 403
     assert not PolicyVersion.objects.exists()
+
+
+def test_high_suicide_risk_answers_show_crisis_contacts_at_once(as_client, world):
+    response = post(as_client, "psychological", {"cssrs_thoughts": "on", "cssrs_intent": "on", "followup_capacity": "no"})
+    assert response.status_code == 302
+    page = as_client.get(response.url).content.decode()
+    assert "+1 (623) 473-7433" in page and "local emergency number" in page
+    assert "suicide_risk_high" in {f["code"] for f in world.client.screening_reviews.first().flags}

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import CaseloadAssignment, Client, IntakeVersion, Stage
-from practice.models import Membership, Practice, User
+from clients.models import CaseloadAssignment, Client, ConsentTemplateVersion, IntakeVersion, Stage
+from practice.models import Membership, Practice, PractitionerProfile, User
 from practice.roles import Role
 from practice.services import supervision_link
 from sessions.models import Kind, Status, TherapySession
@@ -91,6 +91,45 @@ SCREENING = {
 }
 
 
+PROFILES = {
+    "dana@demo.example": "Licensed clinical social worker (LCSW), Oregon; MDMA-assisted therapy training (demo).",
+    "sam@demo.example": "Licensed marriage and family therapist (LMFT), California (demo).",
+}
+CONSENT_TEXTS = {
+    "informed": ("Informed consent to MDMA-assisted therapy",
+                 "Demo text. MDMA-assisted therapy combines preparation, one or more medicine sessions and "
+                 "integration. Benefits can include relief from trauma symptoms; risks include raised heart rate and "
+                 "blood pressure, days of low mood or fatigue, and symptoms that get worse before they get better. "
+                 "MDMA is a controlled substance in many places. You can stop at any time."),
+    "touch": ("Touch contract", "Demo text. No touch happens unless listed in your flight plan. You can stop any touch "
+                                "at any time with the word you agreed."),
+    "recording": ("Recording of sessions", "Demo text. Sessions are recorded only if you agree; you decide who keeps "
+                                           "the file."),
+    "contact_email": ("Contact by email for check-ins", "Demo text. After medicine sessions we email you a link to a "
+                                                        "short check-in. The email contains no health information."),
+}
+SIGNS_INFORMED_CONSENT = {"client4@demo.example", "client5@demo.example"}
+
+
+def _consent_documents(admin: Membership) -> None:
+    from clients import consents
+
+    for kind, (title, body) in CONSENT_TEXTS.items():
+        if not ConsentTemplateVersion.objects.filter(template__practice_id=admin.practice_id,
+                                                     template__kind=kind).exists():
+            consents.template_write(by=admin, kind=kind, title=title, body=body)
+
+
+def _sign_informed_consent(client: Client, user: User) -> None:
+    from clients import consents
+
+    version = ConsentTemplateVersion.objects.filter(template__practice_id=client.practice_id,
+                                                    template__kind="informed").order_by("-number").first()
+    text = consents.render(version, client)
+    consents.consent_sign(client=client, user=user, version_id=version.pk, text_sha256=consents.sha256(text),
+                          typed_name=user.full_name, ip_address=None, user_agent="seed_demo")
+
+
 def _screen(client: Client, user: User, forms: dict) -> None:
     from screening.services import version_save
 
@@ -130,6 +169,9 @@ class Command(BaseCommand):
             user = _user(email, name)
             _enrol_totp(user)
             members[email], _ = Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": role})
+        _consent_documents(members["admin@demo.example"])
+        for email, credentials in PROFILES.items():
+            PractitionerProfile.objects.get_or_create(membership=members[email], defaults={"credentials": credentials})
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["dana@demo.example"])
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["sam@demo.example"])
         for email, name, stage, therapist_email, sessions in CLIENTS:
@@ -145,4 +187,6 @@ class Command(BaseCommand):
                     )
             if email in SCREENING and not IntakeVersion.objects.filter(client=client).exists():
                 _screen(client, user, SCREENING[email])
+            if email in SIGNS_INFORMED_CONSENT and not client.consent_signatures.exists():
+                _sign_informed_consent(client, user)
         return practice

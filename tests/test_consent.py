@@ -1,0 +1,169 @@
+"""Consent: versioned documents, signing rules, revocation, re-signing, tamper-proofing, PDF."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from clients import consents
+from clients.consent import ConsentRevocation, ConsentSignature, ConsentTemplateVersion
+from practice.models import PractitionerProfile
+
+
+@pytest.fixture
+def informed(world):
+    PractitionerProfile.objects.create(membership=world.therapist, credentials="LCSW, licensed in Oregon")
+    return consents.template_write(by=world.admin, kind="informed", title="Informed consent",
+                                   body="MDMA-assisted therapy has benefits and risks, including worse symptoms.")
+
+
+@pytest.fixture
+def as_client(world):
+    c = Client()
+    c.force_login(world.client.membership.user)
+    return c
+
+
+def sign_form(as_client, doc, **overrides):
+    page = as_client.get(reverse("consent_sign", kwargs={"version_id": doc.pk}))
+    assert page.status_code == 200
+    data = {"version": doc.pk, "text_sha256": page.context["form"].initial["text_sha256"],
+            "typed_name": "Cora Client", "confirm": "on", **overrides}
+    return as_client.post(reverse("consent_sign", kwargs={"version_id": doc.pk}), data,
+                          HTTP_USER_AGENT="Test Browser/1.0", REMOTE_ADDR="203.0.113.7")
+
+
+def test_informed_consent_names_credentials_and_supervisor(world, informed):
+    text = consents.render(informed, world.client)
+    assert "Tess Therapist. Credentials: LCSW, licensed in Oregon. Supervised by: Sue Supervisor." in text
+    assert text.startswith("Informed consent\nVersion 1")
+
+
+def test_client_signs_and_the_record_keeps_text_hash_time_and_origin(as_client, world, informed):
+    response = sign_form(as_client, informed)
+    assert response.status_code == 302
+    sig = ConsentSignature.objects.get(client=world.client)
+    assert sig.rendered_text == consents.render(informed, world.client)
+    assert sig.text_sha256 == consents.sha256(sig.rendered_text)
+    assert (sig.ip_address, sig.user_agent, sig.signer) == ("203.0.113.7", "Test Browser/1.0", world.client.membership.user)
+    assert consents.informed_consent_state(world.client).code == "in_force"
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"typed_name": "Someone Else"}, "Type your full name"),
+    ({"confirm": ""}, "Tick the box"),
+    ({"text_sha256": "0" * 64}, "text changed while you were reading"),
+    ({"version": "999999"}, "does not exist"),
+])
+def test_bad_signatures_change_nothing(as_client, world, informed, overrides, message):
+    response = sign_form(as_client, informed, **overrides)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ConsentSignature.objects.exists()
+
+
+def test_stale_version_and_double_submission_are_refused(as_client, world, informed):
+    page = as_client.get(reverse("consent_sign", kwargs={"version_id": informed.pk}))
+    stale_hash = page.context["form"].initial["text_sha256"]
+    v2 = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Revised text.")
+    response = as_client.post(reverse("consent_sign", kwargs={"version_id": informed.pk}),
+                              {"version": informed.pk, "text_sha256": stale_hash, "typed_name": "Cora Client",
+                               "confirm": "on"})
+    assert response.status_code == 400 and "newer version" in response.content.decode()
+    assert sign_form(as_client, v2).status_code == 302
+    again = sign_form(as_client, v2)
+    assert again.status_code == 400 and "already signed" in again.content.decode()
+    assert ConsentSignature.objects.count() == 1
+
+
+def test_nobody_signs_for_the_client(client, world, informed):
+    client.force_login(world.therapist.user)
+    assert client.get(reverse("consent_sign", kwargs={"version_id": informed.pk})).status_code == 403
+    with pytest.raises(Exception, match="Only the client"):
+        consents.consent_sign(client=world.client, user=world.therapist.user, version_id=informed.pk,
+                              text_sha256="x", typed_name="Cora Client", ip_address=None, user_agent="")
+    assert not ConsentSignature.objects.exists()
+
+
+def test_revocation_ends_consent_and_signing_again_restores_it(as_client, world, informed):
+    sign_form(as_client, informed)
+    sig = ConsentSignature.objects.get()
+    as_client.post(reverse("consent_revoke", kwargs={"signature_id": sig.pk}), {"reason": "Need time to think"})
+    assert consents.informed_consent_state(world.client).code == "revoked"
+    assert not consents.informed_consent_state(world.client).in_force
+    assert ConsentRevocation.objects.get().reason == "Need time to think"
+    again = as_client.post(reverse("consent_revoke", kwargs={"signature_id": sig.pk}), follow=True)
+    assert "already withdrawn" in again.content.decode()
+    assert sign_form(as_client, informed).status_code == 302
+    assert consents.informed_consent_state(world.client).code == "in_force"
+
+
+def test_template_change_asks_clients_to_re_sign(as_client, client, world, informed):
+    sign_form(as_client, informed)
+    v2 = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Now with more.")
+    state = consents.informed_consent_state(world.client)
+    assert state.code == "resign" and state.in_force and state.outstanding
+    assert "Read and sign: Informed consent" in as_client.get(reverse("portal")).content.decode()
+    client.force_login(world.therapist.user)
+    page = client.get(reverse("consent_outstanding")).content.decode()
+    assert "Signed v1; v2 needs signing" in page
+    assert list(ConsentTemplateVersion.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert v2.number == 2
+
+
+def test_admin_edits_make_versions(client, world, informed):
+    client.force_login(world.admin.user)
+    response = client.post(reverse("consent_edit", kwargs={"kind": "informed"}),
+                           {"title": "Informed consent", "body": "Second text"})
+    assert response.status_code == 302
+    assert ConsentTemplateVersion.objects.count() == 2
+    assert ConsentTemplateVersion.objects.get(number=1).body.startswith("MDMA-assisted therapy")
+    assert client.post(reverse("consent_edit", kwargs={"kind": "informed"}), {"title": "", "body": ""}).status_code == 400
+    assert client.get(reverse("consent_edit", kwargs={"kind": "bogus"})).status_code == 404
+
+
+def test_signed_records_cannot_be_edited_or_deleted_even_with_sql(as_client, world, informed):
+    sign_form(as_client, informed)
+    sig = ConsentSignature.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsentSignature.objects.filter(pk=sig.pk).update(typed_name="Forged")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sig.delete()
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE clients_consentsignature SET rendered_text = 'other' WHERE id = %s", [sig.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsentTemplateVersion.objects.filter(pk=informed.pk).update(body="Rewritten history")
+    revocation = ConsentRevocation.objects.create(signature=sig, revoked_by=world.client.membership.user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        revocation.delete()
+    sig.refresh_from_db()
+    assert sig.typed_name == "Cora Client"
+
+
+def test_pdf_shows_text_signature_and_hash(as_client, client, world, informed):
+    sign_form(as_client, informed)
+    sig = ConsentSignature.objects.get()
+    response = as_client.get(reverse("consent_pdf_own", kwargs={"signature_id": sig.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert f"consent-{sig.pk}.pdf" in response["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "benefits and risks" in text and "Cora Client" in text and sig.text_sha256 in text.replace("\n", "")
+    client.force_login(world.supervisor.user)
+    staff = client.get(reverse("consent_pdf_staff", kwargs={"client_id": world.client.pk, "signature_id": sig.pk}))
+    assert staff.status_code == 200 and staff["Content-Type"] == "application/pdf"
+
+
+def test_script_in_consent_text_is_escaped_and_not_markup_in_pdf(as_client, world):
+    version = consents.template_write(by=world.admin, kind="touch", title="Touch <b>contract</b>",
+                                      body="<script>alert(1)</script> **bold?**")
+    page = as_client.get(reverse("consent_sign", kwargs={"version_id": version.pk})).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    sign_form(as_client, version)
+    sig = ConsentSignature.objects.get()
+    pdf = as_client.get(reverse("consent_pdf_own", kwargs={"signature_id": sig.pk})).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "<script>alert(1)</script> **bold?**" in text
