@@ -3,7 +3,7 @@ from .roles import Role
 NAV = {
     Role.THERAPIST: [("caseload", "Caseload"), ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"),
                      ("policy", "Safety policy")],
-    Role.CLIENT: [("portal", "My care")],
+    Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan")],
     Role.SUPERVISOR: [("supervision", "Supervisees"), ("policy", "Safety policy")],
     Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("consent_templates", "Consent documents"),
                  ("policy", "Safety policy")],

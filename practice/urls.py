@@ -4,6 +4,7 @@ from django.urls import include, path
 from clients import views as client_views
 from clients import views_consent as consent_views
 from screening import views as screening_views
+from sessions import views_flightplan as plan_views
 
 from . import views
 
@@ -22,6 +23,16 @@ urlpatterns = [
     path("team/consents/", consent_views.templates, name="consent_templates"),
     path("team/consents/<str:kind>/", consent_views.template_edit, name="consent_edit"),
     path("caseload/consents/", consent_views.outstanding, name="consent_outstanding"),
+    path("portal/flight-plan/", plan_views.client_plan, name="client_plan"),
+    path("portal/flight-plan/edit/", plan_views.client_plan_edit, name="client_plan_edit"),
+    path("portal/flight-plan/sign/", plan_views.client_plan_sign, name="client_plan_sign"),
+    path("portal/flight-plan/diff/", plan_views.client_plan_diff, name="client_plan_diff"),
+    path("portal/flight-plan/<int:number>/pdf/", plan_views.client_plan_pdf, name="client_plan_pdf"),
+    path("clients/<uuid:client_id>/flight-plan/", plan_views.staff_plan, name="staff_plan"),
+    path("clients/<uuid:client_id>/flight-plan/edit/", plan_views.staff_plan_edit, name="staff_plan_edit"),
+    path("clients/<uuid:client_id>/flight-plan/sign/", plan_views.staff_plan_sign, name="staff_plan_sign"),
+    path("clients/<uuid:client_id>/flight-plan/diff/", plan_views.staff_plan_diff, name="staff_plan_diff"),
+    path("clients/<uuid:client_id>/flight-plan/<int:number>/pdf/", plan_views.staff_plan_pdf, name="staff_plan_pdf"),
     path("portal/consents/<int:version_id>/", consent_views.sign, name="consent_sign"),
     path("portal/consents/signed/<uuid:signature_id>/revoke/", consent_views.revoke, name="consent_revoke"),
     path("portal/consents/signed/<uuid:signature_id>/pdf/", consent_views.pdf_own, name="consent_pdf_own"),

@@ -41,3 +41,7 @@ class TherapySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session, {self.scheduled_start:%Y-%m-%d %H:%M} UTC"
+
+
+# Flight plans live in their own module; importing them here registers the models.
+from .flightplan import FlightPlanSignature, FlightPlanVersion  # noqa: E402,F401

@@ -14,7 +14,7 @@ from practice.invitations import invitation_create
 
 from .conftest import ROLES
 
-OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
 
 
 def row(default, **overrides):
@@ -36,6 +36,31 @@ GET_EXPECTATIONS = {
     "link_supervisor": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "supervision": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
     "policy": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),
+    "client_plan": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "client_plan_edit": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "client_plan_sign": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
+    "client_plan_diff": row(FORBIDDEN, client=OK, other_client=BAD_REQUEST, anonymous=FOUND),
+    "client_plan_pdf": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
+    "staff_plan": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "staff_plan_edit": row(
+        FORBIDDEN, therapist=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND, outsider=NOT_FOUND,
+        anonymous=FOUND,
+    ),
+    "staff_plan_sign": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "staff_plan_diff": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "staff_plan_pdf": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
     "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
@@ -123,6 +148,10 @@ def test_every_url_has_expectations():
 def url_for(world):
     pending = invitation_create(inviter=world.admin, email="newcomer@example.test", role="therapist")
     version, signature = signed_consent(world)
+    from sessions.flightplans import plan_save
+
+    plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
+    plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
     args = {
         "accept_invitation": {"token": pending.token},
         "revoke_invitation": {"invitation_id": pending.invitation.pk},
@@ -133,13 +162,20 @@ def url_for(world):
         "screening_review": {"client_id": world.client.pk},
         "screening_acknowledge": {"client_id": world.client.pk},
         "screening_classify": {"client_id": world.client.pk},
+        "client_plan_pdf": {"number": 1},
+        "staff_plan": {"client_id": world.client.pk},
+        "staff_plan_edit": {"client_id": world.client.pk},
+        "staff_plan_sign": {"client_id": world.client.pk},
+        "staff_plan_diff": {"client_id": world.client.pk},
+        "staff_plan_pdf": {"client_id": world.client.pk, "number": 1},
         "consent_edit": {"kind": "informed"},
         "consent_sign": {"version_id": version.pk},
         "consent_revoke": {"signature_id": signature.pk},
         "consent_pdf_own": {"signature_id": signature.pk},
         "consent_pdf_staff": {"client_id": world.client.pk, "signature_id": signature.pk},
     }
-    return lambda name: reverse(name, kwargs=args.get(name, {}))
+    query = {"client_plan_diff": "?a=1&b=2", "staff_plan_diff": "?a=1&b=2"}
+    return lambda name: reverse(name, kwargs=args.get(name, {})) + query.get(name, "")
 
 
 @pytest.mark.parametrize("role", ROLES)

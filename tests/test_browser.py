@@ -165,12 +165,14 @@ SWEEP = {
     "therapist": ["/caseload/", "/caseload/invite/", "/caseload/consents/", "/clients/{client}/", "/profile/",
                   "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/",
                   "/accounts/2fa/totp/deactivate/",
-                  "/clients/{client}/screening/", "/clients/{client}/forms/medical/"],
-    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/"],
+                  "/clients/{client}/screening/", "/clients/{client}/forms/medical/", "/clients/{client}/flight-plan/",
+                  "/clients/{client}/flight-plan/edit/"],
+    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
+                   "/clients/{client}/flight-plan/"],
     "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
-               "/portal/consents/{consent}/"],
+               "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -274,3 +276,40 @@ def test_client_fills_every_form_and_the_therapist_sees_the_flags(browser, live_
     assert "100 mg (1.72 mg/kg)" in text  # under 60 kg
     assert_page_ok(page, "screening review with flags")
     therapist_ctx.close()
+
+
+def test_therapist_and_client_co_sign_a_flight_plan_and_the_client_downloads_it(browser, live_server, practice_world):
+    therapist_ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    _log_in_with_cookie(therapist_ctx, live_server, practice_world["therapist"].user)
+    page = therapist_ctx.new_page()
+    robin = practice_world["clients"][0]
+    page.goto(f"{live_server.url}/clients/{robin.pk}/flight-plan/")
+    page.get_by_role("link", name="Write the plan").click()
+    page.get_by_label("Intentions: what the client wants to work on").fill("Make peace with the past")
+    page.get_by_label("Who is present (practitioner, sitter, witnesses)").fill("Tamsin and a sitter")
+    page.get_by_label("Preferred hospital").fill("City General")
+    page.get_by_label("People to notify in a crisis (names and phone numbers)").fill("Sam Rowe +49 30 1234")
+    page.get_by_label("How the client gets home (no driving that day)").fill("Sam collects Robin")
+    page.get_by_role("button", name="Save as a new version").click()
+    page.wait_for_url(f"**/clients/{robin.pk}/flight-plan/")
+    page.get_by_role("button", name="Sign version 1").click()
+    page.wait_for_load_state()
+    assert "Signed by the therapist; awaiting the client" in page.locator("main").inner_text()
+    therapist_ctx.close()
+
+    client_ctx = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
+    _log_in_with_cookie(client_ctx, live_server, robin.membership.user)
+    page = client_ctx.new_page()
+    page.goto(live_server.url + "/portal/")
+    page.get_by_role("link", name="Flight plan").click()
+    assert "Make peace with the past" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign version 1").click()
+    page.wait_for_load_state()
+    assert "Final: signed by client and therapist" in page.locator("main").inner_text()
+    assert_page_ok(page, "signed flight plan")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    path = download.value.path()
+    assert open(path, "rb").read(5) == b"%PDF-"
+    assert download.value.suggested_filename.startswith("flight-plan-")
+    client_ctx.close()

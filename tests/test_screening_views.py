@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -22,6 +23,12 @@ from screening.models import (
 from screening.services import review_status, version_save
 
 TODAY = timezone.localdate()
+
+
+def client_today():
+    # The rules evaluate "as of" today in the client's zone (the intake says Europe/Berlin),
+    # which near midnight UTC is already tomorrow.
+    return timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date()
 
 INTAKE = {
     "legal_name": "Cora Client", "preferred_name": "Cora", "date_of_birth": "1980-04-02", "pronouns": "she/her",
@@ -141,7 +148,7 @@ def test_submitted_versions_cannot_be_changed_or_deleted_in_the_database(as_clie
 
 
 def test_therapist_sees_flags_grouped_with_triggering_answers(as_client, client, world):
-    thirteen_days_ago = str(TODAY - timedelta(days=13))
+    thirteen_days_ago = str(client_today() - timedelta(days=13))
     fill_all(as_client, medications=meds({"name": "Nardil 15mg", "since": "2020-01-01", "stopped_on": thirteen_days_ago}),
              psychological={"psychosis_family": "on"})
     client.force_login(world.therapist.user)
@@ -254,7 +261,7 @@ def test_admin_tightens_policy_and_new_reviews_use_it(as_client, client, world):
     data = {k: v for k, v in data.items() if v != "False"}
     assert client.post(reverse("policy"), data).status_code == 302
     fill_all(as_client, medications=meds({"name": "phenelzine", "since": "2020-01-01",
-                                          "stopped_on": str(TODAY - timedelta(days=18))}))
+                                          "stopped_on": str(client_today() - timedelta(days=18))}))
     review = world.client.screening_reviews.first()
     assert review.policy["irreversible_maoi_washout_days"] == 21
     assert "maoi_irreversible" in {f["code"] for f in review.flags}  # 18 days: fine by default, not here

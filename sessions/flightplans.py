@@ -1,0 +1,157 @@
+"""Writes and reads for flight plans: versions, co-signing, the plan in force, diffs, PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from clients.models import Client
+from practice.models import User
+from practice.pdf import document, heading, output, paragraphs, utc
+from screening.models import MedicalScreening, MedicationScreening, PsychologicalScreening
+
+from .flightplan import FlightPlanSignature, FlightPlanVersion
+from .flightplan_forms import FlightPlanForm
+
+CLIENT, THERAPIST = FlightPlanSignature.Role.CLIENT, FlightPlanSignature.Role.THERAPIST
+
+
+class FlightPlanError(ValidationError):
+    """A reason, fit to show the person, why a flight-plan action was refused."""
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+@transaction.atomic
+def plan_save(*, client: Client, author: User, content: dict) -> FlightPlanVersion:
+    """Each saved change is a new version (signatures of earlier versions stay with them)."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    latest = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
+    digest = content_hash(content)
+    if latest and latest.content_sha256 == digest:
+        return latest  # nothing changed: no new version, signatures still apply
+    number = (FlightPlanVersion.objects.filter(client=client).aggregate(n=Max("number"))["n"] or 0) + 1
+    return FlightPlanVersion.objects.create(client=client, number=number, content=content, content_sha256=digest,
+                                            author=author)
+
+
+@transaction.atomic
+def plan_sign(*, client: Client, user: User, role: str, version_id: int, content_sha256: str) -> FlightPlanSignature:
+    """Sign the latest version as client or therapist. The caller has checked that `user` may
+    act in `role` for `client` (the client themself; a therapist with write access)."""
+    if role == CLIENT and client.membership.user_id != user.pk:
+        raise PermissionDenied("Only the client signs as the client.")
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    version = FlightPlanVersion.objects.filter(client=client, pk=version_id).first()
+    if version is None:
+        raise FlightPlanError("This flight plan version does not exist.")
+    latest = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
+    if latest.pk != version.pk:
+        raise FlightPlanError("The plan was changed since you opened it. Read the newest version before signing.")
+    if version.content_sha256 != content_sha256:
+        raise FlightPlanError("The plan's content does not match what you read. Reload it before signing.")
+    if version.signatures.filter(role=role).exists():
+        raise FlightPlanError("This version already carries that signature.")
+    try:
+        with transaction.atomic():
+            return FlightPlanSignature.objects.create(version=version, role=role, signer=user,
+                                                      content_sha256=version.content_sha256)
+    except IntegrityError as exc:  # a concurrent double submission
+        raise FlightPlanError("This version already carries that signature.") from exc
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    code: str  # none | draft | client_signed | therapist_signed | final
+    label: str
+
+
+def plan_status(version: FlightPlanVersion | None) -> PlanStatus:
+    if version is None:
+        return PlanStatus("none", "No flight plan yet")
+    roles = {s.role for s in version.signatures.all()}
+    if roles == {CLIENT, THERAPIST}:
+        return PlanStatus("final", "Final: signed by client and therapist")
+    if roles == {CLIENT}:
+        return PlanStatus("client_signed", "Signed by the client; awaiting the therapist")
+    if roles == {THERAPIST}:
+        return PlanStatus("therapist_signed", "Signed by the therapist; awaiting the client")
+    return PlanStatus("draft", "Draft: not signed")
+
+
+def latest_screening_at(client: Client):
+    times = [m.objects.filter(client=client, submitted_at__isnull=False).aggregate(t=Max("submitted_at"))["t"]
+             for m in (MedicalScreening, MedicationScreening, PsychologicalScreening)]
+    times = [t for t in times if t]
+    return max(times) if times else None
+
+
+def plan_in_force(client: Client) -> tuple[FlightPlanVersion | None, str]:
+    """The plan for a medicine session: the latest version signed by both after the latest
+    screening (the sessions gate uses this)."""
+    screened = latest_screening_at(client)
+    for version in FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number"):
+        signed = {s.role: s.signed_at for s in version.signatures.all()}
+        if set(signed) == {CLIENT, THERAPIST}:
+            if screened and min(signed.values()) < screened:
+                return None, "The last fully signed plan predates the latest screening: review and sign it again."
+            return version, f"Version {version.number}, signed by both."
+    return None, "No version is signed by both client and therapist."
+
+
+LABELS = {name: field.label for name, field in FlightPlanForm.base_fields.items()}
+
+
+def plan_diff(older: dict, newer: dict) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each answer that changed between two versions."""
+    changes = []
+    for name in list(LABELS) + ["checklist"]:
+        before, after = older.get(name), newer.get(name)
+        if before != after:
+            if name == "checklist":
+                labels = {**older.get("checklist_labels", {}), **newer.get("checklist_labels", {})}
+                before = "; ".join(f"{labels.get(k, k)}: {'done' if v else 'open'}" for k, v in (before or {}).items())
+                after = "; ".join(f"{labels.get(k, k)}: {'done' if v else 'open'}" for k, v in (after or {}).items())
+            changes.append((LABELS.get(name, "Precaution checklist"), _show(before), _show(after)))
+    return changes
+
+
+def _show(value) -> str:
+    if value is True:
+        return "yes"
+    if value in (False, None, ""):
+        return "—"
+    return str(value)
+
+
+def readable(content: dict) -> list[tuple[str, str]]:
+    rows = [(LABELS[name], _show(content.get(name))) for name in LABELS if name in content]
+    labels = content.get("checklist_labels", {})
+    rows += [(f"Checklist: {labels.get(k, k)}", "done" if v else "open") for k, v in content.get("checklist", {}).items()]
+    return rows
+
+
+def flight_plan_pdf(version: FlightPlanVersion) -> bytes:
+    pdf = document(f"Flight plan v{version.number}")
+    heading(pdf, f"Flight plan, version {version.number}")
+    paragraphs(pdf, f"Client: {version.client.membership.user.get_full_name()}\n"
+                    f"Practice: {version.client.practice.name}\nWritten by {version.author} at {utc(version.created_at)}")
+    pdf.ln(2)
+    for label, value in readable(version.content):
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 5, label, markdown=False, new_x="LMARGIN", new_y="NEXT")
+        paragraphs(pdf, value)
+        pdf.ln(1)
+    heading(pdf, "Signatures", size=11)
+    lines = [f"{s.get_role_display()}: {s.signer} ({s.signer.email}) at {utc(s.signed_at)}"
+             for s in version.signatures.select_related("signer").order_by("signed_at")] or ["Not signed."]
+    lines.append(f"SHA-256 of the plan's content: {version.content_sha256}")
+    paragraphs(pdf, "\n".join(lines), size=9)
+    return output(pdf)
