@@ -57,6 +57,14 @@ class ProfileForm(forms.Form):
                                   help_text="Every date and time in the app is shown to you in this zone.")
 
 
+class CredentialsForm(forms.Form):
+    credentials = forms.CharField(
+        max_length=2000, required=False, label="Your credentials, as clients will read them",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Licence type and number, issuing board and jurisdiction, or training if unlicensed. It appears in "
+                  "the informed-consent text your clients sign. [Manual: Accreditation and Safety]")
+
+
 class AssignClientForm(forms.Form):
     client = forms.ChoiceField(label="Client")
     therapist = forms.ChoiceField(label="Therapist")

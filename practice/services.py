@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Membership, SupervisionLink
+from .models import Membership, PractitionerProfile, SupervisionLink
 from .roles import Role
 
 
@@ -19,3 +19,15 @@ def supervision_link(*, supervisor: Membership, therapist: Membership) -> Superv
         practice_id=supervisor.practice_id, supervisor=supervisor, therapist=therapist, ended_at=None
     )
     return link
+
+
+@transaction.atomic
+def practitioner_profile_save(*, membership: Membership, credentials: str) -> PractitionerProfile:
+    """A therapist's own credentials, as clients see them (later consent texts use the new ones)."""
+    from django.utils import timezone
+
+    profile, _ = PractitionerProfile.objects.get_or_create(membership=membership)
+    profile.credentials = credentials.strip()
+    profile.updated_at = timezone.now()
+    profile.save(update_fields=["credentials", "updated_at"])
+    return profile

@@ -21,6 +21,7 @@ from .forms import (
     AcceptInvitationForm,
     AssignClientForm,
     ChoosePracticeForm,
+    CredentialsForm,
     ProfileForm,
     StaffInvitationForm,
     SupervisionLinkForm,
@@ -34,9 +35,9 @@ from .invitations import (
     invitation_send,
 )
 from .middleware import PRACTICE_SESSION_KEY
-from .models import Invitation, Membership
+from .models import Invitation, Membership, PractitionerProfile
 from .roles import Role
-from .services import supervision_link
+from .services import practitioner_profile_save, supervision_link
 
 HOME_FOR_ROLE = {
     Role.THERAPIST: "caseload",
@@ -97,13 +98,21 @@ def _team_forms(membership: Membership, data=None):
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone})
-    if request.method == "POST" and form.is_valid():
+    therapist = request.membership if request.membership and request.membership.role == Role.THERAPIST else None
+    current = PractitionerProfile.objects.filter(membership=therapist).first() if therapist else None
+    credentials = CredentialsForm(request.POST or None, initial={"credentials": current.credentials if current else ""},
+                                  prefix="cred") if therapist else None
+    if request.method == "POST" and form.is_valid() and (credentials is None or credentials.is_valid()):
         user.full_name = form.cleaned_data["full_name"]
         user.time_zone = form.cleaned_data["time_zone"]
         user.save(update_fields=["full_name", "time_zone"])
+        if credentials is not None:
+            practitioner_profile_save(membership=therapist, credentials=credentials.cleaned_data["credentials"])
         messages.success(request, "Your details are saved.")
         return redirect("profile")
-    return render(request, "practice/profile.html", {"form": form}, status=400 if form.errors else 200)
+    errors = form.errors or (credentials is not None and credentials.errors)
+    return render(request, "practice/profile.html", {"form": form, "credentials": credentials},
+                  status=400 if errors else 200)
 
 
 @access.member_required(Role.ADMIN)

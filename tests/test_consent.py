@@ -167,3 +167,11 @@ def test_script_in_consent_text_is_escaped_and_not_markup_in_pdf(as_client, worl
     pdf = as_client.get(reverse("consent_pdf_own", kwargs={"signature_id": sig.pk})).content
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "<script>alert(1)</script> **bold?**" in text
+
+
+def test_therapist_sets_credentials_that_new_consent_texts_use(client, world, informed):
+    client.force_login(world.therapist.user)
+    response = client.post(reverse("profile"), {"full_name": "Tess Therapist", "time_zone": "UTC",
+                                                "cred-credentials": "LPC #12345, Texas Behavioral Health Board"})
+    assert response.status_code == 302
+    assert "LPC #12345, Texas Behavioral Health Board" in consents.render(informed, world.client)

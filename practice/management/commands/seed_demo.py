@@ -130,6 +130,24 @@ def _sign_informed_consent(client: Client, user: User) -> None:
                           typed_name=user.full_name, ip_address=None, user_agent="seed_demo")
 
 
+def _signed_flight_plan(client: Client, user: User, therapist: Membership) -> None:
+    from sessions import flightplans
+
+    content = {
+        "intentions": "Demo: soften the grip of an old car-accident memory.",
+        "what_helps": "A weighted blanket, quiet piano music.", "people_present": "Sam (therapist), Ana (sitter)",
+        "recording": "none", "dose_initial_mg": "125", "booster_mg": "62.5", "booster_prepared": True,
+        "substance_test": "Reagent kit: consistent with MDMA; lab test pending.", "water_limit": "0.5 L in 6 h",
+        "preferred_hospital": "Demo General Hospital", "people_to_notify": "Lee (partner) +1 555 0102",
+        "hotline": "Fireside Project (US) +1 (623) 473-7433", "transport_home": "Lee collects Taylor",
+        "collected_by": "Lee", "next_day_free": True, "no_big_decisions": True, "checklist": {}, "checklist_labels": {},
+    }
+    version = flightplans.plan_save(client=client, author=therapist.user, content=content)
+    for signer, role in ((user, flightplans.CLIENT), (therapist.user, flightplans.THERAPIST)):
+        flightplans.plan_sign(client=client, user=signer, role=role, version_id=version.pk,
+                              content_sha256=version.content_sha256)
+
+
 def _screen(client: Client, user: User, forms: dict) -> None:
     from screening.services import version_save
 
@@ -189,4 +207,6 @@ class Command(BaseCommand):
                 _screen(client, user, SCREENING[email])
             if email in SIGNS_INFORMED_CONSENT and not client.consent_signatures.exists():
                 _sign_informed_consent(client, user)
+            if email == "client4@demo.example" and not client.flight_plan_versions.exists():
+                _signed_flight_plan(client, user, therapist)
         return practice
