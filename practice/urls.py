@@ -4,6 +4,7 @@ from django.urls import include, path
 from clients import views as client_views
 from clients import views_consent as consent_views
 from screening import views as screening_views
+from sessions import views as session_views
 from sessions import views_flightplan as plan_views
 
 from . import views
@@ -28,6 +29,10 @@ urlpatterns = [
     path("portal/flight-plan/sign/", plan_views.client_plan_sign, name="client_plan_sign"),
     path("portal/flight-plan/diff/", plan_views.client_plan_diff, name="client_plan_diff"),
     path("portal/flight-plan/<int:number>/pdf/", plan_views.client_plan_pdf, name="client_plan_pdf"),
+    path("clients/<uuid:client_id>/sessions/new/", session_views.schedule, name="session_schedule"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", session_views.detail, name="session_detail"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", session_views.start, name="session_start"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/status/", session_views.set_status, name="session_status"),
     path("clients/<uuid:client_id>/flight-plan/", plan_views.staff_plan, name="staff_plan"),
     path("clients/<uuid:client_id>/flight-plan/edit/", plan_views.staff_plan_edit, name="staff_plan_edit"),
     path("clients/<uuid:client_id>/flight-plan/sign/", plan_views.staff_plan_sign, name="staff_plan_sign"),

@@ -33,6 +33,11 @@ class TherapySession(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     scheduled_start = models.DateTimeField()
+    other_people = models.CharField(max_length=500, blank=True, help_text="Others present (second practitioner, sitter).")
+    planned_initial_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    planned_booster_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -41,6 +46,36 @@ class TherapySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session, {self.scheduled_start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def planned_total_mg(self):
+        if self.planned_initial_mg is None:
+            return None
+        return self.planned_initial_mg + (self.planned_booster_mg or 0)
+
+
+class GateCheck(models.Model):
+    """The readiness checklist as it stood when a medicine session was scheduled or started,
+    with the therapist's rationale for any amber line. Append-only; supervisors read these."""
+
+    session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="gate_checks")
+    stage = models.CharField(max_length=10, choices=[("schedule", "Scheduling"), ("start", "Starting")])
+    lines = models.JSONField()  # [{"level", "code", "text", "fix"}]
+    outcome = models.CharField(max_length=10)  # ok | rationale
+    rationale = models.TextField(max_length=5000, blank=True)
+    checked_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(outcome="rationale") | ~models.Q(rationale=""),
+                                   name="gate_override_has_rationale"),
+            models.CheckConstraint(condition=models.Q(outcome__in=["ok", "rationale"]), name="gate_never_refused"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} check of {self.session}"
 
 
 # Flight plans live in their own module; importing them here registers the models.

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clients.models import Client
 from practice.invitations import invitation_create
 
+from . import factories
 from .conftest import ROLES
 
 OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
@@ -60,6 +61,20 @@ GET_EXPECTATIONS = {
     "staff_plan_pdf": row(
         FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
         outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "session_schedule": row(FORBIDDEN, therapist=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+                            outsider=NOT_FOUND, anonymous=FOUND),
+    "session_detail": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "session_start": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "session_status": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
     "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
@@ -150,6 +165,7 @@ def url_for(world):
     version, signature = signed_consent(world)
     from sessions.flightplans import plan_save
 
+    session = factories.session(world.client, world.therapist, kind="medicine")
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
     args = {
@@ -163,6 +179,10 @@ def url_for(world):
         "screening_acknowledge": {"client_id": world.client.pk},
         "screening_classify": {"client_id": world.client.pk},
         "client_plan_pdf": {"number": 1},
+        "session_schedule": {"client_id": world.client.pk},
+        "session_detail": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_start": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_status": {"client_id": world.client.pk, "session_id": session.pk},
         "staff_plan": {"client_id": world.client.pk},
         "staff_plan_edit": {"client_id": world.client.pk},
         "staff_plan_sign": {"client_id": world.client.pk},

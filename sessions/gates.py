@@ -1,0 +1,113 @@
+"""The readiness checklist for a medicine session: plain facts in, checklist lines out.
+
+No database access here (sessions/readiness.py gathers the facts). Each line is
+- REFUSED (red): the session cannot be scheduled or started while it stands;
+- RATIONALE (amber): the therapist may proceed with a written rationale, which the
+  supervisor sees;
+- OK (green).
+[Manual: Pre-Session Checklist; Safety; Session Frequency; Dosing]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from screening.rules import ALWAYS_AVOID, CAUTION, Flag
+
+OK, RATIONALE, REFUSED = "ok", "rationale", "refused"
+SCHEDULE, START = "schedule", "start"
+MIN_PRIOR_SESSIONS, PREFERRED_PRIOR_SESSIONS = 3, 5
+
+
+@dataclass(frozen=True)
+class Line:
+    level: str
+    code: str
+    text: str
+    fix: str = ""  # which page fixes it: screening | consent | flight_plan | dose | ""
+
+
+@dataclass(frozen=True)
+class GateFacts:
+    stage: str  # SCHEDULE or START
+    flags: tuple[Flag, ...]  # evaluated as of the session day, with the planned dose
+    acknowledged: frozenset[str] = frozenset()
+    screening_complete: bool = False
+    screened_since_last_medicine_session: bool = False
+    informed_consent_in_force: bool = False
+    flight_plan_in_force: bool = False
+    flight_plan_reason: str = ""
+    plan_allows_touch: bool = False
+    touch_consent_in_force: bool = False
+    plan_records_session: bool = False
+    recording_consent_in_force: bool = False
+    substance_test_recorded: bool = False
+    prior_sessions_with_practitioner: int = 0
+    dose_planned: bool = False
+    dose_is_standard: bool = True
+    extra: tuple[Line, ...] = field(default_factory=tuple)
+
+
+def readiness(f: GateFacts) -> list[Line]:
+    lines: list[Line] = []
+    for flag in f.flags:
+        if flag.tier == ALWAYS_AVOID:
+            lines.append(Line(REFUSED, flag.code, flag.reason, "screening"))
+        elif flag.tier == CAUTION:
+            if flag.key in f.acknowledged:
+                lines.append(Line(OK, flag.code, f"Acknowledged with rationale: {flag.reason}", "screening"))
+            elif flag.code.startswith("spacing") or flag.code == "high_dose_repeated":
+                # Depend on the planned date or dose, so they are decided here, with a rationale.
+                lines.append(Line(RATIONALE, flag.code, flag.reason, "dose" if flag.code.startswith("high") else ""))
+            else:
+                lines.append(Line(RATIONALE, flag.code, f"Caution not yet acknowledged: {flag.reason}", "screening"))
+    if not f.screening_complete:
+        lines.append(Line(REFUSED, "screening_incomplete", "Screening is incomplete.", "screening"))
+    elif not f.screened_since_last_medicine_session:
+        lines.append(Line(REFUSED, "screening_outdated",
+                          "Screening must be repeated after the last medicine session.", "screening"))
+    else:
+        lines.append(Line(OK, "screening_current", "Screening is complete and current.", "screening"))
+    lines.append(Line(OK, "informed_consent", "Informed consent is in force.", "consent") if f.informed_consent_in_force
+                 else Line(REFUSED, "informed_consent", "No informed consent in force.", "consent"))
+    lines.append(Line(OK, "flight_plan", "A flight plan signed by both after the latest screening.", "flight_plan")
+                 if f.flight_plan_in_force else Line(REFUSED, "flight_plan", f.flight_plan_reason or
+                                                     "No flight plan signed by both.", "flight_plan"))
+    if f.plan_allows_touch and not f.touch_consent_in_force:
+        lines.append(Line(REFUSED, "touch_consent", "The flight plan lists touch but no touch consent is in force.",
+                          "consent"))
+    else:
+        lines.append(Line(OK, "touch_consent", "Touch: consent in force." if f.plan_allows_touch
+                          else "Touch: none (flight plan).", "consent"))
+    if f.plan_records_session and not f.recording_consent_in_force:
+        lines.append(Line(REFUSED, "recording_consent", "The flight plan says the session is recorded but no "
+                          "recording consent is in force.", "consent"))
+    else:
+        lines.append(Line(OK, "recording_consent", "Recording: consent in force." if f.plan_records_session
+                          else "Recording: none (flight plan).", "consent"))
+    n = f.prior_sessions_with_practitioner
+    if n < MIN_PRIOR_SESSIONS:
+        lines.append(Line(RATIONALE, "prior_sessions", f"Only {n} prior session(s) with this practitioner; at least "
+                          f"{MIN_PRIOR_SESSIONS} ({PREFERRED_PRIOR_SESSIONS} preferred) before a medicine session."))
+    else:
+        note = "" if n >= PREFERRED_PRIOR_SESSIONS else f" ({PREFERRED_PRIOR_SESSIONS} preferred)"
+        lines.append(Line(OK, "prior_sessions", f"{n} prior sessions with this practitioner{note}."))
+    missing_level = REFUSED if f.stage == START else RATIONALE
+    lines.append(Line(OK, "substance_test", "Substance test recorded in the flight plan.", "flight_plan")
+                 if f.substance_test_recorded else
+                 Line(missing_level, "substance_test", "No substance test result recorded.", "flight_plan"))
+    if not f.dose_planned:
+        lines.append(Line(missing_level, "dose_plan", "No dose planned.", "dose"))
+    elif not f.dose_is_standard:
+        lines.append(Line(RATIONALE, "dose_plan", "The planned dose differs from the standard dose.", "dose"))
+    else:
+        lines.append(Line(OK, "dose_plan", "Dose planned within the standard.", "dose"))
+    return lines + list(f.extra)
+
+
+def outcome(lines: list[Line]) -> str:
+    """REFUSED if any line refuses; RATIONALE if any needs one; else OK."""
+    levels = {line.level for line in lines}
+    if REFUSED in levels:
+        return REFUSED
+    return RATIONALE if RATIONALE in levels else OK

@@ -1,0 +1,193 @@
+"""Gather the facts for a medicine session's readiness checklist, and schedule or start it.
+
+The checklist itself (sessions/gates.py) and the safety rules (screening/rules.py) are pure;
+this module reads the database, evaluates the rules as of the session's day in the client's
+time zone with the planned dose, and writes sessions and gate checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.consent import ConsentKind
+from clients.consents import states_for
+from clients.models import Client
+from practice.models import Membership
+from screening.dosing import standard_dose
+from screening.facts import build_facts, sources_for
+from screening.models import CautionAcknowledgement
+from screening.rules import evaluate
+from screening.services import flag_digest, practice_policy
+
+from . import gates
+from .flightplans import latest_screening_at, plan_in_force
+from .models import GateCheck, Kind, Status, TherapySession
+
+
+class GateBlocked(ValidationError):
+    """The checklist stops this step; `lines` is the checklist to show."""
+
+    def __init__(self, message: str, lines):
+        super().__init__(message)
+        self.lines = lines
+
+
+def client_zone(client: Client) -> ZoneInfo:
+    sources = sources_for(client)
+    return ZoneInfo(sources.intake.time_zone if sources.intake else client.practice.time_zone)
+
+
+def local_start(client: Client, day: date, at: time) -> datetime:
+    """The UTC instant of `day` `at` on the client's wall clock.
+
+    Clock changes: a time skipped by a spring-forward change does not exist and is refused;
+    a time repeated in autumn means its first occurrence (fold=0).
+    """
+    zone = client_zone(client)
+    local = datetime.combine(day, at).replace(tzinfo=zone)
+    roundtrip = local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    if roundtrip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValidationError(f"{at:%H:%M} does not exist on {day:%d %b %Y} in {zone.key}: the clocks change. "
+                              "Choose another time.")
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def _dose_is_standard(initial: Decimal, booster: Decimal | None, mass, age: int, flags) -> bool:
+    """The standard initial dose (or its CYP2D6 reduction), with no booster or half of it
+    where a booster is suggested at all."""
+    plan = standard_dose(mass_kg=mass, age=age, flags=flags)
+    if initial not in {plan.initial_mg, plan.reduced_initial_mg}:
+        return False
+    if not booster:
+        return True  # leaving the booster out is always within the standard
+    return plan.booster_mg is not None and booster == (initial / 2).quantize(Decimal("0.1"))
+
+
+def gate_facts(*, client: Client, practitioner: Membership, start: datetime, initial_mg: Decimal | None,
+               booster_mg: Decimal | None, stage: str, exclude_session: TherapySession | None = None) -> gates.GateFacts:
+    sources = sources_for(client)
+    as_of = start.astimezone(client_zone(client)).date()
+    facts = build_facts(client, sources, as_of=as_of)
+    mass = facts.mass_kg
+    completed = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.COMPLETED)
+    policy = practice_policy(client.practice_id)
+    high = sum(1 for s in completed if s.planned_total_mg and mass and s.planned_total_mg / mass > policy.high_dose_mg_per_kg)
+    total = None if initial_mg is None else initial_mg + (booster_mg or 0)
+    facts = replace(facts, planned_total_mg=total, prior_high_dose_sessions=high)
+    flags = tuple(evaluate(facts, policy))
+    acks = {(a.flag_key, a.flag_digest) for a in CautionAcknowledgement.objects.filter(client=client)}
+    acknowledged = frozenset(f.key for f in flags if (f.key, flag_digest(f)) in acks)
+
+    last_medicine = completed.order_by("-scheduled_start").values_list("scheduled_start", flat=True).first()
+    screened = latest_screening_at(client)
+    plan, plan_reason = plan_in_force(client)
+    content = plan.content if plan else {}
+    versions, states = states_for([client], client.practice_id)
+    by_kind = {v.template.kind: states[client.pk][v.template_id] for v in versions}
+
+    def in_force(kind):
+        state = by_kind.get(kind)
+        return bool(state and state.in_force)
+
+    prior = TherapySession.objects.filter(client=client, practitioner=practitioner, status=Status.COMPLETED)
+    if exclude_session is not None:
+        prior = prior.exclude(pk=exclude_session.pk)
+    return gates.GateFacts(
+        stage=stage, flags=flags, acknowledged=acknowledged, screening_complete=sources.complete,
+        screened_since_last_medicine_session=bool(screened) and (last_medicine is None or screened > last_medicine),
+        informed_consent_in_force=in_force(ConsentKind.INFORMED),
+        flight_plan_in_force=plan is not None, flight_plan_reason=plan_reason,
+        plan_allows_touch=bool(content.get("touch_allowed")), touch_consent_in_force=in_force(ConsentKind.TOUCH),
+        plan_records_session=content.get("recording") in ("audio", "video"),
+        recording_consent_in_force=in_force(ConsentKind.RECORDING),
+        substance_test_recorded=bool(content.get("substance_test")),
+        prior_sessions_with_practitioner=prior.count(),
+        dose_planned=initial_mg is not None,
+        dose_is_standard=initial_mg is None or not mass or facts.age is None
+        or _dose_is_standard(initial_mg, booster_mg, mass, facts.age, list(flags)),
+    )
+
+
+def _decide(lines, rationale: str) -> str:
+    result = gates.outcome(lines)
+    if result == gates.REFUSED:
+        raise GateBlocked("Refused: the readiness checklist has red lines. Nothing was changed.", lines)
+    if result == gates.RATIONALE and len(rationale.strip()) < 20:
+        raise GateBlocked("Amber lines need your written rationale (at least a sentence) to proceed.", lines)
+    return result
+
+
+def _line_json(lines) -> list[dict]:
+    return [{"level": ln.level, "code": ln.code, "text": ln.text, "fix": ln.fix} for ln in lines]
+
+
+@transaction.atomic
+def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
+                     initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
+                     rationale: str = "") -> TherapySession:
+    if start <= timezone.now():
+        raise ValidationError("A session is scheduled in the future.")
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    lines = None
+    if kind == Kind.MEDICINE:
+        lines = gates.readiness(gate_facts(client=client, practitioner=practitioner, start=start, initial_mg=initial_mg,
+                                           booster_mg=booster_mg, stage=gates.SCHEDULE))
+        result = _decide(lines, rationale)
+    session = TherapySession.objects.create(
+        client=client, practitioner=practitioner, kind=kind, scheduled_start=start, other_people=other_people.strip(),
+        planned_initial_mg=initial_mg if kind == Kind.MEDICINE else None,
+        planned_booster_mg=booster_mg if kind == Kind.MEDICINE else None,
+    )
+    if lines is not None:
+        GateCheck.objects.create(session=session, stage=gates.SCHEDULE, lines=_line_json(lines), outcome=result,
+                                 rationale=rationale.strip() if result == gates.RATIONALE else "",
+                                 checked_by=practitioner)
+    return session
+
+
+def start_checklist(session: TherapySession, by: Membership) -> list:
+    """Everything re-checked now, as of the moment of starting."""
+    return gates.readiness(gate_facts(client=session.client, practitioner=session.practitioner, start=timezone.now(),
+                                      initial_mg=session.planned_initial_mg, booster_mg=session.planned_booster_mg,
+                                      stage=gates.START, exclude_session=session))
+
+
+@transaction.atomic
+def session_start(*, session: TherapySession, by: Membership, rationale: str = "") -> TherapySession:
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be started.")
+    if session.kind == Kind.MEDICINE:
+        lines = start_checklist(session, by)
+        result = _decide(lines, rationale)
+        GateCheck.objects.create(session=session, stage=gates.START, lines=_line_json(lines), outcome=result,
+                                 rationale=rationale.strip() if result == gates.RATIONALE else "", checked_by=by)
+    session.status = Status.IN_PROGRESS
+    session.started_at = timezone.now()
+    session.save(update_fields=["status", "started_at"])
+    return session
+
+
+TRANSITIONS = {
+    Status.SCHEDULED: {Status.CANCELLED, Status.NO_SHOW},
+    Status.IN_PROGRESS: {Status.COMPLETED},
+}
+
+
+@transaction.atomic
+def session_set_status(*, session: TherapySession, status: str) -> TherapySession:
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if status not in TRANSITIONS.get(session.status, set()):
+        raise ValidationError(f"A {session.get_status_display().lower()} session cannot become {status.replace('_', ' ')}.")
+    session.status = status
+    if status == Status.COMPLETED:
+        session.ended_at = timezone.now()
+    session.save(update_fields=["status", "ended_at"])
+    return session

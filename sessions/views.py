@@ -1,0 +1,100 @@
+"""Scheduling, the readiness checklist, starting and closing sessions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practice import access
+from practice.roles import Role
+
+from . import gates
+from .forms import ScheduleForm, StartForm, StatusForm
+from .models import Kind, Status, TherapySession
+from .readiness import (
+    GateBlocked,
+    client_zone,
+    local_start,
+    session_schedule,
+    session_set_status,
+    session_start,
+    start_checklist,
+)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    form = ScheduleForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.THERAPY)})
+    lines = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            start = local_start(client, data["day"], data["at"])
+            session = session_schedule(client=client, practitioner=request.membership, kind=data["kind"], start=start,
+                                       other_people=data["other_people"], initial_mg=data["initial_mg"],
+                                       booster_mg=data["booster_mg"], rationale=data["rationale"])
+        except GateBlocked as exc:
+            form.add_error(None, exc.messages[0])
+            lines = exc.lines
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{session.get_kind_display()} session scheduled.")
+            return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    return render(request, "sessions/schedule.html", {"client": client, "form": form, "lines": lines,
+                                                      "zone": client_zone(client).key},
+                  status=400 if form.errors else 200)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    session = get_object_or_404(TherapySession.objects.select_related("practitioner__user"), pk=session_id, client=client)
+    can_write = access.can_write_client(request.membership, client)
+    lines = None
+    if session.kind == Kind.MEDICINE and session.status == Status.SCHEDULED:
+        lines = start_checklist(session, request.membership)
+    return render(request, "sessions/detail.html", {
+        "client": client, "session": session, "lines": lines, "outcome": gates.outcome(lines) if lines else None,
+        "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
+        "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(),
+    })
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def start(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client)
+    form = StartForm(request.POST)
+    rationale = form.cleaned_data["rationale"] if form.is_valid() else ""
+    try:
+        session_start(session=session, by=request.membership, rationale=rationale)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Session started.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed outcomes.")
+    else:
+        try:
+            session_set_status(session=session, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)

@@ -1,0 +1,92 @@
+"""The medicine-session readiness checklist, with the guide's boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from screening.rules import Facts, evaluate
+from sessions.gates import OK, RATIONALE, REFUSED, START, GateFacts, outcome, readiness
+
+DAY = date(2027, 5, 10)
+
+
+def flags(**kw):
+    base = {"birth_date": date(1980, 1, 1), "mass_kg": Decimal("70"), "followup_capacity": True}
+    return tuple(evaluate(Facts(as_of=DAY, **{**base, **kw})))
+
+
+READY = GateFacts(stage="schedule", flags=flags(), screening_complete=True, screened_since_last_medicine_session=True,
+                  informed_consent_in_force=True, flight_plan_in_force=True, substance_test_recorded=True,
+                  prior_sessions_with_practitioner=3, dose_planned=True)
+
+
+def level(facts: GateFacts, code: str) -> str:
+    return next(line.level for line in readiness(facts) if line.code == code)
+
+
+def test_a_fully_prepared_session_passes():
+    assert outcome(readiness(READY)) == OK
+
+
+@pytest.mark.parametrize("days,code,expected", [
+    (13, "spacing_minimum", REFUSED), (14, "spacing_under_20_days", RATIONALE), (19, "spacing_under_20_days", RATIONALE),
+    (20, "spacing_under_6_weeks", RATIONALE), (41, "spacing_under_6_weeks", RATIONALE), (42, None, OK),
+])
+def test_spacing(days, code, expected):
+    f = replace(READY, flags=flags(medicine_sessions_in_app=(DAY - timedelta(days=days),)))
+    assert outcome(readiness(f)) == expected
+    if code:
+        assert level(f, code) == expected
+
+
+@pytest.mark.parametrize("external,expected", [(239, OK), (240, REFUSED)])
+def test_lifetime_sessions(external, expected):
+    assert outcome(readiness(replace(READY, flags=flags(external_sessions=external)))) == expected
+
+
+@pytest.mark.parametrize("prior,expected", [(0, RATIONALE), (2, RATIONALE), (3, OK), (5, OK)])
+def test_prior_sessions_with_the_practitioner(prior, expected):
+    assert level(replace(READY, prior_sessions_with_practitioner=prior), "prior_sessions") == expected
+
+
+@pytest.mark.parametrize("change,code", [
+    ({"informed_consent_in_force": False}, "informed_consent"),
+    ({"flight_plan_in_force": False}, "flight_plan"),
+    ({"screening_complete": False}, "screening_incomplete"),
+    ({"screened_since_last_medicine_session": False}, "screening_outdated"),
+    ({"plan_allows_touch": True}, "touch_consent"),
+    ({"plan_records_session": True}, "recording_consent"),
+    ({"flags": flags(hyperthyroidism=True)}, "hyperthyroidism"),
+    ({"flags": flags(mass_kg=Decimal("60"), planned_total_mg=Decimal("181"))}, "dose_above_ceiling"),
+])
+def test_refusals(change, code):
+    f = replace(READY, **change)
+    assert level(f, code) == REFUSED and outcome(readiness(f)) == REFUSED
+
+
+def test_cautions_need_a_rationale_until_acknowledged():
+    cautious = replace(READY, flags=flags(liver_disease=True))
+    assert level(cautious, "liver_disease") == RATIONALE
+    assert level(replace(cautious, acknowledged=frozenset({"liver_disease"})), "liver_disease") == OK
+
+
+def test_repeated_high_doses_need_a_rationale_at_scheduling():
+    f = replace(READY, flags=flags(planned_total_mg=Decimal("150"), prior_high_dose_sessions=5))
+    assert level(f, "high_dose_repeated") == RATIONALE
+
+
+@pytest.mark.parametrize("change,code", [({"substance_test_recorded": False}, "substance_test"),
+                                         ({"dose_planned": False}, "dose_plan")])
+def test_missing_test_or_dose_is_amber_when_scheduling_and_red_when_starting(change, code):
+    assert level(replace(READY, **change), code) == RATIONALE
+    assert level(replace(READY, stage=START, **change), code) == REFUSED
+
+
+def test_touch_and_recording_with_consent_pass():
+    f = replace(READY, plan_allows_touch=True, touch_consent_in_force=True, plan_records_session=True,
+                recording_consent_in_force=True)
+    assert outcome(readiness(f)) == OK
