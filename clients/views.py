@@ -18,6 +18,7 @@ from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
 from sessions.models import TherapySession
+from sessions.notewriting import overdue_notes
 
 from . import consents
 from .forms import StageForm
@@ -37,7 +38,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         therapist=request.membership, role=Role.CLIENT, accepted_at__isnull=True,
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
     )
-    return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending})
+    overdue = overdue_notes([request.membership])
+    return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
+                                                     "overdue": overdue})
 
 
 @access.member_required(Role.THERAPIST)

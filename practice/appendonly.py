@@ -13,6 +13,15 @@ BEGIN
   RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = '23000';
 END $$ LANGUAGE plpgsql;
 
+CREATE OR REPLACE FUNCTION practice_forbid_change_after_sign() RETURNS trigger AS $$
+BEGIN
+  IF OLD.signed_at IS NOT NULL THEN
+    RAISE EXCEPTION 'signed % rows are locked; add an addendum', TG_TABLE_NAME USING ERRCODE = '23000';
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
 CREATE OR REPLACE FUNCTION practice_forbid_change_after_submit() RETURNS trigger AS $$
 BEGIN
   IF OLD.submitted_at IS NOT NULL THEN
@@ -43,6 +52,15 @@ def frozen_after_submit(table: str) -> migrations.RunSQL:
         f"CREATE TRIGGER {table}_frozen_after_submit BEFORE UPDATE OR DELETE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION practice_forbid_change_after_submit();",
         f"DROP TRIGGER {table}_frozen_after_submit ON {table};",
+    )
+
+
+def locked_after_signing(table: str) -> migrations.RunSQL:
+    """Drafts may change; once `signed_at` is set the row is locked (corrections are addenda)."""
+    return migrations.RunSQL(
+        f"CREATE TRIGGER {table}_locked_after_signing BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION practice_forbid_change_after_sign();",
+        f"DROP TRIGGER {table}_locked_after_signing ON {table};",
     )
 
 

@@ -15,6 +15,7 @@ from clients.models import Client
 from clients.selectors import with_next_session
 from clients.services import caseload_assign
 from screening.selectors import attach_screening_status
+from sessions.notewriting import overdue_notes
 
 from . import access
 from .forms import (
@@ -193,7 +194,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             if assignment.ended_at is None and assignment.therapist_id in by_therapist:
                 by_therapist[assignment.therapist_id].append(client)
     rows = [(t, by_therapist[t.pk]) for t in therapists]
-    return render(request, "practice/supervision.html", {"rows": rows})
+    return render(request, "practice/supervision.html", {"rows": rows, "overdue": overdue_notes(therapists)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -80,3 +80,4 @@ class GateCheck(models.Model):
 
 # Flight plans live in their own module; importing them here registers the models.
 from .flightplan import FlightPlanSignature, FlightPlanVersion  # noqa: E402,F401
+from .notes import NoteAddendum, NoteCoSignature, SessionNote  # noqa: E402,F401

@@ -12,8 +12,10 @@ from practice import access
 from practice.roles import Role
 
 from . import gates
-from .forms import ScheduleForm, StartForm, StatusForm
+from .forms import AddendumForm, CosignForm, NoteForm, ScheduleForm, StartForm, StatusForm
 from .models import Kind, Status, TherapySession
+from .notes import TEMPLATES, SessionNote
+from .notewriting import addendum_add, note_cosign, note_save
 from .readiness import (
     GateBlocked,
     client_zone,
@@ -63,6 +65,11 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "client": client, "session": session, "lines": lines, "outcome": gates.outcome(lines) if lines else None,
         "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
         "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(),
+        "note": SessionNote.objects.filter(session=session).prefetch_related(
+            "addenda__author__user", "cosignatures__supervisor__user").first(),
+        "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
+        "addendum_form": AddendumForm(), "cosign_form": CosignForm(),
+        "is_supervisor": request.membership.role == Role.SUPERVISOR,
     })
 
 
@@ -97,4 +104,65 @@ def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
             messages.error(request, exc.messages[0])
         else:
             messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+def _session(request, client_id, session_id, *, write: bool):
+    client = access.get_client(request, client_id, write=write)
+    return client, get_object_or_404(TherapySession, pk=session_id, client=client)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def note(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=True)
+    current = SessionNote.objects.filter(session=session).first()
+    if current and current.signed_at:
+        return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    form = NoteForm(request.POST or None, kind=session.kind, initial=current.content if current else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note_save(session=session, author=request.membership, content=form.cleaned_data,
+                      sign=request.POST.get("action") == "sign")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Note signed and locked." if request.POST.get("action") == "sign"
+                             else "Draft saved.")
+            return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    return render(request, "sessions/note.html", {"client": client, "session": session, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def addendum(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=True)
+    form = AddendumForm(request.POST)
+    current = SessionNote.objects.filter(session=session).first()
+    if current is None or not form.is_valid():
+        messages.error(request, "Write the addendum (up to 10,000 characters) on a signed note.")
+    else:
+        try:
+            addendum_add(note=current, author=request.membership, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, "Addendum signed and added.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+@access.member_required(Role.SUPERVISOR)
+@require_POST
+def cosign(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=False)
+    current = get_object_or_404(SessionNote, session=session)
+    form = CosignForm(request.POST)
+    try:
+        note_cosign(note=current, supervisor=request.membership,
+                    comment=form.cleaned_data["comment"] if form.is_valid() else "")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Co-signed.")
     return redirect("session_detail", client_id=client.pk, session_id=session.pk)

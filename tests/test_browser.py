@@ -166,9 +166,10 @@ SWEEP = {
                   "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/",
                   "/accounts/2fa/totp/deactivate/",
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/", "/clients/{client}/flight-plan/",
-                  "/clients/{client}/flight-plan/edit/"],
+                  "/clients/{client}/flight-plan/edit/", "/clients/{client}/sessions/new/",
+                  "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/"],
     "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
-                   "/clients/{client}/flight-plan/"],
+                   "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/"],
     "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
@@ -185,6 +186,7 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     pending = invitation_create(inviter=practice_world["admin"], email="sweep@example.test", role="therapist")
     consent = consents.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
                                       body="Benefits and risks.")
+    medicine = f.session(practice_world["clients"][0], practice_world["therapist"], days=3, kind="medicine")
     if who == "other":
         user = f.member(f.practice("Far Away"), Role.THERAPIST).user
     elif who == "client":
@@ -196,7 +198,7 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     page = context.new_page()
     for path in SWEEP[who]:
         url = live_server.url + path.format(token=pending.token, client=practice_world["clients"][0].pk,
-                                            consent=consent.pk)
+                                            consent=consent.pk, session=medicine.pk)
         response = page.goto(url)
         assert response.status < 500, path
         assert page.get_by_role("heading", level=1).count() == 1, path

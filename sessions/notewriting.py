@@ -1,0 +1,70 @@
+"""Writes for session notes: drafts, signing, addenda, supervisor co-signatures; overdue notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from practice.models import Membership, SupervisionLink
+from practice.roles import Role
+
+from .models import Status, TherapySession
+from .notes import TEMPLATES, NoteAddendum, NoteCoSignature, SessionNote
+
+OVERDUE_AFTER = timedelta(hours=72)
+
+
+@transaction.atomic
+def note_save(*, session: TherapySession, author: Membership, content: dict, sign: bool) -> SessionNote:
+    if author.pk != session.practitioner_id:
+        raise PermissionDenied("Only the session's practitioner writes its note.")
+    fields = {name for name, _, _ in TEMPLATES[session.kind]}
+    content = {k: v.strip() for k, v in content.items() if k in fields}
+    note = SessionNote.objects.select_for_update().filter(session=session).first()
+    if note is not None and note.signed_at is not None:
+        raise ValidationError("This note is signed and locked. Add an addendum instead.")
+    if sign and not any(content.values()):
+        raise ValidationError("An empty note cannot be signed.")
+    now = timezone.now()
+    if note is None:
+        note = SessionNote(session=session, author=author)
+    note.content, note.updated_at = content, now
+    note.signed_at = now if sign else None
+    note.save()
+    return note
+
+
+@transaction.atomic
+def addendum_add(*, note: SessionNote, author: Membership, text: str) -> NoteAddendum:
+    if author.pk != note.author_id:
+        raise PermissionDenied("Only the note's author adds addenda.")
+    if note.signed_at is None:
+        raise ValidationError("The note is still a draft: edit it directly.")
+    if not text.strip():
+        raise ValidationError("Write the addendum.")
+    return NoteAddendum.objects.create(note=note, author=author, text=text.strip())
+
+
+@transaction.atomic
+def note_cosign(*, note: SessionNote, supervisor: Membership, comment: str = "") -> NoteCoSignature:
+    if supervisor.role != Role.SUPERVISOR or not SupervisionLink.objects.filter(
+            supervisor=supervisor, therapist_id=note.author_id, ended_at__isnull=True).exists():
+        raise PermissionDenied("Only the author's supervisor co-signs.")
+    if note.signed_at is None:
+        raise ValidationError("The author has not signed this note yet.")
+    if note.cosignatures.filter(supervisor=supervisor).exists():
+        raise ValidationError("You have already co-signed this note.")
+    return NoteCoSignature.objects.create(note=note, supervisor=supervisor, comment=comment.strip())
+
+
+def overdue_notes(practitioners) -> QuerySet[TherapySession]:
+    """Sessions that ended more than 72 hours ago whose note is missing or unsigned."""
+    cutoff = timezone.now() - OVERDUE_AFTER
+    return (TherapySession.objects.filter(practitioner__in=practitioners, status=Status.COMPLETED)
+            .filter(Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True, scheduled_start__lt=cutoff))
+            .filter(Q(note__isnull=True) | Q(note__signed_at__isnull=True))
+            .select_related("client__membership__user", "practitioner__user").order_by("scheduled_start"))
