@@ -61,3 +61,93 @@ class AddendumForm(forms.Form):
 class CosignForm(forms.Form):
     comment = forms.CharField(max_length=2000, required=False, label="Comment (optional)",
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- Live log ---------------------------------------------------------------------------------
+
+class LogForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    at_time = forms.TimeField(required=False, label="Time (leave empty for now)",
+                              widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def entry(self) -> dict:
+        """The cleaned data as model fields (`at` in UTC, or None for now)."""
+        from datetime import datetime, timedelta
+
+        from django.utils import timezone
+
+        data = {k: v for k, v in self.cleaned_data.items() if k != "at_time"}
+        at_time = self.cleaned_data.get("at_time")
+        data["at"] = None
+        if at_time is not None:
+            now = timezone.now()
+            today = now.astimezone(self.zone).date()
+            at = datetime.combine(today, at_time).replace(tzinfo=self.zone)
+            # A time of day means its nearest occurrence: "23:50" entered at 00:20 is yesterday's.
+            # A time up to 12 h ahead stays in the future and is refused as such.
+            if at - now > timedelta(hours=12):
+                at = datetime.combine(today - timedelta(days=1), at_time).replace(tzinfo=self.zone)
+            data["at"] = at
+        return data
+
+
+class DoseForm(LogForm):
+    which = forms.ChoiceField(choices=[("initial", "Initial dose"), ("booster", "Booster"), ("extra", "Extra dose")],
+                              label="Dose")
+    amount_mg = forms.DecimalField(min_value=Decimal("1"), max_value=Decimal("200"), decimal_places=1,
+                                   label="Amount (mg)")
+    batch = forms.CharField(max_length=100, label="Substance batch")
+    test_result = forms.CharField(max_length=300, label="Test result for this batch")
+
+
+class VitalsForm(LogForm):
+    systolic = forms.IntegerField(required=False, min_value=50, max_value=280, label="Systolic (mmHg)")
+    diastolic = forms.IntegerField(required=False, min_value=20, max_value=180, label="Diastolic (mmHg)")
+    heart_rate = forms.IntegerField(required=False, min_value=20, max_value=250, label="Heart rate (bpm)")
+    temperature_c = forms.DecimalField(required=False, min_value=Decimal("30"), max_value=Decimal("45"),
+                                       decimal_places=1, label="Temperature (°C)")
+    spo2 = forms.IntegerField(required=False, min_value=50, max_value=100, label="SpO2 (%)")
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(k) for k in ("systolic", "diastolic", "heart_rate", "temperature_c", "spo2")]
+        if all(v is None for v in values):
+            raise forms.ValidationError("Enter at least one reading.")
+        if (data.get("systolic") is None) != (data.get("diastolic") is None):
+            self.add_error("diastolic", "Enter both blood pressure numbers.")
+        elif data.get("systolic") is not None and data["diastolic"] >= data["systolic"]:
+            self.add_error("diastolic", "Diastolic must be lower than systolic.")
+        return data
+
+
+class WaterForm(LogForm):
+    millilitres = forms.IntegerField(min_value=10, max_value=2000, label="Water (ml)")
+
+
+class EventForm(LogForm):
+    kind = forms.ChoiceField(choices=[("food", "Food or drink (not water)"), ("arrived", "Person arrived"),
+                                      ("left", "Person left"), ("adverse", "Adverse effect"),
+                                      ("observation", "Observation")], label="What")
+    code = forms.ChoiceField(required=False, label="Adverse effect")
+    text = forms.CharField(max_length=2000, required=False, label="Details",
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .vitals import ADVERSE_EFFECTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", "—")] + [(k, label) for k, (label, _) in ADVERSE_EFFECTS.items()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "adverse" and not data.get("code"):
+            self.add_error("code", "Choose the adverse effect.")
+        if data.get("kind") != "adverse":
+            data["code"] = ""
+        if data.get("kind") in ("food", "arrived", "left", "observation") and not data.get("text"):
+            self.add_error("text", "Add the details.")
+        return data

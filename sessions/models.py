@@ -80,4 +80,5 @@ class GateCheck(models.Model):
 
 # Flight plans live in their own module; importing them here registers the models.
 from .flightplan import FlightPlanSignature, FlightPlanVersion  # noqa: E402,F401
+from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake  # noqa: E402,F401
 from .notes import NoteAddendum, NoteCoSignature, SessionNote  # noqa: E402,F401

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,7 +14,19 @@ from practice import access
 from practice.roles import Role
 
 from . import gates
-from .forms import AddendumForm, CosignForm, NoteForm, ScheduleForm, StartForm, StatusForm
+from .forms import (
+    AddendumForm,
+    CosignForm,
+    DoseForm,
+    EventForm,
+    NoteForm,
+    ScheduleForm,
+    StartForm,
+    StatusForm,
+    VitalsForm,
+    WaterForm,
+)
+from .livelog import AlreadyRecorded, live_state, record
 from .models import Kind, Status, TherapySession
 from .notes import TEMPLATES, SessionNote
 from .notewriting import addendum_add, note_cosign, note_save
@@ -166,3 +180,66 @@ def cosign(request: HttpRequest, client_id, session_id) -> HttpResponse:
     else:
         messages.success(request, "Co-signed.")
     return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+LOG_FORMS = {"dose": DoseForm, "vitals": VitalsForm, "water": WaterForm, "event": EventForm}
+
+
+def _log_forms(zone, bound_kind=None, bound=None):
+    forms_ = {kind: cls(zone=zone, prefix=kind, initial={"token": uuid.uuid4()}) for kind, cls in LOG_FORMS.items()}
+    if bound_kind:
+        forms_[bound_kind] = bound
+    return forms_
+
+
+def _live_context(request, client, session, **extra):
+    can_write = access.can_write_client(request.membership, client)
+    return {"client": client, "session": session, "state": live_state(session), "zone": client_zone(client),
+            "can_write": can_write and session.status == Status.IN_PROGRESS, **extra}
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def live(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=False)
+    if session.kind != Kind.MEDICINE:
+        raise Http404("Only medicine sessions have a live log.")
+    return render(request, "sessions/live.html", _live_context(request, client, session,
+                                                               forms=_log_forms(client_zone(client))))
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def live_state_partial(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=False)
+    return render(request, "sessions/live_state.html", _live_context(request, client, session))
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def live_record(request: HttpRequest, client_id, session_id, kind: str) -> HttpResponse:
+    client, session = _session(request, client_id, session_id, write=True)
+    if kind not in LOG_FORMS or session.kind != Kind.MEDICINE:
+        raise Http404("No such log entry.")
+    zone = client_zone(client)
+    form = LOG_FORMS[kind](request.POST, zone=zone, prefix=kind)
+    errors, logged = [], False
+    if form.is_valid():
+        try:
+            record(session=session, by=request.membership, kind=kind, data=form.entry())
+            logged = True
+        except AlreadyRecorded:
+            logged = True  # a double tap: the first one counts, nothing more is written
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [f"{form.fields[name].label if name in form.fields else 'Entry'}: {' '.join(msgs)}"
+                  if name != "__all__" else " ".join(msgs) for name, msgs in form.errors.items()]
+    htmx = request.headers.get("HX-Request") == "true"
+    if htmx:
+        response = render(request, "sessions/live_state.html", _live_context(request, client, session, errors=errors))
+        if logged:
+            response["HX-Trigger"] = "live-logged"
+        return response
+    if logged:
+        return redirect("session_live", client_id=client.pk, session_id=session.pk)
+    return render(request, "sessions/live.html", _live_context(
+        request, client, session, errors=errors, forms=_log_forms(zone, kind, form)), status=400)

@@ -83,6 +83,18 @@ GET_EXPECTATIONS = {
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
     "note_cosign": row(FORBIDDEN, supervisor=NOT_ALLOWED, unrelated_supervisor=NOT_ALLOWED, anonymous=FOUND),
+    "session_live": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "session_live_state": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
+    "session_live_record": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
     "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
@@ -193,6 +205,9 @@ def url_for(world):
         "session_note": {"client_id": world.client.pk, "session_id": session.pk},
         "note_addendum": {"client_id": world.client.pk, "session_id": session.pk},
         "note_cosign": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_live": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_live_state": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_live_record": {"client_id": world.client.pk, "session_id": session.pk, "kind": "dose"},
         "staff_plan": {"client_id": world.client.pk},
         "staff_plan_edit": {"client_id": world.client.pk},
         "staff_plan_sign": {"client_id": world.client.pk},

@@ -315,3 +315,63 @@ def test_therapist_and_client_co_sign_a_flight_plan_and_the_client_downloads_it(
     assert open(path, "rb").read(5) == b"%PDF-"
     assert download.value.suggested_filename.startswith("flight-plan-")
     client_ctx.close()
+
+
+def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, practice_world):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from .test_sessions_schedule import prepare_client
+
+    robin = practice_world["clients"][0]
+    prepare_client(client=robin, therapist=practice_world["therapist"], admin=practice_world["admin"])
+    ctx = browser.new_context(viewport={"width": 1024, "height": 1366})  # a tablet
+    _log_in_with_cookie(ctx, live_server, practice_world["therapist"].user)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/clients/{robin.pk}/")
+    page.get_by_role("link", name="Schedule a session").click()
+    page.get_by_label("Kind of session").select_option("medicine")
+    tomorrow = (timezone.now().astimezone(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
+    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Start time (client's time zone)").fill("09:30")
+    page.get_by_label("Planned initial dose (mg MDMA HCl)").fill("125")
+    page.get_by_label("Planned booster (mg)").fill("62.5")
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_url("**/sessions/*/")
+    assert "Readiness checklist, checked now" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Start the session").click()
+    page.wait_for_load_state()
+    assert "In progress" in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Live session log").click()
+    page.wait_for_url("**/live/")
+    page.get_by_label("Amount (mg)").fill("125")
+    page.get_by_label("Substance batch").fill("B-17")
+    page.get_by_label("Test result for this batch").fill("Reagent kit: MDMA")
+    page.get_by_role("button", name="Record dose").click()
+    page.get_by_role("cell", name="Initial dose: 125.0 mg (batch B-17, test: Reagent kit: MDMA)").wait_for()
+    assert page.get_by_label("Amount (mg)").input_value() == ""  # the form was cleared for the next entry
+    page.get_by_label("Water (ml)").fill("300")
+    page.get_by_role("button", name="Record water").click()
+    page.get_by_text("300 ml of 500 ml").wait_for()
+    page.get_by_label("Temperature (°C)").fill("38.6")
+    page.get_by_label("Heart rate (bpm)").fill("96")
+    page.get_by_role("button", name="Record vitals").click()
+    alert = page.get_by_role("alert").filter(has_text="Emergency signs: seek medical care now")
+    alert.wait_for()
+    assert "Temperature 38.6" in alert.inner_text() and "Preferred hospital" in alert.inner_text()
+    assert_page_ok(page, "live log with an emergency alert")
+
+    page.get_by_role("link", name="Back to the session").click()
+    page.get_by_label("Status").select_option("completed")
+    page.get_by_role("button", name="Save outcome").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Write the note").click()
+    page.get_by_label("Summary").fill("Client: 'I could breathe into the fear.'")
+    page.get_by_label("Adverse events").fill("Fever 38.6 C at peak; cooled, settled in 40 minutes.")
+    page.get_by_role("button", name="Sign and lock").click()
+    page.wait_for_load_state()
+    assert "; locked." in page.locator("main").inner_text()
+    ctx.close()

@@ -24,17 +24,21 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def make_ready(world, *, prior_sessions=3):
-    client, therapist = world.client, world.therapist
+    prepare_client(client=world.client, therapist=world.therapist, admin=world.admin, prior_sessions=prior_sessions)
+
+
+def prepare_client(*, client, therapist, admin, prior_sessions=3):
+    """Everything a medicine session needs: screening, informed consent, a co-signed flight plan."""
     user = client.membership.user
     version_save(kind="intake", client=client, user=user, submit=True, answers={
-        "legal_name": "Cora Client", "time_zone": "Europe/Berlin", "date_of_birth": date(1985, 5, 5),
+        "legal_name": user.full_name, "time_zone": "Europe/Berlin", "date_of_birth": date(1985, 5, 5),
         "body_mass_kg": Decimal("70.0"), "emergency_contact_name": "Ed", "emergency_contact_phone": "1"})
     version_save(kind="medical", client=client, user=user, answers={}, submit=True)
     version_save(kind="medications", client=client, user=user, answers={"none_taken": True}, entries=[], submit=True)
     version_save(kind="psychological", client=client, user=user, answers={"followup_capacity": True}, submit=True)
-    doc = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Benefits, risks.")
+    doc = consents.template_write(by=admin, kind="informed", title="Informed consent", body="Benefits, risks.")
     consents.consent_sign(client=client, user=user, version_id=doc.pk,
-                          text_sha256=consents.sha256(consents.render(doc, client)), typed_name="Cora Client",
+                          text_sha256=consents.sha256(consents.render(doc, client)), typed_name=user.full_name,
                           ip_address=None, user_agent="t")
     plan = flightplans.plan_save(client=client, author=therapist.user, content={
         "intentions": "x", "substance_test": "Reagent: MDMA", "recording": "none", "touch_allowed": ""})

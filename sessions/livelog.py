@@ -1,0 +1,125 @@
+"""Recording the live medicine-session log, and reading its current state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from practice.models import Membership
+from screening.policy import DEFAULT_POLICY
+
+from . import vitals
+from .flightplans import plan_in_force
+from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake
+from .models import Status, TherapySession
+from .readiness import client_zone
+
+CLOCK_SKEW = timedelta(minutes=2)
+MODELS = {"dose": DoseGiven, "vitals": VitalsReading, "water": WaterIntake, "event": SessionEvent}
+
+
+class AlreadyRecorded(Exception):
+    """The same form was submitted twice (a double tap): the first write stands."""
+
+
+def _check_time(session: TherapySession, at: datetime) -> None:
+    now = timezone.now()
+    if at > now + CLOCK_SKEW:
+        raise ValidationError("That time is in the future.")
+    if session.started_at and at < session.started_at - timedelta(hours=1):
+        raise ValidationError("That time is before the session started.")
+
+
+def _check_dose(session: TherapySession, which: str, amount: Decimal, at: datetime) -> None:
+    doses = list(DoseGiven.objects.filter(session=session).order_by("at"))
+    initial = next((d for d in doses if d.which == DoseGiven.Which.INITIAL), None)
+    if which == DoseGiven.Which.INITIAL and initial:
+        raise ValidationError("The initial dose is already recorded.")
+    if which != DoseGiven.Which.INITIAL:
+        if initial is None:
+            raise ValidationError("Record the initial dose first.")
+        if at <= initial.at:
+            raise ValidationError("A booster or extra dose cannot come before the initial dose.")
+    mass = _mass(session)
+    ceiling = Decimal(DEFAULT_POLICY.ceiling_total_mg)
+    if mass:
+        ceiling = min(ceiling, DEFAULT_POLICY.ceiling_mg_per_kg * mass)
+    total = sum((d.amount_mg for d in doses), Decimal(0)) + amount
+    if total > ceiling:
+        raise ValidationError(f"Refused: the total would be {total} mg, above the ceiling of {ceiling:.1f} mg.")
+
+
+def _mass(session: TherapySession):
+    from clients.models import IntakeVersion
+    from screening.facts import latest_submitted
+
+    intake = latest_submitted(IntakeVersion, session.client)
+    return intake.body_mass_kg if intake else None
+
+
+@transaction.atomic
+def record(*, session: TherapySession, by: Membership, kind: str, data: dict):
+    """Write one log entry. Refuses entries for a session not in progress, times in the
+    future, doses out of order or above the ceiling; a repeated token is AlreadyRecorded."""
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    model = MODELS[kind]
+    # A repeated token first: the second tap must not be judged as a new entry.
+    if model.objects.filter(token=data["token"]).exists():
+        raise AlreadyRecorded
+    if session.status != Status.IN_PROGRESS:
+        raise ValidationError("The session is not in progress.")
+    data = dict(data)
+    data["at"] = data.get("at") or timezone.now()
+    _check_time(session, data["at"])
+    if kind == "dose":
+        _check_dose(session, data["which"], data["amount_mg"], data["at"])
+    try:
+        with transaction.atomic():
+            return model.objects.create(session=session, recorded_by=by, **data)
+    except IntegrityError as exc:
+        if model.objects.filter(token=data["token"]).exists():
+            raise AlreadyRecorded from exc
+        raise ValidationError("The entry is outside the accepted range.") from exc
+
+
+@dataclass(frozen=True)
+class LiveState:
+    now: datetime
+    initial_at: datetime | None
+    phase: str
+    booster: str
+    doses: list
+    readings: list
+    water_ml: int
+    water_limit_ml: int
+    events: list
+    alerts: list[str]
+    crisis: dict
+
+
+def live_state(session: TherapySession) -> LiveState:
+    now = timezone.now()
+    doses = list(DoseGiven.objects.filter(session=session).order_by("at"))
+    readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
+    water = list(WaterIntake.objects.filter(session=session).order_by("at"))
+    events = list(SessionEvent.objects.filter(session=session).order_by("at"))
+    initial = next((d.at for d in doses if d.which == DoseGiven.Which.INITIAL), None)
+    signs = vitals.emergency_signs(
+        [vitals.Reading(r.at.astimezone(client_zone(session.client)), r.systolic, r.diastolic, r.heart_rate,
+                        r.temperature_c) for r in readings],
+        [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE])
+    plan, _ = plan_in_force(session.client)
+    content = plan.content if plan else {}
+    return LiveState(
+        now=now, initial_at=initial, phase=vitals.phase(initial, now), booster=vitals.booster_window(initial, now),
+        doses=doses, readings=readings,
+        water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
+        water_limit_ml=int(DEFAULT_POLICY.water_limit_litres * 1000), events=events, alerts=signs,
+        crisis={"hospital": content.get("preferred_hospital", ""), "notify": content.get("people_to_notify", ""),
+                "hotline": content.get("hotline") or "Fireside Project (US) +1 (623) 473-7433"},
+    )

@@ -1,0 +1,123 @@
+"""The live medicine-session log: order of doses, double taps, ranges, alerts, water, htmx."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.log import DoseGiven, VitalsReading, WaterIntake
+from sessions.models import TherapySession
+
+from .test_sessions_schedule import make_ready
+
+
+@pytest.fixture
+def running(world):
+    make_ready(world)
+    return TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                         status="in_progress", started_at=timezone.now() - timedelta(hours=3),
+                                         scheduled_start=timezone.now() - timedelta(hours=3),
+                                         planned_initial_mg=Decimal("125"), planned_booster_mg=Decimal("62.5"))
+
+
+@pytest.fixture
+def therapist(world):
+    c = Client()
+    c.force_login(world.therapist.user)
+    return c
+
+
+def log(c, world, session, kind, token=None, **fields):
+    data = {f"{kind}-token": str(token or uuid.uuid4()), **{f"{kind}-{k}": v for k, v in fields.items()}}
+    return c.post(reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": session.pk,
+                                                         "kind": kind}), data)
+
+
+def hhmm(minutes_ago):
+    from zoneinfo import ZoneInfo
+
+    return (timezone.now() - timedelta(minutes=minutes_ago)).astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+
+
+def test_doses_in_order_and_a_double_tap_records_once(therapist, world, running):
+    response = log(therapist, world, running, "dose", which="booster", amount_mg="62.5", batch="B1", test_result="ok")
+    assert response.status_code == 400 and "initial dose first" in response.content.decode()
+    token = uuid.uuid4()
+    for _ in range(2):  # a double tap
+        assert log(therapist, world, running, "dose", token=token, which="initial", amount_mg="125", batch="B1",
+                   test_result="Reagent: MDMA", at_time=hhmm(120)).status_code == 302
+    assert DoseGiven.objects.count() == 1
+    early = log(therapist, world, running, "dose", which="booster", amount_mg="62.5", batch="B1", test_result="ok",
+                at_time=hhmm(150))
+    assert early.status_code == 400 and "before the initial dose" in early.content.decode()
+    assert log(therapist, world, running, "dose", which="booster", amount_mg="62.5", batch="B1", test_result="ok",
+               at_time=hhmm(10)).status_code == 302
+    over = log(therapist, world, running, "dose", which="extra", amount_mg="20", batch="B1", test_result="ok")
+    assert over.status_code == 400 and "above the ceiling" in over.content.decode()
+    assert DoseGiven.objects.count() == 2
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"temperature_c": "60"}, "less than or equal to 45"),
+    ({"systolic": "20", "diastolic": "300"}, "greater than or equal to 50"),
+    ({"systolic": "120", "diastolic": "130"}, "lower than systolic"),
+    ({}, "at least one reading"),
+])
+def test_impossible_vitals_are_refused(therapist, world, running, fields, message):
+    response = log(therapist, world, running, "vitals", **fields)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not VitalsReading.objects.exists()
+
+
+def test_times_in_the_future_are_refused(therapist, world, running):
+    response = log(therapist, world, running, "water", millilitres="200", at_time=hhmm(-30))
+    assert response.status_code == 400 and "in the future" in response.content.decode()
+    assert not WaterIntake.objects.exists()
+
+
+def test_a_fever_raises_the_emergency_alert_with_the_crisis_plan(therapist, world, running):
+    live = reverse("session_live", kwargs={"client_id": world.client.pk, "session_id": running.pk})
+    log(therapist, world, running, "vitals", temperature_c="38.5", systolic="130", diastolic="85", heart_rate="90")
+    assert "Emergency signs: seek medical care now" not in therapist.get(live).content.decode()
+    log(therapist, world, running, "vitals", temperature_c="38.6", systolic="132", diastolic="86", heart_rate="92")
+    page = therapist.get(live).content.decode()
+    assert "Emergency signs: seek medical care now" in page and "Temperature 38.6" in page
+
+
+def test_water_running_total_warns_past_half_a_litre(therapist, world, running):
+    log(therapist, world, running, "dose", which="initial", amount_mg="125", batch="B1", test_result="ok",
+        at_time=hhmm(120))
+    log(therapist, world, running, "water", millilitres="300")
+    log(therapist, world, running, "water", millilitres="250")
+    page = therapist.get(reverse("session_live", kwargs={"client_id": world.client.pk,
+                                                         "session_id": running.pk})).content.decode()
+    assert "550 ml of 500 ml" in page and "over the limit" in page
+
+
+def test_htmx_requests_get_the_updated_log_in_place(therapist, world, running):
+    response = therapist.post(
+        reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk, "kind": "event"}),
+        {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "jaw_clenching"},
+        HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Trigger"] == "live-logged"
+    assert 'id="live-state"' in response.content.decode() and "<html" not in response.content.decode()
+
+
+def test_nothing_is_logged_unless_the_session_is_in_progress(therapist, world, running):
+    TherapySession.objects.filter(pk=running.pk).update(status="completed")
+    response = log(therapist, world, running, "water", millilitres="100")
+    assert response.status_code == 400 and "not in progress" in response.content.decode()
+
+
+def test_log_rows_are_append_only(therapist, world, running):
+    log(therapist, world, running, "water", millilitres="100")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WaterIntake.objects.update(millilitres=5)
+
