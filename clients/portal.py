@@ -33,9 +33,14 @@ FORM_STEPS = {
 }
 
 
+AFTER_SESSION = Step("After your medicine session", "Do not drive or do anything risky on the session day, keep "
+                     "the next day free, and rest. Tiredness and low mood for a day or three are common. If you feel "
+                     "unsafe, use the crisis contacts below.")
+
+
 def next_steps(*, stage: str, has_upcoming: bool, has_mfa: bool, unsubmitted: list[str] = (),
-               consents_to_sign: list[str] = ()) -> list[Step]:
-    steps = []
+               consents_to_sign: list[str] = (), just_had_medicine_session: bool = False) -> list[Step]:
+    steps = [AFTER_SESSION] if just_had_medicine_session else []
     if stage in ("intake", "screening", "preparation", "medicine"):
         steps.extend(FORM_STEPS[kind] for kind in FORM_STEPS if kind in unsubmitted)
     steps.extend([STAGE_STEPS[stage]] if stage in STAGE_STEPS else [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,6 +21,7 @@ from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
+from sessions.readiness import dose_history
 
 from . import consents
 from .forms import StageForm
@@ -68,10 +71,11 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     review = client.screening_reviews.select_related("intake").first()
     versions, states = consents.states_for([client], client.practice_id)
+    doses = dose_history(client)
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
-        "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
+        "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 
@@ -108,5 +112,8 @@ def portal(request: HttpRequest) -> HttpResponse:
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted,
+                            just_had_medicine_session=TherapySession.objects.filter(
+                                client=client, kind="medicine", status="completed",
+                                ended_at__gte=timezone.now() - timedelta(days=2)).exists(),
                             consents_to_sign=[v.title for v in versions if states[client.pk][v.template_id].outstanding]),
     })

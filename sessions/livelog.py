@@ -123,3 +123,17 @@ def live_state(session: TherapySession) -> LiveState:
         crisis={"hospital": content.get("preferred_hospital", ""), "notify": content.get("people_to_notify", ""),
                 "hotline": content.get("hotline") or "Fireside Project (US) +1 (623) 473-7433"},
     )
+
+
+def cyp2d6_window(session: TherapySession) -> list[tuple[str, int]]:
+    """After a completed medicine session, when CYP2D6 activity is back to 50/75/88/94/97%,
+    shown when a CYP2D6-dependent drug is on the client's list (else empty)."""
+    from screening.rules import CYP2D6_RECOVERY
+
+    if session.kind != "medicine" or session.status != Status.COMPLETED:
+        return []
+    review = session.client.screening_reviews.first()
+    if not review or not any(f["code"] == "cyp2d6_after_session" for f in review.flags):
+        return []
+    ended = (session.ended_at or session.scheduled_start).astimezone(client_zone(session.client))
+    return [((ended + timedelta(days=days)).strftime("%a %d %b"), pct) for days, pct in CYP2D6_RECOVERY]

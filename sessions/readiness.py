@@ -191,3 +191,35 @@ def session_set_status(*, session: TherapySession, status: str) -> TherapySessio
         session.ended_at = timezone.now()
     session.save(update_fields=["status", "ended_at"])
     return session
+
+
+def dose_history(client: Client) -> list[dict]:
+    """Medicine sessions with the total given (or planned) and mg/kg, oldest first, with the
+    10-15% step range for the next total when the last one was above the standard dose."""
+    from clients.models import IntakeVersion
+    from screening.dosing import step_range
+    from screening.facts import latest_submitted
+
+    from .log import DoseGiven
+
+    intake = latest_submitted(IntakeVersion, client)
+    mass = intake.body_mass_kg if intake else None
+    given: dict = {}
+    for dose in DoseGiven.objects.filter(session__client=client).values("session_id", "amount_mg"):
+        given[dose["session_id"]] = given.get(dose["session_id"], Decimal(0)) + dose["amount_mg"]
+    rows = []
+    sessions = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE).exclude(
+        status__in=[Status.CANCELLED, Status.NO_SHOW]).order_by("scheduled_start")
+    for s in sessions:
+        total = given.get(s.pk) or s.planned_total_mg
+        rows.append({"session": s, "total": total, "measured": s.pk in given,
+                     "per_kg": (total / mass).quantize(Decimal("0.01")) if total and mass else None})
+    dob = intake.date_of_birth if intake else None
+    if rows and rows[-1]["total"] and mass and dob:
+        today = timezone.now().astimezone(client_zone(client)).date()
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        last = rows[-1]["total"]
+        # Above the standard total, change by 10-15% per session. [Manual: Dosing]
+        if last > standard_dose(mass_kg=mass, age=age, flags=[]).total_mg:
+            rows[-1]["step"] = step_range(last)
+    return rows

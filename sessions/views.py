@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
@@ -26,13 +28,14 @@ from .forms import (
     VitalsForm,
     WaterForm,
 )
-from .livelog import AlreadyRecorded, live_state, record
+from .livelog import AlreadyRecorded, cyp2d6_window, live_state, record
 from .models import Kind, Status, TherapySession
 from .notes import TEMPLATES, SessionNote
 from .notewriting import addendum_add, note_cosign, note_save
 from .readiness import (
     GateBlocked,
     client_zone,
+    gate_facts,
     local_start,
     session_schedule,
     session_set_status,
@@ -62,8 +65,14 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
         else:
             messages.success(request, f"{session.get_kind_display()} session scheduled.")
             return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    if lines is None and request.method == "GET":
+        # A first look, as of now and without a dose; the planned day and dose are checked on saving.
+        lines = gates.readiness(gate_facts(client=client, practitioner=request.membership,
+                                           start=timezone.now() + timedelta(hours=1), initial_mg=None, booster_mg=None,
+                                           stage=gates.SCHEDULE))
     return render(request, "sessions/schedule.html", {"client": client, "form": form, "lines": lines,
-                                                      "zone": client_zone(client).key},
+                                                      "zone": client_zone(client).key,
+                                                      "preliminary": request.method == "GET"},
                   status=400 if form.errors else 200)
 
 
@@ -84,6 +93,7 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
         "addendum_form": AddendumForm(), "cosign_form": CosignForm(),
         "is_supervisor": request.membership.role == Role.SUPERVISOR,
+        "cyp2d6_window": cyp2d6_window(session),
     })
 
 

@@ -121,3 +121,36 @@ def test_log_rows_are_append_only(therapist, world, running):
     with pytest.raises(IntegrityError), transaction.atomic():
         WaterIntake.objects.update(millilitres=5)
 
+
+
+def test_dose_history_with_step_guidance_after_the_session(therapist, world, running):
+    log(therapist, world, running, "dose", which="initial", amount_mg="125", batch="B1", test_result="ok",
+        at_time=hhmm(150))
+    log(therapist, world, running, "dose", which="booster", amount_mg="62.5", batch="B1", test_result="ok",
+        at_time=hhmm(30))
+    log(therapist, world, running, "dose", which="extra", amount_mg="12.5", batch="B1", test_result="ok",
+        at_time=hhmm(10))
+    detail = therapist.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
+    assert "200.0 mg given" in detail and "2.86" in detail  # 200 mg at 70 kg
+    assert "between 220.0 and 230.0 mg" in detail
+
+
+def test_after_the_session_reminders_and_cyp2d6_window(therapist, world, running):
+    from screening.services import version_save
+
+    version_save(kind="medications", client=world.client, user=world.client.membership.user,
+                 answers={"none_taken": False}, entries=[{"name": "metoprolol"}], submit=True)
+    therapist.post(reverse("session_status", kwargs={"client_id": world.client.pk, "session_id": running.pk}),
+                   {"status": "completed"})
+    detail = therapist.get(reverse("session_detail", kwargs={"client_id": world.client.pk,
+                                                             "session_id": running.pk})).content.decode()
+    assert "CYP2D6 recovery after this session" in detail and "about 97% of normal activity" in detail
+    me = Client()
+    me.force_login(world.client.membership.user)
+    portal = me.get(reverse("portal")).content.decode()
+    assert "After your medicine session" in portal and "Do not drive" in portal
+
+
+def test_the_schedule_page_shows_the_checklist_before_a_date_is_chosen(therapist, world):
+    page = therapist.get(reverse("session_schedule", kwargs={"client_id": world.client.pk})).content.decode()
+    assert "Readiness checklist for a medicine session" in page and "No informed consent in force" in page
