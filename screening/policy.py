@@ -29,6 +29,11 @@ STRICTER = {
     "caffeine_caution_mg_per_day": "down",
     "adult_age": "up",
     "mania_is_caution": "up",  # True is stricter than False
+    "alert_temperature_c": "down",
+    "alert_systolic_jump": "down",
+    "alert_heart_rate_jump": "down",
+    "alert_systolic_max": "down",
+    "alert_diastolic_max": "down",
 }
 
 
@@ -50,6 +55,11 @@ LABELS = {
     "caffeine_caution_mg_per_day": "Caffeine per day above which a caution applies (mg)",
     "adult_age": "Age below which the adolescent caution applies",
     "mania_is_caution": "Treat a history of mania as a CAUTION (default: precaution)",
+    "alert_temperature_c": "Session alert: temperature above (°C)",
+    "alert_systolic_jump": "Session alert: systolic change between readings above (mmHg)",
+    "alert_heart_rate_jump": "Session alert: heart-rate change between readings above (bpm)",
+    "alert_systolic_max": "Session alert: systolic above (mmHg)",
+    "alert_diastolic_max": "Session alert: diastolic above (mmHg)",
 }
 
 
@@ -89,6 +99,12 @@ class Policy:
     water_limit_hours: int = 6
     adult_age: int = 18
     mania_is_caution: bool = False  # a practice may raise mania history to a CAUTION
+    # Emergency alerts during a session [When to Seek Emergency Care]; "unstable" thresholds are ours.
+    alert_temperature_c: Decimal = Decimal("38.5")
+    alert_systolic_jump: int = 30
+    alert_heart_rate_jump: int = 25
+    alert_systolic_max: int = 180
+    alert_diastolic_max: int = 110
 
     def tighten(self, **changes) -> Policy:
         """A copy with `changes`, refusing any that would loosen a rule."""

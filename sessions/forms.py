@@ -14,8 +14,10 @@ class ScheduleForm(forms.Form):
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label="Start time (client's time zone)", widget=forms.TimeInput(attrs={"type": "time"}),
                          help_text="Medicine sessions start in the morning. [Manual: The Therapeutic MDMA Session]")
+    second_practitioner = forms.ChoiceField(required=False, label="Second practitioner (optional)",
+                                            help_text="Two practitioners are common in medicine sessions; breaks need cover.")
     other_people = forms.CharField(max_length=500, required=False, label="Others present",
-                                   help_text="Second practitioner, sitter, witnesses.")
+                                   help_text="Sitter, witnesses.")
     initial_mg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=Decimal("200"), decimal_places=1,
                                     label="Planned initial dose (mg MDMA HCl)", help_text="Medicine sessions only.")
     booster_mg = forms.DecimalField(required=False, min_value=Decimal("0"), max_value=Decimal("200"), decimal_places=1,
@@ -25,8 +27,14 @@ class ScheduleForm(forms.Form):
                                 help_text="Needed when the readiness checklist shows amber lines; your supervisor "
                                           "reads it.")
 
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(m.pk): m for m in colleagues}
+        self.fields["second_practitioner"].choices = [("", "None")] + [(k, str(m.user)) for k, m in self.colleagues.items()]
+
     def clean(self):
         data = super().clean()
+        data["second_practitioner"] = self.colleagues.get(data.get("second_practitioner") or "")
         if data.get("booster_mg") and data.get("initial_mg") is None:
             self.add_error("initial_mg", "Plan the initial dose before a booster.")
         return data

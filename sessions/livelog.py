@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from practice.models import Membership
-from screening.policy import DEFAULT_POLICY
+from screening.services import practice_policy
 
 from . import vitals
 from .flightplans import plan_in_force
@@ -46,9 +46,10 @@ def _check_dose(session: TherapySession, which: str, amount: Decimal, at: dateti
         if at <= initial.at:
             raise ValidationError("A booster or extra dose cannot come before the initial dose.")
     mass = _mass(session)
-    ceiling = Decimal(DEFAULT_POLICY.ceiling_total_mg)
+    policy = practice_policy(session.client.practice_id)
+    ceiling = Decimal(policy.ceiling_total_mg)
     if mass:
-        ceiling = min(ceiling, DEFAULT_POLICY.ceiling_mg_per_kg * mass)
+        ceiling = min(ceiling, policy.ceiling_mg_per_kg * mass)
     total = sum((d.amount_mg for d in doses), Decimal(0)) + amount
     if total > ceiling:
         raise ValidationError(f"Refused: the total would be {total} mg, above the ceiling of {ceiling:.1f} mg.")
@@ -109,17 +110,20 @@ def live_state(session: TherapySession) -> LiveState:
     water = list(WaterIntake.objects.filter(session=session).order_by("at"))
     events = list(SessionEvent.objects.filter(session=session).order_by("at"))
     initial = next((d.at for d in doses if d.which == DoseGiven.Which.INITIAL), None)
+    p = practice_policy(session.client.practice_id)
+    alert_policy = vitals.AlertPolicy(p.alert_temperature_c, p.alert_systolic_jump, p.alert_heart_rate_jump,
+                                      p.alert_systolic_max, p.alert_diastolic_max)
     signs = vitals.emergency_signs(
         [vitals.Reading(r.at.astimezone(client_zone(session.client)), r.systolic, r.diastolic, r.heart_rate,
                         r.temperature_c) for r in readings],
-        [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE])
+        [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
     plan, _ = plan_in_force(session.client)
     content = plan.content if plan else {}
     return LiveState(
         now=now, initial_at=initial, phase=vitals.phase(initial, now), booster=vitals.booster_window(initial, now),
         doses=doses, readings=readings,
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
-        water_limit_ml=int(DEFAULT_POLICY.water_limit_litres * 1000), events=events, alerts=signs,
+        water_limit_ml=int(p.water_limit_litres * 1000), events=events, alerts=signs,
         crisis={"hospital": content.get("preferred_hospital", ""), "notify": content.get("people_to_notify", ""),
                 "hotline": content.get("hotline") or "Fireside Project (US) +1 (623) 473-7433"},
     )

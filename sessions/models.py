@@ -33,7 +33,9 @@ class TherapySession(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     scheduled_start = models.DateTimeField()
-    other_people = models.CharField(max_length=500, blank=True, help_text="Others present (second practitioner, sitter).")
+    second_practitioner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="sessions_assisted")
+    other_people = models.CharField(max_length=500, blank=True, help_text="Others present (sitter, witnesses).")
     planned_initial_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     planned_booster_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

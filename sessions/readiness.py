@@ -131,9 +131,12 @@ def _line_json(lines) -> list[dict]:
 @transaction.atomic
 def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
                      initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
-                     rationale: str = "") -> TherapySession:
+                     rationale: str = "", second_practitioner: Membership | None = None) -> TherapySession:
     if start <= timezone.now():
         raise ValidationError("A session is scheduled in the future.")
+    if second_practitioner is not None and (second_practitioner.practice_id != client.practice_id
+                                            or second_practitioner.role != "therapist"):
+        raise ValidationError("The second practitioner must be a therapist of this practice.")
     Client.objects.select_for_update().filter(pk=client.pk).first()
     lines = None
     if kind == Kind.MEDICINE:
@@ -142,6 +145,7 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
         result = _decide(lines, rationale)
     session = TherapySession.objects.create(
         client=client, practitioner=practitioner, kind=kind, scheduled_start=start, other_people=other_people.strip(),
+        second_practitioner=second_practitioner,
         planned_initial_mg=initial_mg if kind == Kind.MEDICINE else None,
         planned_booster_mg=booster_mg if kind == Kind.MEDICINE else None,
     )

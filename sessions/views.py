@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.models import Membership
 from practice.roles import Role
 
 from . import gates
@@ -48,7 +49,10 @@ from .readiness import (
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
-    form = ScheduleForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.THERAPY)})
+    colleagues = Membership.objects.filter(practice_id=client.practice_id, role=Role.THERAPIST, is_active=True).exclude(
+        pk=request.membership.pk).select_related("user").order_by("user__full_name")
+    form = ScheduleForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.THERAPY)},
+                        colleagues=colleagues)
     lines = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,6 +60,7 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
             start = local_start(client, data["day"], data["at"])
             session = session_schedule(client=client, practitioner=request.membership, kind=data["kind"], start=start,
                                        other_people=data["other_people"], initial_mg=data["initial_mg"],
+                                       second_practitioner=data["second_practitioner"],
                                        booster_mg=data["booster_mg"], rationale=data["rationale"])
         except GateBlocked as exc:
             form.add_error(None, exc.messages[0])

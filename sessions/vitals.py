@@ -17,6 +17,8 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class AlertPolicy:
+    """Built from the practice's screening.policy.Policy (alert_* settings)."""
+
     temperature_c: Decimal = Decimal("38.5")
     systolic_jump: int = 30
     heart_rate_jump: int = 25

@@ -154,3 +154,13 @@ def test_after_the_session_reminders_and_cyp2d6_window(therapist, world, running
 def test_the_schedule_page_shows_the_checklist_before_a_date_is_chosen(therapist, world):
     page = therapist.get(reverse("session_schedule", kwargs={"client_id": world.client.pk})).content.decode()
     assert "Readiness checklist for a medicine session" in page and "No informed consent in force" in page
+
+
+def test_a_practice_can_lower_the_fever_threshold(therapist, world, running):
+    from screening.services import policy_update
+
+    policy_update(by=world.admin, values={"alert_temperature_c": Decimal("38.0")}, reason="Our medical lead's advice.")
+    log(therapist, world, running, "vitals", temperature_c="38.2")
+    page = therapist.get(reverse("session_live", kwargs={"client_id": world.client.pk,
+                                                         "session_id": running.pk})).content.decode()
+    assert "Temperature 38.2 °C (above 38.0 °C)" in page

@@ -161,3 +161,12 @@ def test_sessions_in_the_past_and_bad_input_are_refused(therapist, world):
     response = schedule(therapist, world, kind="therapy", initial="", booster="20")
     assert response.status_code == 400 and "initial dose before a booster" in response.content.decode()
     assert not TherapySession.objects.exists()
+
+
+def test_a_second_practitioner_from_the_practice(therapist, world):
+    day = (timezone.now().astimezone(BERLIN) + timedelta(days=3)).date()
+    url = reverse("session_schedule", kwargs={"client_id": world.client.pk})
+    data = {"kind": "therapy", "day": str(day), "at": "10:00"}
+    assert therapist.post(url, {**data, "second_practitioner": str(world.outsider.pk)}).status_code == 400
+    assert therapist.post(url, {**data, "second_practitioner": str(world.other_therapist.pk)}).status_code == 302
+    assert TherapySession.objects.get().second_practitioner == world.other_therapist
