@@ -78,7 +78,9 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
     mass = facts.mass_kg
     completed = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.COMPLETED)
     policy = practice_policy(client.practice_id)
-    high = sum(1 for s in completed if s.planned_total_mg and mass and s.planned_total_mg / mass > policy.high_dose_mg_per_kg)
+    # Past sessions count by the dose actually given where it was logged, else as planned.
+    high = sum(1 for row in dose_history(client) if row["session"].status == Status.COMPLETED and row["per_kg"]
+               and row["per_kg"] > policy.high_dose_mg_per_kg)
     total = None if initial_mg is None else initial_mg + (booster_mg or 0)
     facts = replace(facts, planned_total_mg=total, prior_high_dose_sessions=high)
     flags = tuple(evaluate(facts, policy))

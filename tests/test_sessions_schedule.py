@@ -170,3 +170,19 @@ def test_a_second_practitioner_from_the_practice(therapist, world):
     assert therapist.post(url, {**data, "second_practitioner": str(world.outsider.pk)}).status_code == 400
     assert therapist.post(url, {**data, "second_practitioner": str(world.other_therapist.pk)}).status_code == 302
     assert TherapySession.objects.get().second_practitioner == world.other_therapist
+
+
+def test_past_high_dose_sessions_count_by_the_dose_given(world):
+    from sessions.log import DoseGiven
+    from sessions.readiness import gate_facts
+
+    make_ready(world)
+    for i in range(5):  # planned at the standard, but 200 mg (2.86 mg/kg) was given each time
+        s = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                          status="completed", scheduled_start=timezone.now() - timedelta(days=300 - 50 * i),
+                                          planned_initial_mg=Decimal("125"))
+        DoseGiven.objects.create(session=s, at=s.scheduled_start, which="initial", amount_mg=Decimal("200"), batch="b",
+                                 test_result="ok", recorded_by=world.therapist)
+    facts = gate_facts(client=world.client, practitioner=world.therapist, start=timezone.now() + timedelta(days=60),
+                       initial_mg=Decimal("150"), booster_mg=None, stage="schedule")
+    assert "high_dose_repeated" in {f.code for f in facts.flags}
