@@ -19,6 +19,7 @@ from practice.models import Invitation
 from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
+from sessions.checkins import CheckIn, CheckInAnswer
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
 from sessions.readiness import dose_history
@@ -42,8 +43,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
     )
     overdue = overdue_notes([request.membership])
+    danger = (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
+                                           checkin__client__in=access.clients_visible_to(request.membership))
+              .select_related("checkin__client__membership__user").order_by("-submitted_at"))
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
-                                                     "overdue": overdue})
+                                                     "overdue": overdue, "danger": danger})
 
 
 @access.member_required(Role.THERAPIST)
@@ -72,10 +76,13 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     review = client.screening_reviews.select_related("intake").first()
     versions, states = consents.states_for([client], client.practice_id)
     doses = dose_history(client)
+    checkins = CheckIn.objects.filter(client=client).select_related("answer").prefetch_related(
+        "answer__acknowledgements__by__user").order_by("-due_at")[:30]
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
+        "checkins": checkins,
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 
@@ -106,10 +113,12 @@ def portal(request: HttpRequest) -> HttpResponse:
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     has_mfa = request.user.authenticator_set.exists()
     forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
+    open_checkins = CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT])
     versions, states = consents.states_for([client], client.practice_id)
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
+        "open_checkins": open_checkins,
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted,
                             just_had_medicine_session=TherapySession.objects.filter(

@@ -28,6 +28,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "practice.tasks.clear_expired_sessions",
         "schedule": 3600.0,

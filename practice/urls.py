@@ -5,6 +5,7 @@ from clients import views as client_views
 from clients import views_consent as consent_views
 from screening import views as screening_views
 from sessions import views as session_views
+from sessions import views_checkin as checkin_views
 from sessions import views_flightplan as plan_views
 
 from . import views
@@ -15,6 +16,10 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("practices/choose/", views.choose_practice, name="choose_practice"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),
+    path("portal/checkins/<uuid:checkin_id>/", checkin_views.in_portal, name="checkin_portal"),
+    path("clients/<uuid:client_id>/checkins/<int:answer_id>/acknowledge/", checkin_views.acknowledge,
+         name="checkin_acknowledge"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.invite_staff, name="invite_staff"),
     path("team/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),

@@ -196,6 +196,10 @@ def session_set_status(*, session: TherapySession, status: str) -> TherapySessio
     if status == Status.COMPLETED:
         session.ended_at = timezone.now()
     session.save(update_fields=["status", "ended_at"])
+    if status == Status.COMPLETED:
+        from .checkin_service import schedule_for
+
+        schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
     return session
 
 

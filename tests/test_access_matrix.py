@@ -15,7 +15,7 @@ from practice.invitations import invitation_create
 from . import factories
 from .conftest import ROLES
 
-OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
+OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, GONE = 200, 302, 400, 403, 404, 405, 410
 
 
 def row(default, **overrides):
@@ -92,6 +92,12 @@ GET_EXPECTATIONS = {
         outsider=NOT_FOUND, anonymous=FOUND,
     ),
     "session_live_record": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "checkin_link": row(GONE),
+    "checkin_portal": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
+    "checkin_acknowledge": row(
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
@@ -185,6 +191,10 @@ def url_for(world):
     from sessions.flightplans import plan_save
 
     session = factories.session(world.client, world.therapist, kind="medicine")
+    from sessions.checkins import CheckIn
+
+    checkin = CheckIn.objects.create(client=world.client, session=session, day=1, due_at=session.scheduled_start,
+                                     state="sent")
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
     args = {
@@ -205,6 +215,9 @@ def url_for(world):
         "session_note": {"client_id": world.client.pk, "session_id": session.pk},
         "note_addendum": {"client_id": world.client.pk, "session_id": session.pk},
         "note_cosign": {"client_id": world.client.pk, "session_id": session.pk},
+        "checkin_link": {"token": "not-a-signed-token"},
+        "checkin_portal": {"checkin_id": checkin.pk},
+        "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},
         "session_live": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_state": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_record": {"client_id": world.client.pk, "session_id": session.pk, "kind": "dose"},

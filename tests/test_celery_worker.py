@@ -36,11 +36,11 @@ def _env_for_test_database() -> dict:
     }
 
 
-def _start(args: list[str], tmp_path) -> subprocess.Popen:
+def _start(args: list[str], tmp_path, **env) -> subprocess.Popen:
     log = open(tmp_path / f"{args[0]}.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "practice", *args],
-        env=_env_for_test_database(), stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
+        env={**_env_for_test_database(), **env}, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
     )
 
 
@@ -91,3 +91,32 @@ def test_celery_refuses_pickle():
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_serializer == "json"
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkins_are_sent_once_each_by_a_real_worker_despite_duplicate_tasks(world, tmp_path):
+    from sessions.checkins import CheckIn
+    from sessions.tasks import dispatch_due_checkins, send_checkin
+
+    from .test_checkins import email_consent, make_due
+
+    email_consent(world)
+    rows = make_due(world, 5)
+    mail_dir = tmp_path / "mail"
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path,
+                    TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
+    try:
+        dispatch_due_checkins.delay()
+        dispatch_due_checkins.delay()  # as if two beats ran
+        for row in rows:  # and every send task is duplicated
+            send_checkin.delay(str(row.pk))
+        deadline = time.monotonic() + 60
+        while CheckIn.objects.exclude(state="sent").exists():
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+        time.sleep(2)  # let any straggling duplicate finish
+    finally:
+        _stop(worker)
+    ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
+    assert sorted(ids) == sorted(f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in rows)

@@ -1,0 +1,24 @@
+"""Thin Celery tasks: ids in, services do the work."""
+
+from celery import shared_task
+
+from . import checkin_service
+
+
+@shared_task
+def dispatch_due_checkins() -> int:
+    """Run by beat every minute: claim due check-ins and queue one send task each."""
+    ids = checkin_service.claim_due()
+    for checkin_id in ids:
+        send_checkin.delay(checkin_id)
+    return len(ids)
+
+
+@shared_task
+def send_checkin(checkin_id: str) -> str:
+    return checkin_service.send(checkin_id)
+
+
+@shared_task
+def notify_danger(answer_id: int) -> int:
+    return checkin_service.notify_danger_now(answer_id)

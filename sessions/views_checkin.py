@@ -1,0 +1,63 @@
+"""Answering a check-in: by the emailed link (no login) or from the client's portal."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practice import access
+from practice.roles import Role
+
+from .checkin_service import answer_save, checkin_from_token
+from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
+from .flightplans import plan_in_force
+from .forms import CheckInForm
+
+
+def _answer_page(request, checkin: CheckIn) -> HttpResponse:
+    if checkin.state == CheckIn.State.ANSWERED:
+        return render(request, "sessions/checkin_done.html", {"already": True}, status=409)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = answer_save(checkin=checkin, data=form.cleaned_data)
+        except ValidationError as exc:
+            return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=409)
+        plan, _ = plan_in_force(checkin.client)
+        return render(request, "sessions/checkin_done.html", {"answer": answer, "plan": plan.content if plan else {}})
+    return render(request, "sessions/checkin_form.html", {"form": form, "checkin": checkin},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def by_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        checkin = checkin_from_token(token)
+    except ValidationError as exc:
+        return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=410)
+    if checkin.state not in (CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.MISSED):
+        return render(request, "sessions/checkin_invalid.html", {"reason": "This check-in is not open."}, status=410)
+    return _answer_page(request, checkin)
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def in_portal(request: HttpRequest, checkin_id) -> HttpResponse:
+    client = access.clients_visible_to(request.membership).first()
+    if client is None:
+        raise Http404("No client record.")
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, client=client,
+                                state__in=[CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.NOT_SENT])
+    return _answer_page(request, checkin)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    answer = get_object_or_404(CheckInAnswer, pk=answer_id, checkin__client=client)
+    CheckInAcknowledgement.objects.create(answer=answer, by=request.membership,
+                                          note=request.POST.get("note", "")[:2000])
+    return redirect("client_detail", client_id=client.pk)

@@ -1,0 +1,210 @@
+"""Integration check-ins: due times, claiming, idempotent sending, links, answers, danger."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clients import consents
+from sessions import checkin_service as svc
+from sessions.checkins import CheckIn, CheckInAnswer
+from sessions.models import TherapySession
+from sessions.readiness import session_set_status
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize("zone,session_day,day,expected_utc", [
+    ("Europe/Berlin", date(2027, 3, 27), 1, datetime(2027, 3, 28, 8, 0, tzinfo=UTC)),  # after spring forward
+    ("Europe/Berlin", date(2027, 3, 26), 1, datetime(2027, 3, 27, 9, 0, tzinfo=UTC)),  # before it
+    ("America/Los_Angeles", date(2027, 10, 31), 7, datetime(2027, 11, 7, 18, 0, tzinfo=UTC)),  # fall back that day
+    ("Asia/Tokyo", date(2027, 1, 1), 28, datetime(2027, 1, 29, 1, 0, tzinfo=UTC)),
+])
+def test_due_at_ten_local_across_zones_and_dst(zone, session_day, day, expected_utc):
+    due = svc.due_at(session_day, day, zone)
+    assert due == expected_utc
+    assert due.astimezone(ZoneInfo(zone)).hour == 10  # never in the 21:00-08:00 quiet hours
+
+
+def medicine_session(world, *, ended_hours_ago=30):
+    return TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                         status="in_progress", started_at=timezone.now() - timedelta(hours=40),
+                                         scheduled_start=timezone.now() - timedelta(hours=40))
+
+
+def email_consent(world):
+    doc = consents.template_write(by=world.admin, kind="contact_email", title="Contact by email", body="Yes.")
+    consents.consent_sign(client=world.client, user=world.client.membership.user, version_id=doc.pk,
+                          text_sha256=consents.sha256(consents.render(doc, world.client)), typed_name="Cora Client",
+                          ip_address=None, user_agent="t")
+
+
+def test_completing_a_medicine_session_schedules_five_checkins_once(world):
+    session = medicine_session(world)
+    session_set_status(session=session, status="completed")
+    assert list(CheckIn.objects.values_list("day", flat=True).order_by("day")) == [1, 3, 7, 14, 28]
+    svc.schedule_for(session)
+    assert CheckIn.objects.count() == 5
+
+
+def make_due(world, n=1):
+    session = medicine_session(world)
+    rows = [CheckIn(client=world.client, session=session, day=d, due_at=timezone.now() - timedelta(minutes=5))
+            for d in range(1, n + 1)]
+    return CheckIn.objects.bulk_create(rows)
+
+
+def test_claim_takes_only_due_rows_and_recovers_expired_leases(world):
+    due = make_due(world, 2)
+    CheckIn.objects.filter(pk=due[1].pk).update(due_at=timezone.now() + timedelta(hours=1))
+    assert svc.claim_due() == [str(due[0].pk)]
+    assert svc.claim_due() == []  # already "sending" with a live lease
+    CheckIn.objects.filter(pk=due[0].pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert svc.claim_due() == [str(due[0].pk)]  # the worker died: reclaimed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_never_claim_the_same_row(world):
+    rows = make_due(world, 28)
+    session = rows[0].session
+    CheckIn.objects.bulk_create([CheckIn(client=world.client, session=session, day=100 + i,
+                                         due_at=timezone.now() - timedelta(minutes=1)) for i in range(172)])
+    results, barrier = [], threading.Barrier(2)
+
+    def dispatcher():
+        barrier.wait()
+        try:
+            results.append(svc.claim_due(limit=150))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = results[0] + results[1]
+    assert len(claimed) == len(set(claimed)) == 200
+
+
+def test_send_once_with_a_stable_message_id_and_no_clinical_content(world):
+    email_consent(world)
+    (checkin,) = make_due(world)
+    [checkin_id] = svc.claim_due()
+    assert svc.send(checkin_id) == "sent"
+    assert svc.send(checkin_id) == "skipped"  # a duplicated task
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.extra_headers["Message-ID"] == f"<checkin-{checkin.pk}@practice.invalid>"
+    text = message.body + message.alternatives[0][0]
+    assert "Harbour Practice" in text and "/c/" in text
+    for word in ("MDMA", "medicine", "mood", "suicide", "Tess"):
+        assert word not in text
+    assert CheckIn.objects.get().state == "sent"
+
+
+def test_without_email_consent_nothing_is_sent_and_the_reason_shows(world):
+    make_due(world)
+    [checkin_id] = svc.claim_due()
+    assert svc.send(checkin_id) == "not_sent"
+    assert mail.outbox == []
+    assert "No consent" in CheckIn.objects.get().reason
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPServerDisconnected("down")
+
+
+def test_smtp_errors_retry_with_backoff_then_give_up_visibly(world, settings):
+    settings.EMAIL_BACKEND = "tests.test_checkins.FailingBackend"
+    email_consent(world)
+    make_due(world)
+    for attempt in range(1, 6):
+        CheckIn.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+        [checkin_id] = svc.claim_due()
+        state = svc.send(checkin_id)
+        row = CheckIn.objects.get()
+        assert row.attempts == attempt and row.last_error == "SMTPServerDisconnected"
+        if attempt < 5:
+            assert state == "scheduled" and row.due_at > timezone.now() + timedelta(minutes=2 ** attempt - 1)
+    assert row.state == "undeliverable"
+
+
+def sent_checkin(world):
+    email_consent(world)
+    make_due(world)
+    [checkin_id] = svc.claim_due()
+    svc.send(checkin_id)
+    return re.search(r"http://testserver(/c/[^/\s]+/)", mail.outbox[0].body).group(1)
+
+
+ANSWER = {"mood": "6", "sleep": "fair", "worsening": "mild", "harm_thoughts": "no"}
+
+
+def test_link_answers_once(client, world):
+    link = sent_checkin(world)
+    assert client.get(link).status_code == 200
+    response = client.post(link, ANSWER)
+    assert response.status_code == 200 and "Thank you" in response.content.decode()
+    assert "Please reach out" not in response.content.decode()
+    assert CheckIn.objects.get().state == "answered" and not CheckInAnswer.objects.get().danger
+    assert client.post(link, ANSWER).status_code == 409
+    assert CheckInAnswer.objects.count() == 1
+
+
+def test_forged_and_expired_links(client, world):
+    link = sent_checkin(world)
+    assert client.get(link[:-3] + "x/").status_code == 410
+    assert client.get("/c/" + str(CheckIn.objects.get().pk) + "/").status_code == 410
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        response = client.post(link, ANSWER)
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert not CheckInAnswer.objects.exists()
+
+
+def test_danger_answers_alert_the_therapist_at_once(client, world, django_capture_on_commit_callbacks):
+    link = sent_checkin(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(link, {**ANSWER, "harm_thoughts": "yes", "harm_intent": "on"})
+    page = response.content.decode()
+    assert "Please reach out for support now" in page and "+1 (623) 473-7433" in page
+    assert len(callbacks) == 1  # the notification task is queued when the answer commits
+    svc.notify_danger_now(CheckInAnswer.objects.get().pk)  # what the queued task does
+    assert mail.outbox[0].to == [world.therapist.user.email]
+    assert "suicide" not in mail.outbox[0].body.lower() and "harm" not in mail.outbox[0].body.lower()
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    caseload = therapist.get(reverse("caseload")).content.decode()
+    assert "Check-ins that need your attention today" in caseload
+    answer = CheckInAnswer.objects.get()
+    therapist.post(reverse("checkin_acknowledge", kwargs={"client_id": world.client.pk, "answer_id": answer.pk}),
+                   {"note": "Called her; safe, plan agreed."})
+    assert "Check-ins that need your attention today" not in therapist.get(reverse("caseload")).content.decode()
+
+
+def test_logged_in_client_answers_from_the_portal(world):
+    sent_checkin(world)
+    me = Client()
+    me.force_login(world.client.membership.user)
+    portal = me.get(reverse("portal")).content.decode()
+    assert "Answer your day 1 check-in" in portal
+    checkin = CheckIn.objects.get()
+    assert me.post(reverse("checkin_portal", kwargs={"checkin_id": checkin.pk}), ANSWER).status_code == 200
+    assert CheckIn.objects.get().state == "answered"
