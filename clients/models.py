@@ -27,6 +27,7 @@ class Client(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="client")
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
+    checkins_paused = models.BooleanField(default=False, help_text="The client paused check-in emails.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -29,6 +29,7 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},
+    "checkin-followups": {"task": "sessions.tasks.checkin_followups", "schedule": 300.0},
     "clear-expired-sessions": {
         "task": "practice.tasks.clear_expired_sessions",
         "schedule": 3600.0,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),
     path("portal/checkins/<uuid:checkin_id>/", checkin_views.in_portal, name="checkin_portal"),
+    path("portal/checkins/pause/", checkin_views.pause, name="checkin_pause"),
     path("clients/<uuid:client_id>/checkins/<int:answer_id>/acknowledge/", checkin_views.acknowledge,
          name="checkin_acknowledge"),
     path("team/", views.team, name="team"),

@@ -127,8 +127,10 @@ def send(checkin_id: str) -> str:
                    .filter(pk=checkin_id).first())
         if checkin is None or checkin.state != CheckIn.State.SENDING:
             return "skipped"  # a duplicate task, or already handled
-        if not email_contact_allowed(checkin):
-            checkin.state, checkin.reason = CheckIn.State.NOT_SENT, "No consent in force for contact by email."
+        if checkin.client.checkins_paused or not email_contact_allowed(checkin):
+            checkin.state = CheckIn.State.NOT_SENT
+            checkin.reason = ("Paused by the client." if checkin.client.checkins_paused
+                              else "No consent in force for contact by email.")
             checkin.save(update_fields=["state", "reason"])
             return "not_sent"
         try:
@@ -185,3 +187,61 @@ def notify_danger_now(answer_id: int) -> int:
         EmailMultiAlternatives(render_to_string("emails/danger_subject.txt", context).strip(),
                                render_to_string("emails/danger.txt", context), to=[user.email]).send()
     return len(therapists)
+
+
+REMIND_AFTER = timedelta(hours=24)
+MISSED_AFTER_REMINDER = timedelta(hours=48)
+ESCALATE_AFTER = timedelta(hours=4)  # practice policy default: supervisor told if not acknowledged
+
+
+def send_reminders() -> int:
+    """One reminder 24 h after sending, each claimed once by a conditional update."""
+    with transaction.atomic():
+        ids = list(CheckIn.objects.select_for_update(skip_locked=True).filter(
+            state=CheckIn.State.SENT, reminder_claimed_at__isnull=True,
+            sent_at__lt=timezone.now() - REMIND_AFTER).values_list("pk", flat=True)[:200])
+        CheckIn.objects.filter(pk__in=ids).update(reminder_claimed_at=timezone.now())
+    sent = 0
+    for checkin in CheckIn.objects.filter(pk__in=ids).select_related("client__membership__user", "client__practice"):
+        # A crash between claim and send skips this reminder: a missed reminder is safer than two.
+        if checkin.client.checkins_paused:
+            continue
+        message = _message(checkin)
+        message.subject = f"Reminder: {message.subject}"
+        message.extra_headers["Message-ID"] = f"<checkin-{checkin.pk}-reminder@practice.invalid>"
+        message.send()
+        CheckIn.objects.filter(pk=checkin.pk).update(reminded_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def mark_missed() -> int:
+    cutoff = timezone.now() - MISSED_AFTER_REMINDER
+    return CheckIn.objects.filter(state=CheckIn.State.SENT, reminded_at__lt=cutoff).update(state=CheckIn.State.MISSED)
+
+
+def escalate_unacknowledged() -> int:
+    """Tell the supervisors about danger answers nobody acknowledged within 4 hours (once each)."""
+    from practice.models import SupervisionLink
+
+    from .checkins import CheckInEscalation
+
+    due = CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True,
+                                       submitted_at__lt=timezone.now() - ESCALATE_AFTER).select_related(
+        "checkin__client__practice")
+    count = 0
+    for answer in due:
+        with transaction.atomic():
+            _, created = CheckInEscalation.objects.get_or_create(answer=answer)
+            if not created:
+                continue
+            client = answer.checkin.client
+            therapists = CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).values("therapist")
+            supervisors = {link.supervisor.user for link in SupervisionLink.objects.filter(
+                therapist__in=therapists, ended_at__isnull=True).select_related("supervisor__user")}
+            context = {"practice": client.practice.name, "link": f"{settings.SITE_URL}/clients/{client.pk}/"}
+            for user in supervisors:
+                EmailMultiAlternatives(render_to_string("emails/danger_subject.txt", context).strip(),
+                                       render_to_string("emails/escalation.txt", context), to=[user.email]).send()
+            count += 1
+    return count

@@ -37,6 +37,8 @@ class CheckIn(models.Model):
     last_error = models.CharField(max_length=200, blank=True)  # an error class, never message content
     reason = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -76,6 +78,16 @@ class CheckInAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.checkin}"
+
+
+class CheckInEscalation(models.Model):
+    """A danger answer not acknowledged in time, raised to the therapists' supervisors."""
+
+    answer = models.OneToOneField(CheckInAnswer, on_delete=models.PROTECT, related_name="escalation")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.answer}"
 
 
 class CheckInAcknowledgement(models.Model):

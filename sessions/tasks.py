@@ -22,3 +22,10 @@ def send_checkin(checkin_id: str) -> str:
 @shared_task
 def notify_danger(answer_id: int) -> int:
     return checkin_service.notify_danger_now(answer_id)
+
+
+@shared_task
+def checkin_followups() -> dict:
+    """Run by beat every few minutes: reminders, missed check-ins, supervisor escalation."""
+    return {"reminded": checkin_service.send_reminders(), "missed": checkin_service.mark_missed(),
+            "escalated": checkin_service.escalate_unacknowledged()}

@@ -61,3 +61,14 @@ def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse
     CheckInAcknowledgement.objects.create(answer=answer, by=request.membership,
                                           note=request.POST.get("note", "")[:2000])
     return redirect("client_detail", client_id=client.pk)
+
+
+@access.member_required(Role.CLIENT)
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    client = access.clients_visible_to(request.membership).first()
+    if client is None:
+        raise Http404("No client record.")
+    paused = request.POST.get("paused") == "yes"
+    type(client).objects.filter(pk=client.pk).update(checkins_paused=paused)
+    return redirect("portal")

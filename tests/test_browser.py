@@ -375,3 +375,39 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
     page.wait_for_load_state()
     assert "; locked." in page.locator("main").inner_text()
     ctx.close()
+
+
+def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, practice_world):
+    import re
+
+    from django.core import mail
+
+    from clients import consents
+    from sessions import checkin_service as svc
+    from sessions.checkins import CheckIn
+
+    robin = practice_world["clients"][0]
+    doc = consents.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
+    consents.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
+                          text_sha256=consents.sha256(consents.render(doc, robin)), typed_name="Robin Rowe",
+                          ip_address=None, user_agent="t")
+    medicine = f.session(robin, practice_world["therapist"], days=-1, kind="medicine", status="completed")
+    CheckIn.objects.create(client=robin, session=medicine, day=1, due_at=medicine.scheduled_start)
+    [checkin_id] = svc.claim_due()
+    svc.send(checkin_id)
+    path = re.search(r"http://testserver(/c/\S+/)", mail.outbox[-1].body).group(1)
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})  # not logged in, on a phone
+    page = ctx.new_page()
+    page.goto(live_server.url + path)
+    assert page.get_by_role("heading", level=1).inner_text() == "How are you doing?"
+    assert_page_ok(page, "check-in form")
+    page.get_by_role("radio", name="4", exact=True).check()
+    page.get_by_role("radio", name="Poor").check()
+    page.get_by_role("radio", name="Much worse").check()
+    page.locator("input[name=harm_thoughts][value=no]").check()
+    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+    assert "Please reach out for support now" in page.locator("main").inner_text()  # severe worsening
+    assert_page_ok(page, "check-in thank-you with crisis contacts")
+    ctx.close()

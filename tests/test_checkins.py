@@ -208,3 +208,46 @@ def test_logged_in_client_answers_from_the_portal(world):
     checkin = CheckIn.objects.get()
     assert me.post(reverse("checkin_portal", kwargs={"checkin_id": checkin.pk}), ANSWER).status_code == 200
     assert CheckIn.objects.get().state == "answered"
+
+
+def test_reminder_after_24_hours_then_missed_48_hours_later(world):
+    sent_checkin(world)
+    mail.outbox.clear()
+    assert svc.send_reminders() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        assert svc.send_reminders() == 1
+        assert svc.send_reminders() == 0  # one reminder only
+    assert mail.outbox[0].subject.startswith("Reminder:")
+    assert mail.outbox[0].extra_headers["Message-ID"].endswith("-reminder@practice.invalid>")
+    with time_machine.travel(timezone.now() + timedelta(hours=24 + 47)):
+        assert svc.mark_missed() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=24 + 49)):
+        assert svc.mark_missed() == 1
+    assert CheckIn.objects.get().state == "missed"
+
+
+def test_unacknowledged_danger_goes_to_the_supervisor_after_4_hours(client, world):
+    link = sent_checkin(world)
+    client.post(link, {**ANSWER, "worsening": "severe"})
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(hours=3, minutes=59)):
+        assert svc.escalate_unacknowledged() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=4, minutes=1)):
+        assert svc.escalate_unacknowledged() == 1
+        assert svc.escalate_unacknowledged() == 0
+    assert [m.to for m in mail.outbox] == [[world.supervisor.user.email]]
+    assert "severe" not in mail.outbox[0].body
+
+
+def test_a_client_can_pause_check_in_emails(world):
+    email_consent(world)
+    me = Client()
+    me.force_login(world.client.membership.user)
+    me.post(reverse("checkin_pause"), {"paused": "yes"})
+    make_due(world)
+    [checkin_id] = svc.claim_due()
+    assert svc.send(checkin_id) == "not_sent"
+    assert CheckIn.objects.get().reason == "Paused by the client." and mail.outbox == []
+    me.post(reverse("checkin_pause"), {"paused": "no"})
+    world.client.refresh_from_db()
+    assert not world.client.checkins_paused
