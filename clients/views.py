@@ -23,6 +23,7 @@ from sessions.checkins import CheckIn, CheckInAnswer
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
 from sessions.readiness import dose_history
+from sessions.trend import mood_svg
 
 from . import consents
 from .forms import StageForm
@@ -83,6 +84,8 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
+        "mood_chart": mood_svg([(f"day {c.day}", c.answer.mood) for c in reversed(list(checkins))
+                                if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 

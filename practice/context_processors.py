@@ -1,7 +1,8 @@
 from .roles import Role
 
 NAV = {
-    Role.THERAPIST: [("caseload", "Caseload"), ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"),
+    Role.THERAPIST: [("caseload", "Caseload"), ("checkin_inbox", "Check-ins"), ("consent_outstanding", "Consents"),
+                     ("invite_client", "Invite a client"),
                      ("policy", "Safety policy")],
     Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan")],
     Role.SUPERVISOR: [("supervision", "Supervisees"), ("policy", "Safety policy")],

@@ -72,3 +72,15 @@ def pause(request: HttpRequest) -> HttpResponse:
     paused = request.POST.get("paused") == "yes"
     type(client).objects.filter(pk=client.pk).update(checkins_paused=paused)
     return redirect("portal")
+
+
+@access.member_required(Role.THERAPIST)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """New answers (danger first), missed and undeliverable check-ins of my caseload."""
+    clients = access.clients_visible_to(request.membership)
+    answers = (CheckInAnswer.objects.filter(checkin__client__in=clients, acknowledgements__isnull=True)
+               .select_related("checkin__client__membership__user").order_by("-danger", "-submitted_at")[:200])
+    problems = (CheckIn.objects.filter(client__in=clients, state__in=[CheckIn.State.MISSED, CheckIn.State.UNDELIVERABLE,
+                                                                      CheckIn.State.NOT_SENT])
+                .select_related("client__membership__user").order_by("-due_at")[:200])
+    return render(request, "sessions/checkin_inbox.html", {"answers": answers, "problems": problems})

@@ -98,6 +98,7 @@ GET_EXPECTATIONS = {
     "checkin_link": row(GONE),
     "checkin_portal": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "checkin_pause": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
+    "checkin_inbox": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "checkin_acknowledge": row(
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,

@@ -162,7 +162,8 @@ def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice
 
 SWEEP = {
     "anonymous": ["/accounts/login/", "/accounts/password/reset/", "/invite/{token}/", "/invite/not-a-real-token/"],
-    "therapist": ["/caseload/", "/caseload/invite/", "/caseload/consents/", "/clients/{client}/", "/profile/",
+    "therapist": ["/caseload/", "/caseload/invite/", "/caseload/consents/", "/caseload/checkins/", "/clients/{client}/",
+                  "/profile/",
                   "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/",
                   "/accounts/2fa/totp/deactivate/",
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/", "/clients/{client}/flight-plan/",

@@ -251,3 +251,14 @@ def test_a_client_can_pause_check_in_emails(world):
     me.post(reverse("checkin_pause"), {"paused": "no"})
     world.client.refresh_from_db()
     assert not world.client.checkins_paused
+
+
+def test_inbox_and_trend_chart(client, world):
+    link = sent_checkin(world)
+    client.post(link, {**ANSWER, "mood": "3"})
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    inbox = therapist.get(reverse("checkin_inbox")).content.decode()
+    assert "Cora Client" in inbox and "mood 3/10" in inbox
+    detail = therapist.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
+    assert '<svg viewBox="0 0 320 120"' in detail and ">3</text>" in detail and "Mood 3/10" in detail
