@@ -28,6 +28,8 @@ class Client(models.Model):
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="client")
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
     checkins_paused = models.BooleanField(default=False, help_text="The client paused check-in emails.")
+    checkin_days = models.JSONField(null=True, blank=True,
+                                    help_text="Days after a medicine session for check-ins; empty: the practice default.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

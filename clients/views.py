@@ -19,7 +19,9 @@ from practice.models import Invitation
 from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
+from sessions.checkin_service import CHECKIN_DAYS
 from sessions.checkins import CheckIn, CheckInAnswer
+from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
 from sessions.readiness import dose_history
@@ -84,6 +86,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
+        "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or CHECKIN_DAYS))}),
         "mood_chart": mood_svg([(f"day {c.day}", c.answer.mood) for c in reversed(list(checkins))
                                 if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,

@@ -55,8 +55,8 @@ def schedule_for(session: TherapySession) -> list[CheckIn]:
 
     zone = client_zone(session.client)
     ended = (session.ended_at or session.scheduled_start).astimezone(zone).date()
-    rows = [CheckIn(client=session.client, session=session, day=d, due_at=due_at(ended, d, zone.key))
-            for d in CHECKIN_DAYS]
+    days = session.client.checkin_days or CHECKIN_DAYS
+    rows = [CheckIn(client=session.client, session=session, day=d, due_at=due_at(ended, d, zone.key)) for d in days]
     CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
     return list(CheckIn.objects.filter(session=session).order_by("day"))
 

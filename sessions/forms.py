@@ -187,3 +187,18 @@ class CheckInForm(forms.Form):
         if not data.get("harm_thoughts"):
             data["harm_intent"] = data["harm_plan"] = False
         return data
+
+
+class CheckInDaysForm(forms.Form):
+    days = forms.CharField(max_length=100, label="Check-in days after each medicine session",
+                           help_text="Comma-separated, e.g. 1, 3, 7, 14, 28 (the practice default). "
+                                     "[Manual: Between Sessions; Afterglow]")
+
+    def clean_days(self):
+        try:
+            days = sorted({int(part) for part in self.cleaned_data["days"].split(",") if part.strip()})
+        except ValueError:
+            raise forms.ValidationError("Use whole numbers separated by commas.") from None
+        if not days or len(days) > 10 or days[0] < 1 or days[-1] > 90:
+            raise forms.ValidationError("Between 1 and 10 days, each from 1 to 90.")
+        return days

@@ -84,3 +84,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
                                                                       CheckIn.State.NOT_SENT])
                 .select_related("client__membership__user").order_by("-due_at")[:200])
     return render(request, "sessions/checkin_inbox.html", {"answers": answers, "problems": problems})
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def set_days(request: HttpRequest, client_id) -> HttpResponse:
+    from django.contrib import messages
+
+    from .forms import CheckInDaysForm
+
+    client = access.get_client(request, client_id, write=True)
+    form = CheckInDaysForm(request.POST)
+    if form.is_valid():
+        type(client).objects.filter(pk=client.pk).update(checkin_days=form.cleaned_data["days"])
+        messages.success(request, "Check-in days saved; they apply to sessions completed from now on.")
+    else:
+        messages.error(request, form.errors["days"][0])
+    return redirect("client_detail", client_id=client.pk)

@@ -99,6 +99,10 @@ GET_EXPECTATIONS = {
     "checkin_portal": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "checkin_pause": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
     "checkin_inbox": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
+    "checkin_days": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
     "checkin_acknowledge": row(
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
@@ -219,6 +223,7 @@ def url_for(world):
         "note_cosign": {"client_id": world.client.pk, "session_id": session.pk},
         "checkin_link": {"token": "not-a-signed-token"},
         "checkin_portal": {"checkin_id": checkin.pk},
+        "checkin_days": {"client_id": world.client.pk},
         "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},
         "session_live": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_state": {"client_id": world.client.pk, "session_id": session.pk},

@@ -262,3 +262,22 @@ def test_inbox_and_trend_chart(client, world):
     assert "Cora Client" in inbox and "mood 3/10" in inbox
     detail = therapist.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
     assert '<svg viewBox="0 0 320 120"' in detail and ">3</text>" in detail and "Mood 3/10" in detail
+
+
+def test_therapist_sets_the_clients_check_in_days(world):
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    url = reverse("checkin_days", kwargs={"client_id": world.client.pk})
+    for bad in ("0, 3", "1, x", "1,2,3,4,5,6,7,8,9,10,11", "120"):
+        therapist.post(url, {"days": bad})
+        world.client.refresh_from_db()
+        assert world.client.checkin_days is None, bad
+    therapist.post(url, {"days": "2, 5, 5, 21"})
+    world.client.refresh_from_db()
+    assert world.client.checkin_days == [2, 5, 21]
+    session = medicine_session(world)
+    session_set_status(session=session, status="completed")
+    assert list(CheckIn.objects.values_list("day", flat=True).order_by("day")) == [2, 5, 21]
+    supervisor = Client()
+    supervisor.force_login(world.supervisor.user)
+    assert supervisor.post(url, {"days": "1"}).status_code == 403

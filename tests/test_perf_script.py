@@ -17,3 +17,13 @@ def test_caseload_benchmark_runs_and_prints_figures():
         ("/healthz", "3"), ("/caseload/", "3"), ("/healthz", "12"), ("/caseload/", "12")]
     caseload_queries = {row[3] for row in lines if row[0] == "/caseload/"}
     assert len(caseload_queries) == 1  # the same number of queries at both sizes
+
+
+def test_checkin_benchmark_runs_with_no_duplicates_or_losses():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/bench_checkins.py", "--count", "40", "--timeout", "240"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "duplicates: 0" in result.stdout and "missing: 0" in result.stdout
+    assert "emails/s" in result.stdout

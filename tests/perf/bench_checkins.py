@@ -1,0 +1,156 @@
+"""Benchmark: drain N due check-ins with two real Celery worker processes.
+
+    python tests/perf/bench_checkins.py [--count 100000]
+
+Seeds N due check-ins in a throw-away database, dispatches them the way beat does (claim
+with SKIP LOCKED, one send task each) to two worker processes writing to the file email
+backend, and prints elapsed time, emails per second, peak memory per worker, and the
+duplicate and missing counts (both must be zero), next to a floor: the same number of emails
+rendered and sent in one plain loop in one process. Prints figures; not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psutil  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def seed(count: int):
+    from clients import consents
+    from clients.models import CaseloadAssignment, Client
+    from practice.models import Membership, Practice, User
+    from sessions.checkins import CheckIn
+    from sessions.models import TherapySession
+
+    practice = Practice.objects.create(name="Bench Practice")
+    admin = Membership.objects.create(user=User.objects.create_user("bench-admin@example.test", None), practice=practice,
+                                      role="admin")
+    therapist = Membership.objects.create(user=User.objects.create_user("bench-t@example.test", None), practice=practice,
+                                          role="therapist")
+    user = User.objects.create_user("bench-client@example.test", None, full_name="Bench Client")
+    client = Client.objects.create(practice=practice, membership=Membership.objects.create(
+        user=user, practice=practice, role="client"))
+    CaseloadAssignment.objects.create(practice=practice, therapist=therapist, client=client)
+    doc = consents.template_write(by=admin, kind="contact_email", title="Email", body="Yes.")
+    consents.consent_sign(client=client, user=user, version_id=doc.pk, text_sha256=consents.sha256(
+        consents.render(doc, client)), typed_name="Bench Client", ip_address=None, user_agent="bench")
+    due = timezone.now() - timedelta(minutes=1)
+    per_session = 30000  # check-in day numbers are unique per session
+    for start in range(0, count, per_session):
+        session = TherapySession.objects.create(client=client, practitioner=therapist, kind="medicine",
+                                                status="completed", scheduled_start=due)
+        CheckIn.objects.bulk_create(
+            [CheckIn(client=client, session=session, day=d + 1, due_at=due)
+             for d in range(min(per_session, count - start))], batch_size=5000)
+    return client
+
+
+def worker_env(mail_dir: Path) -> dict:
+    db = connection.settings_dict
+    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "practice.settings_test", "DEBUG": "1",
+            "DATABASE_URL": f"postgres://{db['USER']}@{host}{port}/{db['NAME']}", "REDIS_URL": settings.REDIS_URL,
+            "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
+
+
+def message_ids(mail_dir: Path) -> Counter:
+    ids = Counter()
+    for f in mail_dir.iterdir():
+        for line in f.read_text().splitlines():
+            if line.startswith("Message-ID: <checkin-"):
+                ids[line] += 1
+    return ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100000)
+    parser.add_argument("--timeout", type=int, default=3600)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = "bench_checkins"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    workers = []
+    try:
+        from sessions import checkin_service
+        from sessions.checkins import CheckIn
+        from sessions.tasks import send_checkin
+
+        client = seed(args.count)
+        tmp = Path(tempfile.mkdtemp(prefix="bench-checkins-"))
+
+        # The floor: render and send the same number of emails in one loop, one process.
+        floor_dir = tmp / "floor"
+        floor_dir.mkdir()
+        sample = CheckIn.objects.select_related("client__membership__user", "client__practice").first()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                               EMAIL_FILE_PATH=str(floor_dir)):
+            t0 = time.perf_counter()
+            for _ in range(args.count):
+                checkin_service._message(sample).send()
+            floor = time.perf_counter() - t0
+
+        mail_dir = tmp / "workers"
+        mail_dir.mkdir()
+        for n in range(2):
+            log = open(tmp / f"worker{n}.log", "w")  # noqa: SIM115
+            workers.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "practice", "worker", "--pool=solo", "-n", f"bench{n}@%h",
+                 "--loglevel=WARNING", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
+                env=worker_env(mail_dir), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT))
+        peak = [0, 0]
+        t0 = time.perf_counter()
+        while True:
+            for checkin_id in checkin_service.claim_due(limit=1000):
+                send_checkin.delay(checkin_id)
+            for n, w in enumerate(workers):
+                peak[n] = max(peak[n], psutil.Process(w.pid).memory_info().rss)
+            if not CheckIn.objects.filter(client=client).exclude(state="sent").exists():
+                break
+            if time.perf_counter() - t0 > args.timeout:
+                raise SystemExit("timed out")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - t0
+        time.sleep(1)
+        ids = message_ids(mail_dir)
+        duplicates = sum(c - 1 for c in ids.values() if c > 1)
+        missing = args.count - len(ids)
+        print(f"check-ins: {args.count}")
+        print(f"two workers: {elapsed:.2f} s, {args.count / elapsed:.1f} emails/s")
+        print(f"peak memory per worker: {peak[0] / 2**20:.1f} MiB, {peak[1] / 2**20:.1f} MiB")
+        print(f"duplicates: {duplicates}")
+        print(f"missing: {missing}")
+        print(f"floor (one loop, one process): {floor:.2f} s, {args.count / floor:.1f} emails/s")
+    finally:
+        for w in workers:
+            w.terminate()
+            w.wait(timeout=30)
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
