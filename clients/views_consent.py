@@ -45,13 +45,6 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _own_client(request):
-    client = access.clients_visible_to(request.membership).select_related("membership__user", "practice").first()
-    if client is None:
-        raise Http404("No client record.")
-    return client
-
-
 def _client_ip(request) -> str | None:
     # Behind the load balancer the client's address is the last proxy hop's X-Forwarded-For
     # entry; REMOTE_ADDR otherwise. Only used as a record, never for access decisions.
@@ -69,7 +62,7 @@ def _client_ip(request) -> str | None:
 @access.member_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, version_id: int) -> HttpResponse:
-    client = _own_client(request)
+    client = access.own_client(request)
     version = get_object_or_404(ConsentTemplateVersion.objects.select_related("template"), pk=version_id,
                                 template__practice_id=client.practice_id)
     text = consents.render(version, client)
@@ -91,7 +84,7 @@ def sign(request: HttpRequest, version_id: int) -> HttpResponse:
 @access.member_required(Role.CLIENT)
 @require_POST
 def revoke(request: HttpRequest, signature_id) -> HttpResponse:
-    client = _own_client(request)
+    client = access.own_client(request)
     signature = get_object_or_404(ConsentSignature, pk=signature_id, client=client)
     form = ConsentRevokeForm(request.POST)
     if form.is_valid():
@@ -115,7 +108,7 @@ def _pdf_response(signature: ConsentSignature) -> HttpResponse:
 
 @access.member_required(Role.CLIENT)
 def pdf_own(request: HttpRequest, signature_id) -> HttpResponse:
-    client = _own_client(request)
+    client = access.own_client(request)
     return _pdf_response(get_object_or_404(ConsentSignature.objects.select_related("version", "signer"),
                                            pk=signature_id, client=client))
 

@@ -121,3 +121,11 @@ def get_practice_member(request, membership_id, *, roles=None) -> Membership:
     if member is None:
         raise Http404("No such member.")
     return member
+
+
+def own_client(request) -> Client:
+    """The requesting client's own record (client role pages); 404 if there is none."""
+    client = clients_visible_to(request.membership).select_related("membership__user", "practice").first()
+    if client is None:
+        raise Http404("No client record.")
+    return client

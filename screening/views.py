@@ -49,13 +49,6 @@ def _suicide_risk(data: dict) -> str | None:
     ).risk()
 
 
-def _own_client(request):
-    client = access.clients_visible_to(request.membership).select_related("membership__user", "practice").first()
-    if client is None:
-        raise Http404("No client record.")
-    return client
-
-
 def _bind(kind: str, data, record):
     """The main form and its row formset (or None) for `kind`: bound to POST data, or showing
     the record. (A bound formset must not get initial rows: unchanged rows would be skipped.)"""
@@ -131,7 +124,7 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
 @access.member_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def client_form(request: HttpRequest, kind: str) -> HttpResponse:
-    return _form_page(request, _own_client(request), kind, reverse("portal"))
+    return _form_page(request, access.own_client(request), kind, reverse("portal"))
 
 
 @access.member_required(Role.THERAPIST)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,9 +45,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
 @access.member_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def in_portal(request: HttpRequest, checkin_id) -> HttpResponse:
-    client = access.clients_visible_to(request.membership).first()
-    if client is None:
-        raise Http404("No client record.")
+    client = access.own_client(request)
     checkin = get_object_or_404(CheckIn, pk=checkin_id, client=client,
                                 state__in=[CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.NOT_SENT])
     return _answer_page(request, checkin)
@@ -66,9 +64,7 @@ def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse
 @access.member_required(Role.CLIENT)
 @require_POST
 def pause(request: HttpRequest) -> HttpResponse:
-    client = access.clients_visible_to(request.membership).first()
-    if client is None:
-        raise Http404("No client record.")
+    client = access.own_client(request)
     paused = request.POST.get("paused") == "yes"
     type(client).objects.filter(pk=client.pk).update(checkins_paused=paused)
     return redirect("portal")

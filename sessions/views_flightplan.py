@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,13 +18,6 @@ from .flightplan_forms import FlightPlanForm, FlightPlanSignForm
 
 AIT_NOTE = ("Risk factors for adverse idealising transference were reported: consider witnesses, recording and a "
             "delegate. These factors raise risk; they neither cause nor guarantee it. [Manual: Flight Plan]")
-
-
-def _own_client(request):
-    client = access.clients_visible_to(request.membership).select_related("membership__user", "practice").first()
-    if client is None:
-        raise Http404("No client record.")
-    return client
 
 
 def _urls(client, staff: bool) -> dict:
@@ -119,29 +112,29 @@ def _pdf(client, number: int) -> HttpResponse:
 
 @access.member_required(Role.CLIENT)
 def client_plan(request: HttpRequest) -> HttpResponse:
-    return _page(request, _own_client(request), staff=False, may_write=True, sign_role=fp.CLIENT)
+    return _page(request, access.own_client(request), staff=False, may_write=True, sign_role=fp.CLIENT)
 
 
 @access.member_required(Role.CLIENT)
 @require_http_methods(["GET", "POST"])
 def client_plan_edit(request: HttpRequest) -> HttpResponse:
-    return _edit(request, _own_client(request), staff=False)
+    return _edit(request, access.own_client(request), staff=False)
 
 
 @access.member_required(Role.CLIENT)
 @require_POST
 def client_plan_sign(request: HttpRequest) -> HttpResponse:
-    return _sign(request, _own_client(request), staff=False, role=fp.CLIENT)
+    return _sign(request, access.own_client(request), staff=False, role=fp.CLIENT)
 
 
 @access.member_required(Role.CLIENT)
 def client_plan_diff(request: HttpRequest) -> HttpResponse:
-    return _diff(request, _own_client(request), staff=False)
+    return _diff(request, access.own_client(request), staff=False)
 
 
 @access.member_required(Role.CLIENT)
 def client_plan_pdf(request: HttpRequest, number: int) -> HttpResponse:
-    return _pdf(_own_client(request), number)
+    return _pdf(access.own_client(request), number)
 
 
 # --- Staff: the caseload therapist writes and signs; the supervisor reads -------------------
