@@ -61,7 +61,7 @@ def schedule_for(session: TherapySession) -> list[CheckIn]:
     return list(CheckIn.objects.filter(session=session).order_by("day"))
 
 
-def claim_due(limit: int = 200) -> list[str]:
+def claim_due(limit: int = 200, lease: timedelta = LEASE) -> list[str]:
     """Mark due (or lease-expired) rows "sending" and return their ids. Safe to run concurrently."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -77,7 +77,7 @@ def claim_due(limit: int = 200) -> list[str]:
             )
             RETURNING id
             """,
-            [LEASE, limit],
+            [lease, limit],
         )
         return [str(row[0]) for row in cursor.fetchall()]
 
