@@ -32,6 +32,8 @@ from .policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_ov
 from .rules import CAUTION, Flag, evaluate
 from .rules import status as rules_status
 
+URGENT_CODES = {"suicide_risk_high", "suicide_risk_moderate"}
+
 KINDS = {
     "intake": IntakeVersion,
     "medical": MedicalScreening,
@@ -77,7 +79,12 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         draft.submitted_at = timezone.now()
         draft.submitted_by = user
         draft.save(update_fields=["submitted_at", "submitted_by"])
-        review_create(client=client)
+        review = review_create(client=client)
+        if kind == "psychological" and any(f["code"] in URGENT_CODES for f in review.flags):
+            # A high or moderate C-SSRS screen reaches the therapists at once (no answers in the email).
+            from sessions.tasks import notify_attention
+
+            transaction.on_commit(lambda: notify_attention.delay(str(client.pk)))
     return draft
 
 

@@ -179,7 +179,11 @@ def answer_save(*, checkin: CheckIn, data: dict) -> CheckInAnswer:
 def notify_danger_now(answer_id: int) -> int:
     """Email the client's therapists that a check-in needs attention (no answers in the email)."""
     answer = CheckInAnswer.objects.select_related("checkin__client__practice").get(pk=answer_id)
-    client = answer.checkin.client
+    return notify_therapists(answer.checkin.client)
+
+
+def notify_therapists(client) -> int:
+    """Tell the client's therapists that something needs their attention today; no content."""
     therapists = [a.therapist.user for a in CaseloadAssignment.objects.filter(
         client=client, ended_at__isnull=True).select_related("therapist__user")]
     for user in therapists:

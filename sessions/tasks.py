@@ -29,3 +29,10 @@ def checkin_followups() -> dict:
     """Run by beat every few minutes: reminders, missed check-ins, supervisor escalation."""
     return {"reminded": checkin_service.send_reminders(), "missed": checkin_service.mark_missed(),
             "escalated": checkin_service.escalate_unacknowledged()}
+
+
+@shared_task
+def notify_attention(client_id: str) -> int:
+    from clients.models import Client
+
+    return checkin_service.notify_therapists(Client.objects.select_related("practice").get(pk=client_id))

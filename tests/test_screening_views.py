@@ -295,3 +295,21 @@ def test_high_suicide_risk_answers_show_crisis_contacts_at_once(as_client, world
     page = as_client.get(response.url).content.decode()
     assert "+1 (623) 473-7433" in page and "local emergency number" in page
     assert "suicide_risk_high" in {f["code"] for f in world.client.screening_reviews.first().flags}
+
+
+def test_high_suicide_risk_screen_emails_the_therapist_without_content(as_client, world,
+                                                                         django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(as_client, "psychological", {"cssrs_thoughts": "on", "cssrs_plan": "on", "followup_capacity": "no"})
+    assert len(callbacks) == 1
+    from sessions.checkin_service import notify_therapists
+
+    assert notify_therapists(world.client) == 1  # what the queued task does
+    message = mail.outbox[-1]
+    assert message.to == [world.therapist.user.email]
+    assert "suicide" not in message.body.lower() and "plan" not in message.subject.lower()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(as_client, "psychological", {"followup_capacity": "yes"})
+    assert callbacks == []  # nothing urgent: no email
