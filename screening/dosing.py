@@ -61,7 +61,7 @@ def standard_dose(*, mass_kg: Decimal, age: int, flags: list[Flag] = (), policy:
         adjustments.append(f"CYP2D6 inhibitor or poor metabolizer: consider down to {reduced} mg initial "
                            f"({int(policy.cyp2d6_reduction * 100)}% lower).")
     total = initial + (booster or 0)
-    ceiling = _mg(min(policy.ceiling_mg_per_kg * mass, Decimal(policy.ceiling_total_mg)))
+    ceiling = _mg(policy.ceiling_mg(mass))
     return DosePlan(
         initial_mg=initial, booster_mg=booster, booster_window_hours=policy.booster_after_hours, total_mg=total,
         initial_mg_per_kg=(initial / mass).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),

@@ -106,6 +106,11 @@ class Policy:
     alert_systolic_max: int = 180
     alert_diastolic_max: int = 110
 
+    def ceiling_mg(self, mass_kg: Decimal | None) -> Decimal:
+        """The highest total dose: the lower of the mg/kg ceiling and the absolute one."""
+        total = Decimal(self.ceiling_total_mg)
+        return min(self.ceiling_mg_per_kg * Decimal(mass_kg), total) if mass_kg else total
+
     def tighten(self, **changes) -> Policy:
         """A copy with `changes`, refusing any that would loosen a rule."""
         for name, value in changes.items():

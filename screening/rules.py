@@ -120,10 +120,12 @@ class Facts:
 
     @property
     def age(self) -> int | None:
-        if self.birth_date is None:
-            return None
-        years = self.as_of.year - self.birth_date.year
-        return years - ((self.as_of.month, self.as_of.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, self.as_of) if self.birth_date else None
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def _dose(f: Facts, p: Policy) -> list[Flag]:
         return []
     total = Decimal(f.planned_total_mg)
     per_kg = total / Decimal(f.mass_kg)
-    ceiling = min(p.ceiling_mg_per_kg * Decimal(f.mass_kg), Decimal(p.ceiling_total_mg))
+    ceiling = p.ceiling_mg(f.mass_kg)
     facts = _facts(planned_total_mg=total, mg_per_kg=round(per_kg, 2), ceiling_mg=round(ceiling, 1))
     flags = []
     if total > ceiling:

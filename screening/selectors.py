@@ -28,12 +28,10 @@ def attach_screening_status(clients) -> list:
 def dose_for(review):
     """The standard dose plan for the mass, age and flags of a stored review (None if unknown)."""
     from .dosing import standard_dose
-    from .rules import Flag
+    from .rules import Flag, age_on
 
     intake = review.intake if review else None
     if intake is None or not intake.body_mass_kg or not intake.date_of_birth:
         return None
     flags = [Flag(f["tier"], f["code"], f["reason"], f["section"]) for f in review.flags]
-    dob, day = intake.date_of_birth, review.as_of
-    age = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-    return standard_dose(mass_kg=intake.body_mass_kg, age=age, flags=flags)
+    return standard_dose(mass_kg=intake.body_mass_kg, age=age_on(intake.date_of_birth, review.as_of), flags=flags)

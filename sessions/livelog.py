@@ -46,10 +46,7 @@ def _check_dose(session: TherapySession, which: str, amount: Decimal, at: dateti
         if at <= initial.at:
             raise ValidationError("A booster or extra dose cannot come before the initial dose.")
     mass = _mass(session)
-    policy = practice_policy(session.client.practice_id)
-    ceiling = Decimal(policy.ceiling_total_mg)
-    if mass:
-        ceiling = min(ceiling, policy.ceiling_mg_per_kg * mass)
+    ceiling = practice_policy(session.client.practice_id).ceiling_mg(mass)
     total = sum((d.amount_mg for d in doses), Decimal(0)) + amount
     if total > ceiling:
         raise ValidationError(f"Refused: the total would be {total} mg, above the ceiling of {ceiling:.1f} mg.")
@@ -113,8 +110,9 @@ def live_state(session: TherapySession) -> LiveState:
     p = practice_policy(session.client.practice_id)
     alert_policy = vitals.AlertPolicy(p.alert_temperature_c, p.alert_systolic_jump, p.alert_heart_rate_jump,
                                       p.alert_systolic_max, p.alert_diastolic_max)
+    zone = client_zone(session.client)
     signs = vitals.emergency_signs(
-        [vitals.Reading(r.at.astimezone(client_zone(session.client)), r.systolic, r.diastolic, r.heart_rate,
+        [vitals.Reading(r.at.astimezone(zone), r.systolic, r.diastolic, r.heart_rate,
                         r.temperature_c) for r in readings],
         [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
     plan, _ = plan_in_force(session.client)

@@ -23,7 +23,7 @@ from practice.models import Membership
 from screening.dosing import standard_dose
 from screening.facts import build_facts, sources_for
 from screening.models import CautionAcknowledgement
-from screening.rules import evaluate
+from screening.rules import age_on, evaluate
 from screening.services import flag_digest, practice_policy
 
 from . import gates
@@ -40,8 +40,12 @@ class GateBlocked(ValidationError):
 
 
 def client_zone(client: Client) -> ZoneInfo:
-    sources = sources_for(client)
-    return ZoneInfo(sources.intake.time_zone if sources.intake else client.practice.time_zone)
+    """The client's zone: from their latest submitted intake, else the practice's."""
+    from clients.models import IntakeVersion
+    from screening.facts import latest_submitted
+
+    intake = latest_submitted(IntakeVersion, client)
+    return ZoneInfo(intake.time_zone if intake else client.practice.time_zone)
 
 
 def local_start(client: Client, day: date, at: time) -> datetime:
@@ -73,7 +77,8 @@ def _dose_is_standard(initial: Decimal, booster: Decimal | None, mass, age: int,
 def gate_facts(*, client: Client, practitioner: Membership, start: datetime, initial_mg: Decimal | None,
                booster_mg: Decimal | None, stage: str, exclude_session: TherapySession | None = None) -> gates.GateFacts:
     sources = sources_for(client)
-    as_of = start.astimezone(client_zone(client)).date()
+    zone = ZoneInfo(sources.intake.time_zone if sources.intake else client.practice.time_zone)
+    as_of = start.astimezone(zone).date()
     facts = build_facts(client, sources, as_of=as_of)
     mass = facts.mass_kg
     completed = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.COMPLETED)
@@ -226,8 +231,7 @@ def dose_history(client: Client) -> list[dict]:
                      "per_kg": (total / mass).quantize(Decimal("0.01")) if total and mass else None})
     dob = intake.date_of_birth if intake else None
     if rows and rows[-1]["total"] and mass and dob:
-        today = timezone.now().astimezone(client_zone(client)).date()
-        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        age = age_on(dob, timezone.now().astimezone(client_zone(client)).date())
         last = rows[-1]["total"]
         # Above the standard total, change by 10-15% per session. [Manual: Dosing]
         if last > standard_dose(mass_kg=mass, age=age, flags=[]).total_mg:
