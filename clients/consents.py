@@ -153,10 +153,17 @@ def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict
     return versions, states
 
 
+def kind_state(client: Client, kind: str) -> ConsentState:
+    """Whether the client's consent of one kind is in force (two small queries)."""
+    version = (ConsentTemplateVersion.objects.filter(template__practice_id=client.practice_id, template__kind=kind)
+               .order_by("-number").only("number", "template_id").first())
+    if version is None:
+        return consent_state(None, [])
+    rows = ConsentSignature.objects.filter(client_id=client.pk, version__template_id=version.template_id).values_list(
+        "id", "version__number", "signed_at", "revocation__id")
+    return consent_state(version.number, [SignatureFact(i, n, at, rev is not None) for i, n, at, rev in rows])
+
+
 def informed_consent_state(client: Client) -> ConsentState:
     """Whether informed consent to MDMA-assisted therapy is in force (the sessions gate)."""
-    template = ConsentTemplate.objects.filter(practice_id=client.practice_id, kind=ConsentKind.INFORMED).first()
-    if template is None:
-        return consent_state(None, [])
-    _, states = states_for([client], client.practice_id)
-    return states[client.pk].get(template.pk, consent_state(None, []))
+    return kind_state(client, ConsentKind.INFORMED)

@@ -25,7 +25,7 @@ from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
 from sessions.readiness import dose_history
-from sessions.trend import mood_svg
+from sessions.trend import checkin_charts
 
 from . import consents
 from .forms import StageForm
@@ -87,8 +87,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or CHECKIN_DAYS))}),
-        "mood_chart": mood_svg([(f"day {c.day}", c.answer.mood) for c in reversed(list(checkins))
-                                if hasattr(c, "answer")]),
+        "checkin_charts": checkin_charts([c.answer for c in reversed(list(checkins)) if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
     })
 

