@@ -34,6 +34,7 @@ STRICTER = {
     "alert_heart_rate_jump": "down",
     "alert_systolic_max": "down",
     "alert_diastolic_max": "down",
+    "danger_escalate_hours": "down",
 }
 
 
@@ -60,6 +61,7 @@ LABELS = {
     "alert_heart_rate_jump": "Session alert: heart-rate change between readings above (bpm)",
     "alert_systolic_max": "Session alert: systolic above (mmHg)",
     "alert_diastolic_max": "Session alert: diastolic above (mmHg)",
+    "danger_escalate_hours": "Hours before an unacknowledged danger check-in goes to the supervisor",
 }
 
 
@@ -105,6 +107,8 @@ class Policy:
     alert_heart_rate_jump: int = 25
     alert_systolic_max: int = 180
     alert_diastolic_max: int = 110
+    # Integration check-ins [Between Sessions]: the domain guide's default (section 9)
+    danger_escalate_hours: int = 4
 
     def ceiling_mg(self, mass_kg: Decimal | None) -> Decimal:
         """The highest total dose: the lower of the mg/kg ceiling and the absolute one."""

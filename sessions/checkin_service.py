@@ -192,7 +192,6 @@ def notify_therapists(client) -> int:
 
 REMIND_AFTER = timedelta(hours=24)
 MISSED_AFTER_REMINDER = timedelta(hours=48)
-ESCALATE_AFTER = timedelta(hours=4)  # practice policy default: supervisor told if not acknowledged
 
 
 def send_reminders() -> int:
@@ -222,16 +221,26 @@ def mark_missed() -> int:
 
 
 def escalate_unacknowledged() -> int:
-    """Tell the supervisors about danger answers nobody acknowledged within 4 hours (once each)."""
+    """Tell the supervisors about danger answers nobody acknowledged within the practice's time
+    (policy `danger_escalate_hours`, default 4; a practice may only shorten it), once each."""
     from practice.models import SupervisionLink
+    from screening.policy import DEFAULT_POLICY
+    from screening.services import practice_policy
 
     from .checkins import CheckInEscalation
 
-    due = CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True,
-                                       submitted_at__lt=timezone.now() - ESCALATE_AFTER).select_related(
-        "checkin__client__practice")
+    # Few rows: danger answers that nobody has acknowledged or escalated yet.
+    open_ = CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True
+                                         ).select_related("checkin__client__practice")
+    policies = {}
     count = 0
-    for answer in due:
+    for answer in open_:
+        practice_id = answer.checkin.client.practice_id
+        if practice_id not in policies:
+            policies[practice_id] = practice_policy(practice_id)
+        hours = min(policies[practice_id].danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
+        if answer.submitted_at > timezone.now() - timedelta(hours=hours):
+            continue
         with transaction.atomic():
             _, created = CheckInEscalation.objects.get_or_create(answer=answer)
             if not created:

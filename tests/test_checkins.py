@@ -282,3 +282,15 @@ def test_therapist_sets_the_clients_check_in_days(world):
     supervisor = Client()
     supervisor.force_login(world.supervisor.user)
     assert supervisor.post(url, {"days": "1"}).status_code == 403
+
+
+def test_a_practice_may_shorten_the_escalation_time(client, world):
+    from screening.services import policy_update
+
+    policy_update(by=world.admin, values={"danger_escalate_hours": 1}, reason="We escalate within the hour.")
+    link = sent_checkin(world)
+    client.post(link, {**ANSWER, "worsening": "severe"})
+    with time_machine.travel(timezone.now() + timedelta(minutes=59)):
+        assert svc.escalate_unacknowledged() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        assert svc.escalate_unacknowledged() == 1

@@ -120,7 +120,7 @@ def main() -> None:
             log = open(tmp / f"worker{n}.log", "w")  # noqa: SIM115
             workers.append(subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "practice", "worker", "--pool=solo", "-n", f"bench{n}@%h",
-                 "--loglevel=WARNING", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
+                 os.environ.get("BENCH_LOGLEVEL", "--loglevel=WARNING"), "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
                 env=worker_env(mail_dir), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT))
         peak = [0, 0]
         t0 = time.perf_counter()
