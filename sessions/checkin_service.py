@@ -1,18 +1,8 @@
-"""Check-ins: schedule, claim, send (idempotently), sign links, take answers, escalate danger.
-
-Delivery guarantees come from the database, not from the broker:
-- the dispatcher claims due rows with `FOR UPDATE SKIP LOCKED` and marks them "sending" with a
-  lease, so two dispatchers (two beats) never claim the same row;
-- the send task locks its row and sends only if it is still "sending", so duplicated tasks
-  send once;
-- a row whose worker died, or whose task Redis lost, stays "sending" until its lease ends and
-  is then claimed again, so nothing is lost;
-- retries are rows put back to "scheduled" with a later due time (no ETA tasks in Redis).
-"""
+"""Check-ins: schedule, sign links, take answers, escalate danger. Sending is
+`practice.delivery`, shared with alliance surveys."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,23 +10,20 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clients.consent import ConsentKind
 from clients.consents import kind_state
 from clients.models import CaseloadAssignment
+from practice import delivery
 
 from .checkins import CheckIn, CheckInAnswer
 from .models import Kind, TherapySession
 
-log = logging.getLogger(__name__)
-
 CHECKIN_DAYS = (1, 3, 7, 14, 28)  # practice policy default [Manual: Between Sessions; Afterglow]
 LOCAL_HOUR = 10  # 10:00 on the client's clock: never inside the 21:00-08:00 quiet hours
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
 LINK_VALID = timedelta(days=7)
 SALT = "practice.checkin-link"
 
@@ -61,25 +48,8 @@ def schedule_for(session: TherapySession) -> list[CheckIn]:
     return list(CheckIn.objects.filter(session=session).order_by("day"))
 
 
-def claim_due(limit: int = 200, lease: timedelta = LEASE) -> list[str]:
-    """Mark due (or lease-expired) rows "sending" and return their ids. Safe to run concurrently."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE therapy_sessions_checkin SET state = 'sending', lease_until = now() + %s
-            WHERE id IN (
-                SELECT id FROM therapy_sessions_checkin
-                WHERE (state = 'scheduled' AND due_at <= now())
-                   OR (state = 'sending' AND lease_until < now())
-                ORDER BY due_at
-                LIMIT %s
-                FOR UPDATE SKIP LOCKED
-            )
-            RETURNING id
-            """,
-            [lease, limit],
-        )
-        return [str(row[0]) for row in cursor.fetchall()]
+def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
+    return delivery.claim_due(CheckIn, limit, lease)
 
 
 def link_token(checkin: CheckIn) -> str:
@@ -100,11 +70,11 @@ def checkin_from_token(token: str) -> CheckIn:
     return checkin
 
 
-def email_contact_allowed(checkin: CheckIn) -> bool:
-    return kind_state(checkin.client, ConsentKind.CONTACT_EMAIL).in_force
+def email_contact_allowed(client) -> bool:
+    return kind_state(client, ConsentKind.CONTACT_EMAIL).in_force
 
 
-def _message(checkin: CheckIn) -> EmailMultiAlternatives:
+def message(checkin: CheckIn) -> EmailMultiAlternatives:
     user = checkin.client.membership.user
     context = {"name": user.get_short_name(), "practice": checkin.client.practice.name,
                "link": f"{settings.SITE_URL}/c/{link_token(checkin)}/"}
@@ -118,37 +88,7 @@ def _message(checkin: CheckIn) -> EmailMultiAlternatives:
 
 
 def send(checkin_id: str) -> str:
-    """Send one claimed check-in. Returns what happened (for logs: ids and states only)."""
-    with transaction.atomic():
-        checkin = (CheckIn.objects.select_for_update().select_related("client__membership__user", "client__practice")
-                   .filter(pk=checkin_id).first())
-        if checkin is None or checkin.state != CheckIn.State.SENDING:
-            return "skipped"  # a duplicate task, or already handled
-        if checkin.client.checkins_paused or not email_contact_allowed(checkin):
-            checkin.state = CheckIn.State.NOT_SENT
-            checkin.reason = ("Paused by the client." if checkin.client.checkins_paused
-                              else "No consent in force for contact by email.")
-            checkin.save(update_fields=["state", "reason"])
-            return "not_sent"
-        try:
-            _message(checkin).send()
-        except Exception as exc:  # SMTP and network errors: retry later from the database
-            checkin.attempts += 1
-            checkin.last_error = type(exc).__name__[:200]
-            if checkin.attempts >= MAX_ATTEMPTS:
-                checkin.state = CheckIn.State.UNDELIVERABLE
-            else:
-                checkin.state = CheckIn.State.SCHEDULED
-                checkin.due_at = timezone.now() + timedelta(minutes=2 ** checkin.attempts)
-            checkin.save(update_fields=["attempts", "last_error", "state", "due_at"])
-            log.warning("check-in %s send failed (%s), attempt %s", checkin.pk, checkin.last_error, checkin.attempts)
-            return checkin.state
-        # The one window that cannot be closed: the mail server has accepted the message and
-        # the process dies before this commit. The row stays "sending", its lease ends and it is
-        # sent again; the stable Message-ID lets the receiving side drop the repeat.
-        checkin.state, checkin.sent_at, checkin.lease_until = CheckIn.State.SENT, timezone.now(), None
-        checkin.save(update_fields=["state", "sent_at", "lease_until"])
-        return "sent"
+    return delivery.send(CheckIn, checkin_id)
 
 
 def is_danger(data: dict) -> bool:
@@ -195,24 +135,7 @@ MISSED_AFTER_REMINDER = timedelta(hours=48)
 
 
 def send_reminders() -> int:
-    """One reminder 24 h after sending, each claimed once by a conditional update."""
-    with transaction.atomic():
-        ids = list(CheckIn.objects.select_for_update(skip_locked=True).filter(
-            state=CheckIn.State.SENT, reminder_claimed_at__isnull=True,
-            sent_at__lt=timezone.now() - REMIND_AFTER).values_list("pk", flat=True)[:200])
-        CheckIn.objects.filter(pk__in=ids).update(reminder_claimed_at=timezone.now())
-    sent = 0
-    for checkin in CheckIn.objects.filter(pk__in=ids).select_related("client__membership__user", "client__practice"):
-        # A crash between claim and send skips this reminder: a missed reminder is safer than two.
-        if checkin.client.checkins_paused or not email_contact_allowed(checkin):
-            continue
-        message = _message(checkin)
-        message.subject = f"Reminder: {message.subject}"
-        message.extra_headers["Message-ID"] = f"<checkin-{checkin.pk}-reminder@practice.invalid>"
-        message.send()
-        CheckIn.objects.filter(pk=checkin.pk).update(reminded_at=timezone.now())
-        sent += 1
-    return sent
+    return delivery.send_reminders(CheckIn, REMIND_AFTER)
 
 
 def mark_missed() -> int:

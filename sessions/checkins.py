@@ -3,43 +3,23 @@ Celery only carries ids, and every state change is a conditional update."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
 from clients.models import Client
+from practice.delivery import Deliverable
 from practice.models import Membership
 
 from .models import TherapySession
 
 
-class CheckIn(models.Model):
-    class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        ANSWERED = "answered", "Answered"
-        MISSED = "missed", "Missed"
-        CANCELLED = "cancelled", "Cancelled"
-        NOT_SENT = "not_sent", "Not sent"  # no consent to email contact, or paused by the client
-        UNDELIVERABLE = "undeliverable", "Undeliverable"
+class CheckIn(Deliverable):
+    """An integration check-in after a medicine session (delivery fields and states: Deliverable)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="checkins")
     session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="checkins")
     day = models.PositiveSmallIntegerField(help_text="Days after the session.")
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=200, blank=True)  # an error class, never message content
-    reason = models.CharField(max_length=200, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_claimed_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [models.Index(fields=["state", "due_at"]), models.Index(fields=["client", "due_at"])]
@@ -49,10 +29,19 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"Check-in day {self.day} after {self.session}"
 
-    @property
-    def message_id(self) -> str:
-        # Stable per check-in, so a receiving system can drop a repeated delivery.
-        return f"<checkin-{self.pk}@practice.invalid>"
+    def delivery_blocked(self) -> str:
+        from .checkin_service import email_contact_allowed
+
+        if self.client.checkins_paused:
+            return "Paused by the client."
+        if not email_contact_allowed(self.client):
+            return "No consent in force for contact by email."
+        return ""
+
+    def email(self):
+        from .checkin_service import message
+
+        return message(self)
 
 
 class CheckInAnswer(models.Model):

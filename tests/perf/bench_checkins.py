@@ -111,7 +111,7 @@ def main() -> None:
                                EMAIL_FILE_PATH=str(floor_dir)):
             t0 = time.perf_counter()
             for _ in range(args.count):
-                checkin_service._message(sample).send()
+                checkin_service.message(sample).send()
             floor = time.perf_counter() - t0
 
         mail_dir = tmp / "workers"
