@@ -16,6 +16,7 @@ from practice import access
 from practice.forms import ClientInvitationForm
 from practice.invitations import InvitationError, invitation_create, invitation_send
 from practice.models import Invitation
+from practice.posted import posted
 from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for
 from screening.services import KINDS, latest_version
@@ -25,7 +26,10 @@ from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
 from sessions.notewriting import overdue_notes
 from sessions.readiness import dose_history
+from sessions.survey_service import latest_by_pair
+from sessions.survey_service import open_for as survey_open_for
 from sessions.trend import checkin_charts
+from sessions.views_survey import client_alliance
 
 from . import consents
 from .forms import StageForm
@@ -41,6 +45,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     clients = Paginator(with_next_session(access.clients_visible_to(request.membership)), CASELOAD_PAGE_SIZE)
     page = clients.get_page(request.GET.get("page"))
     page.object_list = attach_screening_status(page.object_list)
+    alliance = latest_by_pair([c.pk for c in page.object_list], [request.membership.pk])
+    for c in page.object_list:
+        c.alliance = alliance.get((c.pk, request.membership.pk))
     pending = Invitation.objects.filter(
         therapist=request.membership, role=Role.CLIENT, accepted_at__isnull=True,
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
@@ -56,7 +63,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.THERAPIST)
 @require_http_methods(["GET", "POST"])
 def invite_client(request: HttpRequest) -> HttpResponse:
-    form = ClientInvitationForm(request.POST or None)
+    form = ClientInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -89,6 +96,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or CHECKIN_DAYS))}),
         "checkin_charts": checkin_charts([c.answer for c in reversed(list(checkins)) if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
+        **client_alliance(client, request.membership),
     })
 
 
@@ -123,7 +131,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
-        "open_checkins": open_checkins,
+        "open_checkins": open_checkins, "open_surveys": survey_open_for(client),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted,
                             just_had_medicine_session=TherapySession.objects.filter(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.posted import posted
 from practice.roles import Role
 
 from . import consents
@@ -32,7 +33,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     current = (ConsentTemplateVersion.objects.filter(template__practice_id=request.membership.practice_id,
                                                      template__kind=kind).order_by("-number").first())
     initial = {"title": current.title, "body": current.body} if current else {"title": ConsentKind(kind).label}
-    form = ConsentTemplateForm(request.POST or None, initial=initial)
+    form = ConsentTemplateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             version = consents.template_write(by=request.membership, kind=kind, **form.cleaned_data)
@@ -66,7 +67,7 @@ def sign(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(ConsentTemplateVersion.objects.select_related("template"), pk=version_id,
                                 template__practice_id=client.practice_id)
     text = consents.render(version, client)
-    form = ConsentSignForm(request.POST or None, initial={"version": version.pk, "text_sha256": consents.sha256(text)})
+    form = ConsentSignForm(posted(request), initial={"version": version.pk, "text_sha256": consents.sha256(text)})
     if request.method == "POST" and form.is_valid():
         try:
             consents.consent_sign(client=client, user=request.user, version_id=form.cleaned_data["version"],

@@ -96,6 +96,14 @@ def can_write_client(membership: Membership, client: Client) -> bool:
     )
 
 
+def can_acknowledge(membership: Membership, client: Client) -> bool:
+    """Acknowledging an alert is a review act: the client's therapist, or a supervisor who
+    can see the client (supervisors otherwise only read)."""
+    if membership.role == Role.SUPERVISOR:
+        return clients_visible_to(membership).filter(pk=client.pk).exists()
+    return can_write_client(membership, client)
+
+
 def get_client(request, client_id, *, write: bool = False) -> Client:
     """The client `client_id` if the requester may see it (404 otherwise); 403 on a write
     by someone who may only read."""

@@ -30,6 +30,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},
     "checkin-followups": {"task": "sessions.tasks.checkin_followups", "schedule": 300.0},
+    "dispatch-due-surveys": {"task": "sessions.tasks.dispatch_due_surveys", "schedule": 60.0},
+    "survey-followups": {"task": "sessions.tasks.survey_followups", "schedule": 900.0},
     "clear-expired-sessions": {
         "task": "practice.tasks.clear_expired_sessions",
         "schedule": 3600.0,

@@ -80,7 +80,7 @@ class RequireStaffMFAMiddleware:
     every staff session has passed a second factor before client data can show.
     """
 
-    OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/c/")
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/c/", "/s/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -7,6 +7,7 @@ from screening import views as screening_views
 from sessions import views as session_views
 from sessions import views_checkin as checkin_views
 from sessions import views_flightplan as plan_views
+from sessions import views_survey as survey_views
 
 from . import views
 
@@ -23,6 +24,13 @@ urlpatterns = [
     path("clients/<uuid:client_id>/checkins/days/", checkin_views.set_days, name="checkin_days"),
     path("clients/<uuid:client_id>/checkins/<int:answer_id>/acknowledge/", checkin_views.acknowledge,
          name="checkin_acknowledge"),
+    path("s/<str:token>/", survey_views.by_link, name="survey_link"),
+    path("portal/surveys/", survey_views.portal_list, name="survey_portal_list"),
+    path("portal/surveys/<uuid:request_id>/", survey_views.in_portal, name="survey_portal"),
+    path("clients/<uuid:client_id>/alliance/alerts/<int:alert_id>/acknowledge/", survey_views.acknowledge,
+         name="alliance_acknowledge"),
+    path("clients/<uuid:client_id>/alliance/schedule/", survey_views.client_schedule, name="client_survey_schedule"),
+    path("team/alliance/", survey_views.practice_schedule, name="practice_survey_schedule"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.invite_staff, name="invite_staff"),
     path("team/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),

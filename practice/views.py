@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.models import Client
 from clients.selectors import with_next_session
 from clients.services import caseload_assign
+from screening.alliance import NOT_NORMS
 from screening.selectors import attach_screening_status
+from sessions import survey_service
 from sessions.notewriting import overdue_notes
 
 from . import access
@@ -37,6 +41,7 @@ from .invitations import (
 )
 from .middleware import PRACTICE_SESSION_KEY
 from .models import Invitation, Membership, PractitionerProfile
+from .posted import posted
 from .roles import Role
 from .services import practitioner_profile_save, supervision_link
 
@@ -98,10 +103,10 @@ def _team_forms(membership: Membership, data=None):
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone})
+    form = ProfileForm(posted(request), initial={"full_name": user.full_name, "time_zone": user.time_zone})
     therapist = request.membership if request.membership and request.membership.role == Role.THERAPIST else None
     current = PractitionerProfile.objects.filter(membership=therapist).first() if therapist else None
-    credentials = CredentialsForm(request.POST or None, initial={"credentials": current.credentials if current else ""},
+    credentials = CredentialsForm(posted(request), initial={"credentials": current.credentials if current else ""},
                                   prefix="cred") if therapist else None
     if request.method == "POST" and form.is_valid() and (credentials is None or credentials.is_valid()):
         user.full_name = form.cleaned_data["full_name"]
@@ -128,7 +133,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def invite_staff(request: HttpRequest) -> HttpResponse:
-    form = StaffInvitationForm(request.POST or None)
+    form = StaffInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -193,8 +198,20 @@ def supervision(request: HttpRequest) -> HttpResponse:
         for assignment in client.assignments.all():
             if assignment.ended_at is None and assignment.therapist_id in by_therapist:
                 by_therapist[assignment.therapist_id].append(client)
-    rows = [(t, by_therapist[t.pk]) for t in therapists]
-    return render(request, "practice/supervision.html", {"rows": rows, "overdue": overdue_notes(therapists)})
+    alliance = survey_service.latest_by_pair(clients, therapists)
+    rows = []
+    for t in therapists:
+        row_clients = []
+        for client in by_therapist[t.pk]:
+            client = copy.copy(client)  # a client of two supervisees shows each one's rating
+            client.alliance = alliance.get((client.pk, t.pk))
+            row_clients.append(client)
+        rows.append((t, row_clients))
+    return render(request, "practice/supervision.html", {
+        "rows": rows, "overdue": overdue_notes(therapists), "alliance": survey_service.supervisee_summary(therapists),
+        "alliance_alerts": survey_service.open_alerts(access.clients_visible_to(request.membership))
+        .filter(response__practitioner__in=therapists)[:100],
+        "not_norms": NOT_NORMS})
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,7 +223,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     form = None
     if user is None and not _account_exists(invitation.email):
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+        form = AcceptInvitationForm(posted(request), email=invitation.email, initial={"full_name": invitation.full_name})
     if request.method == "POST" and (form is None or form.is_valid()) and (user or form):
         fields = {} if form is None else {
             "full_name": form.cleaned_data["full_name"], "password": form.cleaned_data["password1"],

@@ -35,6 +35,9 @@ STRICTER = {
     "alert_systolic_max": "down",
     "alert_diastolic_max": "down",
     "danger_escalate_hours": "down",
+    "rupture_drop_points": "down",
+    "rupture_mean_below": "up",
+    "rupture_reverse_answer_at_least": "down",
 }
 
 
@@ -62,6 +65,9 @@ LABELS = {
     "alert_systolic_max": "Session alert: systolic above (mmHg)",
     "alert_diastolic_max": "Session alert: diastolic above (mmHg)",
     "danger_escalate_hours": "Hours before an unacknowledged danger check-in goes to the supervisor",
+    "rupture_drop_points": "Alliance alert: BR-WAI total fell by at least (points, from the previous rating)",
+    "rupture_mean_below": "Alliance alert: BR-WAI mean item score below",
+    "rupture_reverse_answer_at_least": "Alliance alert: a negatively worded item answered at least (1-5; 4 = Very often)",
 }
 
 
@@ -109,6 +115,10 @@ class Policy:
     alert_diastolic_max: int = 110
     # Integration check-ins [Between Sessions]: the domain guide's default (section 9)
     danger_escalate_hours: int = 4
+    # Alliance rupture alerts (BR-WAI): ours, not published norms (brwai.md) [Trust Your Personal Experience]
+    rupture_drop_points: int = 5
+    rupture_mean_below: Decimal = Decimal("3.5")
+    rupture_reverse_answer_at_least: int = 4
 
     def ceiling_mg(self, mass_kg: Decimal | None) -> Decimal:
         """The highest total dose: the lower of the mg/kg ceiling and the absolute one."""

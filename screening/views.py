@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.forms import IntakeForm, SupportPeopleFormSet
 from practice import access
+from practice.posted import posted
 from practice.roles import Role
 
 from . import forms as sf
@@ -203,7 +204,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     practice_id = request.membership.practice_id
     current = practice_policy(practice_id)
     is_admin = request.membership.role == Role.ADMIN
-    form = sf.PolicyForm(request.POST or None, current=current) if is_admin else None
+    form = sf.PolicyForm(posted(request), current=current) if is_admin else None
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied("Only practice admins change the safety policy.")

@@ -24,7 +24,7 @@ class Line:
     level: str
     code: str
     text: str
-    fix: str = ""  # which page fixes it: screening | consent | flight_plan | dose | ""
+    fix: str = ""  # which page fixes it: screening | consent | flight_plan | dose | alliance | ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class GateFacts:
     prior_sessions_with_practitioner: int = 0
     dose_planned: bool = False
     dose_is_standard: bool = True
+    latest_alliance_total: int | None = None  # the client's latest BR-WAI total for this practitioner
+    open_rupture_alerts: int = 0
     extra: tuple[Line, ...] = field(default_factory=tuple)
 
 
@@ -92,6 +94,14 @@ def readiness(f: GateFacts) -> list[Line]:
     else:
         note = "" if n >= PREFERRED_PRIOR_SESSIONS else f" ({PREFERRED_PRIOR_SESSIONS} preferred)"
         lines.append(Line(OK, "prior_sessions", f"{n} prior sessions with this practitioner{note}."))
+    if f.open_rupture_alerts:
+        lines.append(Line(RATIONALE, "alliance", f"{f.open_rupture_alerts} open alliance alert(s) with this practitioner "
+                          "(BR-WAI); review the alliance before a medicine session.", "alliance"))
+    elif f.latest_alliance_total is not None:
+        lines.append(Line(OK, "alliance", f"Latest alliance rating of this practitioner: {f.latest_alliance_total}/80 "
+                          "(BR-WAI), no open alert.", "alliance"))
+    else:
+        lines.append(Line(OK, "alliance", "No alliance rating of this practitioner yet (BR-WAI).", "alliance"))
     missing_level = REFUSED if f.stage == START else RATIONALE
     lines.append(Line(OK, "substance_test", "Substance test recorded in the flight plan.", "flight_plan")
                  if f.substance_test_recorded else

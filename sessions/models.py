@@ -85,3 +85,4 @@ from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEsc
 from .flightplan import FlightPlanSignature, FlightPlanVersion  # noqa: E402,F401
 from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake  # noqa: E402,F401
 from .notes import NoteAddendum, NoteCoSignature, SessionNote  # noqa: E402,F401
+from .surveys import RuptureAcknowledgement, RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule  # noqa: E402,F401

@@ -106,7 +106,14 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
     prior = TherapySession.objects.filter(client=client, practitioner=practitioner, status=Status.COMPLETED)
     if exclude_session is not None:
         prior = prior.exclude(pk=exclude_session.pk)
+    from .surveys import RuptureAlert, SurveyResponse
+
+    alliance = (SurveyResponse.objects.filter(client=client, practitioner=practitioner).order_by("-submitted_at")
+                .values_list("total", flat=True).first())
+    ruptures = RuptureAlert.objects.filter(response__client=client, response__practitioner=practitioner,
+                                           acknowledgement__isnull=True).count()
     return gates.GateFacts(
+        latest_alliance_total=alliance, open_rupture_alerts=ruptures,
         stage=stage, flags=flags, acknowledged=acknowledged, screening_complete=sources.complete,
         screened_since_last_medicine_session=bool(screened) and (last_medicine is None or screened > last_medicine),
         informed_consent_in_force=in_force(ConsentKind.INFORMED),
@@ -205,6 +212,9 @@ def session_set_status(*, session: TherapySession, status: str) -> TherapySessio
         from .checkin_service import schedule_for
 
         schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
+        from .survey_service import schedule_after_session
+
+        schedule_after_session(session)  # alliance surveys (brwai.md schedule)
     return session
 
 

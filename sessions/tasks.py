@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import checkin_service
+from . import checkin_service, survey_service
 
 
 @shared_task
@@ -36,3 +36,24 @@ def notify_attention(client_id: str) -> int:
     from clients.models import Client
 
     return checkin_service.notify_therapists(Client.objects.select_related("practice").get(pk=client_id))
+
+
+@shared_task
+def dispatch_due_surveys() -> int:
+    """Run by beat every minute, like the check-in dispatcher (same sender underneath)."""
+    ids = survey_service.claim_due()
+    for request_id in ids:
+        send_survey.delay(request_id)
+    return len(ids)
+
+
+@shared_task
+def send_survey(request_id: str) -> str:
+    return survey_service.send(request_id)
+
+
+@shared_task
+def survey_followups() -> dict:
+    """Run by beat: periodic surveys, reminders after 2 days, expiry after 7."""
+    return {"scheduled": survey_service.schedule_periodic(), "reminded": survey_service.send_reminders(),
+            "expired": survey_service.expire()}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
 from practice.models import Membership
+from practice.posted import posted
 from practice.roles import Role
 
 from . import gates
@@ -51,7 +52,7 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
     colleagues = Membership.objects.filter(practice_id=client.practice_id, role=Role.THERAPIST, is_active=True).exclude(
         pk=request.membership.pk).select_related("user").order_by("user__full_name")
-    form = ScheduleForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.THERAPY)},
+    form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY)},
                         colleagues=colleagues)
     lines = None
     if request.method == "POST" and form.is_valid():
@@ -148,7 +149,7 @@ def note(request: HttpRequest, client_id, session_id) -> HttpResponse:
     current = SessionNote.objects.filter(session=session).first()
     if current and current.signed_at:
         return redirect("session_detail", client_id=client.pk, session_id=session.pk)
-    form = NoteForm(request.POST or None, kind=session.kind, initial=current.content if current else None)
+    form = NoteForm(posted(request), kind=session.kind, initial=current.content if current else None)
     if request.method == "POST" and form.is_valid():
         try:
             note_save(session=session, author=request.membership, content=form.cleaned_data,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.posted import posted
 from practice.roles import Role
 
 from .checkin_service import answer_save, checkin_from_token
@@ -19,7 +20,7 @@ from .forms import CheckInForm
 def _answer_page(request, checkin: CheckIn) -> HttpResponse:
     if checkin.state == CheckIn.State.ANSWERED:
         return render(request, "sessions/checkin_done.html", {"already": True}, status=409)
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             answer = answer_save(checkin=checkin, data=form.cleaned_data)

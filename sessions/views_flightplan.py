@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.posted import posted
 from practice.roles import Role
 
 from . import flightplans as fp
@@ -56,7 +57,7 @@ def _page(request, client, *, staff: bool, may_write: bool, sign_role: str | Non
 def _edit(request, client, *, staff: bool) -> HttpResponse:
     latest = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
     precautions = [f for f in _review_flags(client) if f["tier"] == "precaution"]
-    form = FlightPlanForm(request.POST or None, precautions=precautions,
+    form = FlightPlanForm(posted(request), precautions=precautions,
                           initial=FlightPlanForm.initial_from(latest.content if latest else None))
     if request.method == "POST" and form.is_valid():
         version = fp.plan_save(client=client, author=request.user, content=form.content())

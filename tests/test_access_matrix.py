@@ -107,6 +107,16 @@ GET_EXPECTATIONS = {
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
+    "survey_link": row(GONE),
+    "survey_portal_list": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "survey_portal": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
+    "alliance_acknowledge": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    "client_survey_schedule": row(FORBIDDEN, therapist=NOT_ALLOWED, other_therapist=NOT_ALLOWED, outsider=NOT_ALLOWED,
+                                  anonymous=FOUND),
+    "practice_survey_schedule": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
@@ -201,6 +211,12 @@ def url_for(world):
 
     checkin = CheckIn.objects.create(client=world.client, session=session, day=1, due_at=session.scheduled_start,
                                      state="sent")
+    from django.utils import timezone
+
+    from sessions.surveys import SurveyRequest
+
+    survey = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="matrix",
+                                          due_at=timezone.now(), state="sent", sent_at=timezone.now())
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
     args = {
@@ -225,6 +241,10 @@ def url_for(world):
         "checkin_portal": {"checkin_id": checkin.pk},
         "checkin_days": {"client_id": world.client.pk},
         "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},
+        "survey_link": {"token": "not-a-signed-token"},
+        "survey_portal": {"request_id": survey.pk},
+        "alliance_acknowledge": {"client_id": world.client.pk, "alert_id": 1},
+        "client_survey_schedule": {"client_id": world.client.pk},
         "session_live": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_state": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_record": {"client_id": world.client.pk, "session_id": session.pk, "kind": "dose"},

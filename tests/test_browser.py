@@ -171,10 +171,10 @@ SWEEP = {
                   "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/"],
     "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
                    "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/"],
-    "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/"],
+    "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
-               "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/"],
+               "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -411,4 +411,69 @@ def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, p
     page.get_by_role("heading", name="Thank you").wait_for()
     assert "Please reach out for support now" in page.locator("main").inner_text()  # severe worsening
     assert_page_ok(page, "check-in thank-you with crisis contacts")
+    ctx.close()
+
+
+def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(browser, live_server, practice_world):
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from clients import consents
+    from sessions import survey_service as svc
+    from sessions.surveys import SurveyRequest
+
+    robin = practice_world["clients"][0]
+    therapist = practice_world["therapist"]
+    doc = consents.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
+    consents.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
+                          text_sha256=consents.sha256(consents.render(doc, robin)), typed_name="Robin Rowe",
+                          ip_address=None, user_agent="t")
+    # An earlier, good rating, so the new one is a drop.
+    earlier = SurveyRequest.objects.create(client=robin, practitioner=therapist, slot="earlier", state="sent",
+                                           due_at=timezone.now(), sent_at=timezone.now())
+    svc.response_save(request=earlier, raw_answers={n: (1 if n % 4 == 0 else 5) for n in range(1, 17)})
+    f.session(robin, therapist, days=-3, kind="medicine", status="completed")
+    SurveyRequest.objects.create(client=robin, practitioner=therapist, slot="now", due_at=timezone.now())
+    [request_id] = svc.claim_due()
+    svc.send(request_id)
+    path = re.search(r"http://testserver(/s/\S+/)", mail.outbox[-1].body).group(1)
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})  # not logged in, on a phone
+    page = ctx.new_page()
+    page.goto(live_server.url + path)
+    assert "Tamsin Thera" in page.get_by_role("heading", level=1).inner_text()
+    assert_page_ok(page, "alliance survey")
+    page.get_by_role("button", name="Send my answers").click()  # nothing answered yet
+    assert page.get_by_role("alert").count() >= 1 and "Please answer question 1." in page.content()
+    # Keyboard only: from the first answer of question 1, the arrow key picks the next answer
+    # and Tab moves on to the next question, then to the button.
+    page.get_by_role("group", name=re.compile(r"^1\. ")).get_by_role("radio", name="Seldom").focus()
+    for n in range(1, 17):
+        page.keyboard.press("ArrowRight")  # Seldom -> Sometimes
+        group = page.get_by_role("group", name=re.compile(rf"^{n}\. "))
+        assert group.get_by_role("radio", name="Sometimes").is_checked(), n
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Send my answers"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Thank you").wait_for()
+    assert_page_ok(page, "survey thank-you")
+    ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    _log_in_with_cookie(ctx, live_server, therapist.user)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/clients/{robin.pk}/")
+    section = page.locator("section", has=page.get_by_role("heading", name="Alliance (BR-WAI)"))
+    assert "Drop from the previous rating" in section.inner_text()
+    assert section.get_by_role("img", name="Alliance ratings of Tamsin Thera over time").count() == 1
+    assert section.get_by_role("table").count() == 1  # the same figures without the chart
+    assert_page_ok(page, "client page with alliance")
+    section.get_by_label("Note (optional)").first.fill("Discussed in session.")
+    section.get_by_role("button", name=re.compile("^Acknowledge")).first.click()
+    page.get_by_text("Alliance alert acknowledged.").wait_for()
+    page.goto(f"{live_server.url}/caseload/")
+    assert "down" in page.get_by_role("row", name=re.compile("Robin Rowe")).inner_text() or \
+        "↓" in page.get_by_role("row", name=re.compile("Robin Rowe")).inner_text()
     ctx.close()

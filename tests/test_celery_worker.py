@@ -21,6 +21,15 @@ from practice.tasks import clear_expired_sessions
 pytestmark = pytest.mark.worker
 
 
+@pytest.fixture(autouse=True)
+def empty_test_queue():
+    """The test broker (Redis DB 15) is the suite's own: start each worker test with an empty
+    queue, so tasks left by an aborted earlier run cannot crowd out this test's."""
+    from practice.celery import app
+
+    app.control.purge()
+
+
 def _env_for_test_database() -> dict:
     """Environment that points a child process at this test run's database and Redis."""
     db = connection.settings_dict
@@ -243,3 +252,37 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
         redis.wait(timeout=10)
     ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
     assert sorted(ids) == sorted(f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
+    """Alliance surveys and check-ins, both dispatched twice and every task duplicated."""
+    from sessions.surveys import SurveyRequest
+    from sessions.tasks import dispatch_due_checkins, dispatch_due_surveys, send_survey
+
+    from .test_checkins import email_consent, make_due
+
+    email_consent(world)
+    checkins = make_due(world, 3)
+    surveys = SurveyRequest.objects.bulk_create([
+        SurveyRequest(client=world.client, practitioner=world.therapist, slot=f"w{i}",
+                      due_at=timezone.now() - timedelta(minutes=1)) for i in range(4)])
+    mail_dir = tmp_path / "mail"
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path,
+                    TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
+    try:
+        for _ in range(2):
+            dispatch_due_surveys.delay()
+            dispatch_due_checkins.delay()
+        for row in surveys:
+            send_survey.delay(str(row.pk))
+        deadline = time.monotonic() + 60
+        while SurveyRequest.objects.exclude(state="sent").exists() or world.client.checkins.exclude(state="sent").exists():
+            assert worker.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+        time.sleep(2)
+    finally:
+        _stop(worker)
+    ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
+    assert sorted(ids) == sorted([f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in checkins]
+                                 + [f"Message-ID: <survey-{r.pk}@practice.invalid>" for r in surveys])

@@ -1,9 +1,11 @@
 """What each role's home page shows, and that list pages keep a constant query count."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from practice.roles import Role
 
@@ -74,6 +76,21 @@ def _make_caseload(therapist, n):
                                                 flags=[flag], complete=True)
         CautionAcknowledgement.objects.create(client=c, review=review, flag_key="liver_disease", flag_digest="d",
                                               rationale="Reviewed with the hepatologist.", acknowledged_by=therapist)
+        _rate(c, therapist)
+
+
+def _rate(c, therapist):
+    """Two alliance ratings (a drop) with an open alert, as the caseload and supervision pages show them."""
+    from sessions.surveys import RuptureAlert, SurveyRequest, SurveyResponse
+
+    for i, total in enumerate((64, 50)):
+        request = SurveyRequest.objects.create(client=c, practitioner=therapist, slot=f"p{i}", due_at=timezone.now(),
+                                               state="answered")
+        response = SurveyResponse.objects.create(
+            request=request, client=c, practitioner=therapist, instrument_key="brwai", instrument_version="1",
+            definition={}, answers={}, total=total, subscales={"bond": total // 2, "tasks_goals": total - total // 2},
+            mean=total / 16, submitted_at=timezone.now() - timedelta(days=10 - i))
+    RuptureAlert.objects.create(response=response, rule="drop", detail="Dropped 14.")
 
 
 @pytest.mark.parametrize("url_name,role", [("caseload", "therapist"), ("supervision", "supervisor")])
@@ -122,12 +139,17 @@ def test_seed_demo_is_idempotent(db):
     from clients.models import Client
     from practice.models import Membership, User
     from sessions.models import TherapySession
+    from sessions.surveys import RuptureAlert, SurveyResponse
+
+    def counted():
+        return (User.objects.count(), Membership.objects.count(), Client.objects.count(),
+                TherapySession.objects.count(), SurveyResponse.objects.count())
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (User.objects.count(), Membership.objects.count(), Client.objects.count(), TherapySession.objects.count())
+    counts = counted()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert counts == (User.objects.count(), Membership.objects.count(), Client.objects.count(),
-                      TherapySession.objects.count())
+    assert counts == counted()
+    assert counts[4] == 3 and set(RuptureAlert.objects.values_list("rule", flat=True)) == {"drop", "low_mean"}
     assert counts[:3] == (10, 10, 6)
     assert {c.stage for c in Client.objects.all()} == {"intake", "screening", "preparation", "medicine", "integration", "closed"}
     staff = User.objects.filter(memberships__role__in=[Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR])

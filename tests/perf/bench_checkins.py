@@ -25,6 +25,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings_test")
+# Its own queue, so a test run or another benchmark on the same Redis never takes its tasks.
+os.environ["CELERY_QUEUE"] = f"bench-checkins-{os.getpid()}"
 
 import django  # noqa: E402
 

@@ -161,6 +161,22 @@ def _screen(client: Client, user: User, forms: dict) -> None:
             version_save(kind=kind, client=client, user=user, answers={**base, **answers}, submit=True)
 
 
+# Demo BR-WAI history for client4: a good start, then a drop that raises alerts.
+DEMO_RATINGS = [(-63, 4), (-35, 5), (-7, 3)]  # (days ago, answer to the positive items)
+
+
+def _alliance_history(client: Client, therapist: Membership) -> None:
+    from sessions import survey_service
+    from sessions.surveys import SurveyRequest
+
+    for days, positive in DEMO_RATINGS:
+        at = _at_morning(days) + timedelta(hours=8)
+        request = SurveyRequest.objects.create(client=client, practitioner=therapist, slot=f"demo:{days}", state="sent",
+                                               due_at=at, sent_at=at, instrument_key=survey_service.INSTRUMENT)
+        answers = {n: (6 - positive if n % 4 == 0 else positive) for n in range(1, 17)}
+        survey_service.response_save(request=request, raw_answers=answers, at=at + timedelta(hours=2))
+
+
 def _at_morning(days: int) -> datetime:
     day = timezone.localdate(timezone=ZoneInfo(ZONE)) + timedelta(days=days)
     return datetime.combine(day, time(9, 30), tzinfo=ZoneInfo(ZONE))
@@ -209,4 +225,6 @@ class Command(BaseCommand):
                 _sign_informed_consent(client, user)
             if email == "client4@demo.example" and not client.flight_plan_versions.exists():
                 _signed_flight_plan(client, user, therapist)
+            if email == "client4@demo.example" and not client.survey_responses.exists():
+                _alliance_history(client, therapist)
         return practice

@@ -1,0 +1,259 @@
+"""Alliance surveys: schedule, sign links, take answers, score, raise rupture alerts.
+
+Sending, retries, leases and reminders are `practice.delivery`, the same sender as check-ins.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clients.models import CaseloadAssignment, Client
+from practice import delivery
+from practice.models import Membership
+from practice.roles import Role
+from screening import instruments
+from screening.alliance import ruptures
+
+from .checkin_service import due_at
+from .models import Status, TherapySession
+from .surveys import RuptureAcknowledgement, RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
+
+INSTRUMENT = "brwai"
+REMIND_AFTER = timedelta(days=2)  # brwai.md: remind after about 2 days
+VALID_FOR = timedelta(days=7)  # then the survey expires (shown as "Expired")
+SALT = "practice.survey-link"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    first_sessions: int = 5
+    after_medicine: bool = True
+    every_weeks: int = 4
+
+
+def schedule_of(client: Client) -> Schedule:
+    """The client's own schedule if the therapist set one, else the practice's, else the default."""
+    row = (SurveySchedule.objects.filter(practice_id=client.practice_id)
+           .filter(Q(client=client) | Q(client__isnull=True)).order_by("client_id", "-created_at", "-id").first())
+    # NULLs sort last in ascending order in PostgreSQL, so a client row wins.
+    return Schedule(row.first_sessions, row.after_medicine, row.every_weeks) if row else Schedule()
+
+
+def schedule_save(*, by: Membership, client: Client | None, first_sessions: int, after_medicine: bool,
+                  every_weeks: int) -> SurveySchedule:
+    if client is None and by.role != Role.ADMIN:
+        raise PermissionDenied("Only practice admins set the practice's survey schedule.")
+    return SurveySchedule.objects.create(practice_id=by.practice_id, client=client, first_sessions=first_sessions,
+                                         after_medicine=after_medicine, every_weeks=every_weeks, created_by=by)
+
+
+def _zone(client: Client):
+    from .readiness import client_zone
+
+    return client_zone(client)
+
+
+def schedule_after_session(session: TherapySession) -> list[SurveyRequest]:
+    """On completion: a survey about each practitioner present, if this is one of the first
+    sessions with them or a medicine session (idempotent: one per session and practitioner)."""
+    plan = schedule_of(session.client)
+    zone = _zone(session.client)
+    day = (session.ended_at or session.scheduled_start).astimezone(zone).date()
+    made = []
+    for practitioner in filter(None, (session.practitioner, session.second_practitioner)):
+        together = TherapySession.objects.filter(client=session.client, status=Status.COMPLETED).filter(
+            Q(practitioner=practitioner) | Q(second_practitioner=practitioner)).count()
+        if together <= plan.first_sessions or (session.kind == "medicine" and plan.after_medicine):
+            made += SurveyRequest.objects.bulk_create([SurveyRequest(
+                client=session.client, practitioner=practitioner, session=session, slot=f"session:{session.pk}",
+                instrument_key=INSTRUMENT, due_at=due_at(day, 1, zone.key))], ignore_conflicts=True)
+    return made
+
+
+def schedule_periodic(now=None) -> int:
+    """Run daily by beat: for each active caseload pair whose latest survey is older than the
+    schedule's interval, one more. Pairs never surveyed start from their sessions instead."""
+    now = now or timezone.now()
+    latest = SurveyRequest.objects.filter(client=OuterRef("client"), practitioner=OuterRef("therapist")).order_by(
+        "-due_at").values("due_at")[:1]
+    pairs = (CaseloadAssignment.objects.filter(ended_at__isnull=True).annotate(latest=Subquery(latest))
+             .filter(latest__isnull=False).select_related("client__practice"))
+    made = 0
+    for pair in pairs:
+        plan = schedule_of(pair.client)
+        if not plan.every_weeks or pair.latest > now - timedelta(weeks=plan.every_weeks):
+            continue
+        zone = _zone(pair.client)
+        today = now.astimezone(zone).date()
+        try:
+            with transaction.atomic():
+                SurveyRequest.objects.create(client=pair.client, practitioner_id=pair.therapist_id,
+                                             slot=f"every:{today.isoformat()}", instrument_key=INSTRUMENT,
+                                             due_at=due_at(today, 1 if now.astimezone(zone).hour >= 10 else 0,
+                                                           zone.key))
+            made += 1
+        except IntegrityError:
+            pass  # another beat made it already
+    return made
+
+
+def link_token(request: SurveyRequest) -> str:
+    return signing.TimestampSigner(salt=SALT).sign(str(request.pk))
+
+
+def request_from_token(token: str) -> SurveyRequest:
+    try:
+        request_id = signing.TimestampSigner(salt=SALT).unsign(token, max_age=VALID_FOR)
+    except signing.SignatureExpired:
+        raise ValidationError("This survey link has expired. Thank you all the same.") from None
+    except signing.BadSignature:
+        raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
+    request = (SurveyRequest.objects.select_related("client__practice", "client__membership__user", "practitioner__user")
+               .filter(pk=request_id).first())
+    if request is None:
+        raise ValidationError("This link is not valid.")
+    return request
+
+
+def message(request: SurveyRequest) -> EmailMultiAlternatives:
+    """Greeting, practice name and link: not the practitioner's name, nothing clinical."""
+    user = request.client.membership.user
+    context = {"name": user.get_short_name(), "practice": request.client.practice.name,
+               "link": f"{settings.SITE_URL}/s/{link_token(request)}/"}
+    email = EmailMultiAlternatives(
+        render_to_string("emails/survey_subject.txt", context).strip(), render_to_string("emails/survey.txt", context),
+        to=[user.email], headers={"Message-ID": request.message_id})
+    email.attach_alternative(render_to_string("emails/survey.html", context), "text/html")
+    return email
+
+
+def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
+    return delivery.claim_due(SurveyRequest, limit, lease)
+
+
+def send(request_id: str) -> str:
+    return delivery.send(SurveyRequest, request_id)
+
+
+def send_reminders() -> int:
+    return delivery.send_reminders(SurveyRequest, REMIND_AFTER)
+
+
+def expire() -> int:
+    cutoff = timezone.now() - VALID_FOR
+    return SurveyRequest.objects.filter(
+        Q(state=SurveyRequest.State.SENT, sent_at__lt=cutoff)
+        | Q(state=SurveyRequest.State.NOT_SENT, due_at__lt=cutoff)).update(state=SurveyRequest.State.MISSED)
+
+
+def is_open(request: SurveyRequest, now=None) -> bool:
+    now = now or timezone.now()
+    started = request.sent_at or request.due_at
+    return (request.state in (SurveyRequest.State.SENT, SurveyRequest.State.NOT_SENT)
+            and started > now - VALID_FOR and request.due_at <= now)
+
+
+def open_for(client: Client):
+    """Surveys the client can answer now (emailed or, without email consent, portal only)."""
+    return [r for r in SurveyRequest.objects.filter(
+        client=client, state__in=[SurveyRequest.State.SENT, SurveyRequest.State.NOT_SENT],
+        due_at__lte=timezone.now()).select_related("practitioner__user") if is_open(r)]
+
+
+@transaction.atomic
+def response_save(*, request: SurveyRequest, raw_answers: dict, at=None) -> SurveyResponse:
+    """Score and store one answered survey; refuses a second answer, an expired or unopened
+    survey, and a practitioner the client no longer works with. Nothing is stored on refusal.
+    `at` is when the answers were given (the demo seed's history); default now."""
+    at = at or timezone.now()
+    request = SurveyRequest.objects.select_for_update().select_related("client__practice").get(pk=request.pk)
+    if request.state == SurveyRequest.State.ANSWERED:
+        raise ValidationError("This survey has already been answered. Thank you.")
+    if not is_open(request, at):
+        raise ValidationError("This survey is closed: it has expired or is not open yet.")
+    if not CaseloadAssignment.objects.filter(client=request.client, therapist=request.practitioner,
+                                             ended_at__isnull=True).exists():
+        raise ValidationError("This survey is about a practitioner you no longer work with, so it cannot be stored.")
+    instrument = instruments.load(request.instrument_key)
+    try:
+        answers = instruments.clean_answers(instrument, raw_answers)
+    except instruments.AnswerError as exc:
+        raise ValidationError(str(exc)) from None
+    scores = instruments.score(instrument, answers)
+    previous = (SurveyResponse.objects.filter(client=request.client, practitioner=request.practitioner,
+                                              submitted_at__lt=at)
+                .order_by("-submitted_at").values_list("total", flat=True).first())
+    response = SurveyResponse.objects.create(
+        request=request, client=request.client, practitioner=request.practitioner, instrument_key=instrument.key,
+        instrument_version=instrument.version, definition=instrument.definition,
+        answers={str(k): v for k, v in answers.items()}, total=scores.total, subscales=scores.subscales,
+        mean=scores.mean, submitted_at=at)
+    from screening.services import practice_policy
+
+    for rupture in ruptures(instrument, answers, scores, previous, practice_policy(request.client.practice_id)):
+        RuptureAlert.objects.create(response=response, rule=rupture.rule, detail=rupture.detail[:300])
+    request.state = SurveyRequest.State.ANSWERED
+    request.save(update_fields=["state"])
+    return response
+
+
+def acknowledge(*, alert: RuptureAlert, by: Membership, note: str) -> RuptureAcknowledgement:
+    try:
+        with transaction.atomic():
+            return RuptureAcknowledgement.objects.create(alert=alert, by=by, note=note.strip()[:2000])
+    except IntegrityError:
+        raise ValidationError("This alert was already acknowledged.") from None
+
+
+def open_alerts(clients):
+    return (RuptureAlert.objects.filter(response__client__in=clients, acknowledgement__isnull=True)
+            .select_related("response__client__membership__user", "response__practitioner__user")
+            .order_by("-created_at"))
+
+
+def latest_by_pair(clients, practitioners) -> dict:
+    """{(client_id, practitioner_id): (latest total, change from the one before or None)}, one query."""
+    rows = (SurveyResponse.objects.filter(client__in=clients, practitioner__in=practitioners)
+            .order_by("client_id", "practitioner_id", "-submitted_at").values_list("client_id", "practitioner_id", "total"))
+    out: dict = {}
+    for client_id, practitioner_id, total in rows:
+        key = (client_id, practitioner_id)
+        if key not in out:
+            out[key] = [total, None]
+        elif out[key][1] is None:
+            out[key][1] = out[key][0] - total
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def latest_with(client: Client, practitioner: Membership) -> SurveyResponse | None:
+    return (SurveyResponse.objects.filter(client=client, practitioner=practitioner).order_by("-submitted_at")
+            .first())
+
+
+def supervisee_summary(therapists) -> list[dict]:
+    """Per therapist: median and lowest of each client's latest rating of them, open alerts."""
+    out = []
+    latest_ids = (SurveyResponse.objects.filter(practitioner__in=therapists).order_by(
+        "client_id", "practitioner_id", "-submitted_at").distinct("client_id", "practitioner_id").values("id"))
+    latest = list(SurveyResponse.objects.filter(id__in=latest_ids).values("practitioner_id", "total"))
+    open_counts: dict = {}
+    for row in RuptureAlert.objects.filter(response__practitioner__in=therapists, acknowledgement__isnull=True
+                                           ).values_list("response__practitioner_id", flat=True):
+        open_counts[row] = open_counts.get(row, 0) + 1
+    for t in therapists:
+        totals = [r["total"] for r in latest if r["practitioner_id"] == t.pk]
+        out.append({"therapist": t, "rated_by": len(totals),
+                    "median": statistics.median(totals) if totals else None,
+                    "lowest": min(totals) if totals else None, "open_alerts": open_counts.get(t.pk, 0)})
+    return out

@@ -1,0 +1,156 @@
+"""Alliance surveys: the client answers (by emailed link or in the portal); staff read scores,
+trends and rupture alerts; admins and therapists set the schedule."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practice import access
+from practice.charts import Chart, Marker, Series, line_chart
+from practice.posted import posted
+from practice.roles import Role
+from screening import instruments
+from screening.alliance import NOT_NORMS
+
+from . import survey_service as svc
+from .forms import SurveyForm, SurveyScheduleForm
+from .models import Kind, Status, TherapySession
+from .surveys import RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
+
+
+def _answer_page(request, survey: SurveyRequest) -> HttpResponse:
+    if survey.state == SurveyRequest.State.ANSWERED:
+        return render(request, "sessions/survey_done.html", {"already": True}, status=409)
+    if not svc.is_open(survey):
+        return render(request, "sessions/checkin_invalid.html",
+                      {"reason": "This survey is closed: it has expired or is not open yet."}, status=410)
+    instrument = instruments.load(survey.instrument_key)
+    form = SurveyForm(instrument, posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.response_save(request=survey, raw_answers=form.answers())
+        except ValidationError as exc:
+            return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=409)
+        return render(request, "sessions/survey_done.html", {"survey": survey})
+    context = {"form": form, "survey": survey, "instructions": instrument.instructions.format(
+        practitioner=survey.practitioner.user.get_full_name()), "instrument": instrument}
+    return render(request, "sessions/survey_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def by_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        survey = svc.request_from_token(token)
+    except ValidationError as exc:
+        return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=410)
+    return _answer_page(request, survey)
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def in_portal(request: HttpRequest, request_id) -> HttpResponse:
+    client = access.own_client(request)
+    survey = get_object_or_404(SurveyRequest.objects.select_related("practitioner__user", "client__practice"),
+                               pk=request_id, client=client)
+    return _answer_page(request, survey)
+
+
+@access.member_required(Role.CLIENT)
+def portal_list(request: HttpRequest) -> HttpResponse:
+    """Open surveys and the client's own past answers (answers, not scores: brwai.md default)."""
+    client = access.own_client(request)
+    past = []
+    for response in SurveyResponse.objects.filter(client=client).select_related("practitioner__user").order_by(
+            "-submitted_at"):
+        instrument = instruments.from_definition(response.definition)
+        past.append((response, [(item, instrument.label(response.answers[str(item.number)]))
+                                for item in instrument.items]))
+    return render(request, "sessions/survey_portal.html", {"open": svc.open_for(client), "past": past})
+
+
+def client_alliance(client, viewer) -> dict:
+    """Context for the alliance section of a client's page (therapist or supervisor)."""
+    responses = list(SurveyResponse.objects.filter(client=client).select_related("practitioner__user")
+                     .prefetch_related("alerts__acknowledgement__by__user").order_by("submitted_at"))
+    sessions = list(TherapySession.objects.filter(client=client, status=Status.COMPLETED).only(
+        "kind", "scheduled_start", "ended_at", "practitioner_id", "second_practitioner_id"))
+    panels = []
+    for practitioner in {r.practitioner_id: r.practitioner for r in responses}.values():
+        mine = [r for r in responses if r.practitioner_id == practitioner.pk]
+        on = [timezone.localdate(r.submitted_at) for r in mine]
+        markers = [Marker(timezone.localdate(s.ended_at or s.scheduled_start),
+                          f"{'Medicine' if s.kind == Kind.MEDICINE else 'Therapy'} session", s.kind == Kind.MEDICINE)
+                   for s in sessions if practitioner.pk in (s.practitioner_id, s.second_practitioner_id)]
+        chart = Chart(f"Alliance ratings of {practitioner.user.get_full_name()} over time",
+                      [Series("Total (16-80)", list(zip(on, [r.total for r in mine], strict=True))),
+                       Series("Bond (8-40)", list(zip(on, [r.subscales.get("bond") for r in mine], strict=True))),
+                       Series("Tasks/Goals (8-40)", list(zip(on, [r.subscales.get("tasks_goals") for r in mine],
+                                                              strict=True)))],
+                      8, 80, [(8, "8"), (40, "40"), (56, "56"), (80, "80")], markers=markers, height=170)
+        latest = mine[-1]
+        instrument = instruments.from_definition(latest.definition)
+        panels.append({
+            "practitioner": practitioner, "responses": list(reversed(mine)),
+            "chart": line_chart(chart, f"alliance-{practitioner.pk}"),
+            "latest_items": [(item, instrument.label(latest.answers[str(item.number)])) for item in instrument.items],
+            "session_count": len(markers),
+        })
+    alerts = [a for r in responses for a in r.alerts.all()]
+    return {"alliance_panels": panels, "alliance_open_alerts": [a for a in alerts if not hasattr(a, "acknowledgement")],
+            "alliance_not_norms": NOT_NORMS, "can_acknowledge": access.can_acknowledge(viewer, client),
+            "schedule": svc.schedule_of(client),
+            "alliance_requests": SurveyRequest.objects.filter(client=client).select_related("practitioner__user")
+            .order_by("-due_at")[:10]}
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def acknowledge(request: HttpRequest, client_id, alert_id: int) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    if not access.can_acknowledge(request.membership, client):
+        raise PermissionDenied("You cannot acknowledge alerts for this client.")
+    alert = get_object_or_404(RuptureAlert, pk=alert_id, response__client=client)
+    try:
+        svc.acknowledge(alert=alert, by=request.membership, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Alliance alert acknowledged.")
+    return redirect(request.POST.get("next") if request.POST.get("next") == "/supervision/" else
+                    f"/clients/{client.pk}/#alliance-h")
+
+
+@access.member_required(Role.THERAPIST)
+@require_POST
+def client_schedule(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    form = SurveyScheduleForm(request.POST)
+    if form.is_valid():
+        svc.schedule_save(by=request.membership, client=client, **form.cleaned_data)
+        messages.success(request, "Survey schedule saved for this client.")
+    else:
+        messages.error(request, "Survey schedule not saved: " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("client_detail", client_id=client.pk)
+
+
+@access.member_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def practice_schedule(request: HttpRequest) -> HttpResponse:
+    current = svc.Schedule()
+    latest = SurveySchedule.objects.filter(practice_id=request.membership.practice_id, client__isnull=True).first()
+    if latest:
+        current = svc.Schedule(latest.first_sessions, latest.after_medicine, latest.every_weeks)
+    form = SurveyScheduleForm(posted(request), initial=current.__dict__)
+    if request.method == "POST" and form.is_valid():
+        svc.schedule_save(by=request.membership, client=None, **form.cleaned_data)
+        messages.success(request, "The practice's survey schedule is saved.")
+        return redirect("practice_survey_schedule")
+    history = SurveySchedule.objects.filter(practice_id=request.membership.practice_id, client__isnull=True
+                                            ).select_related("created_by__user")[:20]
+    return render(request, "sessions/survey_schedule.html", {"form": form, "history": history},
+                  status=400 if form.errors else 200)
