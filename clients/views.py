@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.auditing import note_read
 from practice.forms import ClientInvitationForm
 from practice.invitations import InvitationError, invitation_create, invitation_send
 from practice.models import Invitation
@@ -52,10 +53,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         therapist=request.membership, role=Role.CLIENT, accepted_at__isnull=True,
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
     )
-    overdue = overdue_notes([request.membership])
-    danger = (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
-                                           checkin__client__in=access.clients_visible_to(request.membership))
-              .select_related("checkin__client__membership__user").order_by("-submitted_at"))
+    overdue = list(overdue_notes([request.membership]))
+    danger = list(CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
+                                               checkin__client__in=access.clients_visible_to(request.membership))
+                  .select_related("checkin__client__membership__user").order_by("-submitted_at"))
+    note_read(request, [c.pk for c in page.object_list] + [a.checkin.client_id for a in danger]
+              + [s.client_id for s in overdue])
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
                                                      "overdue": overdue, "danger": danger})
 

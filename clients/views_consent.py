@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.auditing import client_ip, note_read
 from practice.posted import posted
 from practice.roles import Role
 
@@ -46,18 +47,6 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _client_ip(request) -> str | None:
-    # Behind the load balancer the client's address is the last proxy hop's X-Forwarded-For
-    # entry; REMOTE_ADDR otherwise. Only used as a record, never for access decisions.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    from django.core.validators import validate_ipv46_address
-
-    try:
-        validate_ipv46_address(candidate)
-    except ValidationError:
-        return None
-    return candidate
 
 
 @access.member_required(Role.CLIENT)
@@ -72,7 +61,7 @@ def sign(request: HttpRequest, version_id: int) -> HttpResponse:
         try:
             consents.consent_sign(client=client, user=request.user, version_id=form.cleaned_data["version"],
                                   text_sha256=form.cleaned_data["text_sha256"], typed_name=form.cleaned_data["typed_name"],
-                                  ip_address=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+                                  ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -127,4 +116,5 @@ def outstanding(request: HttpRequest) -> HttpResponse:
                    .order_by("membership__user__full_name"))
     versions, states = consents.states_for(clients, request.membership.practice_id)
     rows = [(c, [states[c.pk][v.template_id] for v in versions]) for c in clients]
+    note_read(request, clients)
     return render(request, "clients/consent_outstanding.html", {"versions": versions, "rows": rows})

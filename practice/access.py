@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 
 from clients.models import CaseloadAssignment, Client
 
+from .auditing import note_read
 from .models import Membership, SupervisionLink
 from .roles import Role
 
@@ -117,6 +118,7 @@ def get_client(request, client_id, *, write: bool = False) -> Client:
         raise Http404("No such client.")
     if write and not can_write_client(request.membership, client):
         raise PermissionDenied("You can read this record but not change it.")
+    note_read(request, [client])  # the access log (one row per request, written after the response)
     return client
 
 

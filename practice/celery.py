@@ -19,7 +19,7 @@ Reliability settings live in settings.py (CELERY_*); why each one:
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
 
@@ -37,3 +37,11 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
     },
 }
+
+
+@signals.task_prerun.connect
+def _audit_context(task=None, **_):
+    """Audit rows written by a task name the task instead of a user or request."""
+    from practice.auditing import set_actor
+
+    set_actor(path=f"celery:{task.name}" if task else "celery")

@@ -173,3 +173,6 @@ class PractitionerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.membership.user}"
+
+
+from .audit import AccessEvent, AuditEvent  # noqa: E402,F401

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "practice.middleware.UserTimezoneMiddleware",
     "practice.middleware.PracticeMiddleware",
     "practice.middleware.RequireStaffMFAMiddleware",
+    "practice.auditing.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"

@@ -22,6 +22,7 @@ from sessions import survey_service
 from sessions.notewriting import overdue_notes
 
 from . import access
+from .auditing import note_read
 from .forms import (
     AcceptInvitationForm,
     AssignClientForm,
@@ -198,6 +199,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
         for assignment in client.assignments.all():
             if assignment.ended_at is None and assignment.therapist_id in by_therapist:
                 by_therapist[assignment.therapist_id].append(client)
+    overdue = list(overdue_notes(therapists))
+    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue])
     alliance = survey_service.latest_by_pair(clients, therapists)
     rows = []
     for t in therapists:
@@ -208,7 +211,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             row_clients.append(client)
         rows.append((t, row_clients))
     return render(request, "practice/supervision.html", {
-        "rows": rows, "overdue": overdue_notes(therapists), "alliance": survey_service.supervisee_summary(therapists),
+        "rows": rows, "overdue": overdue, "alliance": survey_service.supervisee_summary(therapists),
         "alliance_alerts": survey_service.open_alerts(access.clients_visible_to(request.membership))
         .filter(response__practitioner__in=therapists)[:100],
         "not_norms": NOT_NORMS})

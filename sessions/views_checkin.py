@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.auditing import act_as, note_read
 from practice.posted import posted
 from practice.roles import Role
 
@@ -38,6 +39,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
         checkin = checkin_from_token(token)
     except ValidationError as exc:
         return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=410)
+    act_as(request, checkin.client.membership.user_id)  # the audit trail names the client, not "anonymous"
     if checkin.state not in (CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.MISSED):
         return render(request, "sessions/checkin_invalid.html", {"reason": "This check-in is not open."}, status=410)
     return _answer_page(request, checkin)
@@ -80,6 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     problems = (CheckIn.objects.filter(client__in=clients, state__in=[CheckIn.State.MISSED, CheckIn.State.UNDELIVERABLE,
                                                                       CheckIn.State.NOT_SENT])
                 .select_related("client__membership__user").order_by("-due_at")[:200])
+    note_read(request, [a.checkin.client_id for a in answers] + [c.client_id for c in problems])
     return render(request, "sessions/checkin_inbox.html", {"answers": answers, "problems": problems})
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
+from practice.auditing import act_as
 from practice.charts import Chart, Marker, Series, line_chart
 from practice.posted import posted
 from practice.roles import Role
@@ -48,6 +49,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
         survey = svc.request_from_token(token)
     except ValidationError as exc:
         return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=410)
+    act_as(request, survey.client.membership.user_id)  # the audit trail names the client, not "anonymous"
     return _answer_page(request, survey)
 
 
