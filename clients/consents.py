@@ -59,8 +59,10 @@ def _practitioner_lines(client: Client) -> list[str]:
     for t in therapists:
         profile = profiles.get(t.pk)
         credentials = profile.credentials.strip() if profile and profile.credentials.strip() else "none recorded"
+        licence = (f"{profile.licence_line} ({profile.get_verification_display().lower()})" if profile
+                   else "No licence recorded")
         supervised = ", ".join(supervisors[t.pk]) or "nobody recorded"
-        lines.append(f"- {t.user}. Credentials: {credentials}. Supervised by: {supervised}.")
+        lines.append(f"- {t.user}. Licence: {licence}. Training: {credentials}. Supervised by: {supervised}.")
     return lines or ["- No practitioner is assigned yet."]
 
 

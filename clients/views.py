@@ -16,7 +16,7 @@ from practice import access
 from practice.auditing import note_read
 from practice.forms import ClientInvitationForm
 from practice.invitations import InvitationError, invitation_create, invitation_send
-from practice.models import Invitation
+from practice.models import Invitation, SupervisionLink
 from practice.posted import posted
 from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for
@@ -126,7 +126,14 @@ def portal(request: HttpRequest) -> HttpResponse:
         .select_related("practitioner__user")
         .order_by("scheduled_start")[:5]
     )
-    therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
+    therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related(
+        "therapist__user", "therapist__profile")]
+    supervised_by: dict = {}
+    for link in SupervisionLink.objects.filter(therapist__in=therapists, ended_at__isnull=True).select_related(
+            "supervisor__user"):
+        supervised_by.setdefault(link.therapist_id, []).append(str(link.supervisor.user))
+    for t in therapists:
+        t.supervised_by = supervised_by.get(t.pk, [])
     has_mfa = request.user.authenticator_set.exists()
     forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
     open_checkins = CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT])

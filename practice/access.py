@@ -88,6 +88,38 @@ def clients_visible_to(membership: Membership | None) -> QuerySet[Client]:
     return Client.objects.none()
 
 
+def is_concern_reviewer(membership: Membership) -> bool:
+    """The practice's accountability contact (or, when none is set, its admins)."""
+    contact_id = membership.practice.accountability_contact_id
+    return membership.pk == contact_id or (contact_id is None and membership.role == Role.ADMIN)
+
+
+def concerns_visible_to(membership: Membership | None):
+    """Concerns a member may read. Reviewers: the practitioner's supervisors and the
+    accountability contact. The practitioner only once a reviewer has shared it; nobody
+    reviews a concern about themselves. Clients: their own."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .concerns import Concern, ConcernEntry
+
+    if membership is None or not membership.is_active:
+        return Concern.objects.none()
+    concerns = Concern.objects.filter(practice_id=membership.practice_id).annotate(
+        shared=Exists(ConcernEntry.objects.filter(concern=OuterRef("pk"), share=True)))
+    if membership.role == Role.CLIENT:
+        return concerns.filter(client__membership=membership)
+    reviewer = Q(about__in=supervised_therapists(membership)) if membership.role == Role.SUPERVISOR else Q(pk__in=[])
+    if is_concern_reviewer(membership):
+        reviewer = Q()
+    return concerns.filter((reviewer & ~Q(about=membership)) | Q(about=membership, shared=True))
+
+
+def can_review_concern(membership: Membership, concern) -> bool:
+    return concern.about_id != membership.pk and (
+        is_concern_reviewer(membership)
+        or (membership.role == Role.SUPERVISOR and supervised_therapists(membership).filter(pk=concern.about_id).exists()))
+
+
 def can_write_client(membership: Membership, client: Client) -> bool:
     """Only a therapist with the client on their active caseload writes clinical records."""
     return (

@@ -48,6 +48,7 @@ SESSION = "therapy_sessions_therapysession"
 
 # table -> (client lookup, practice lookup); "" where the row carries the column itself.
 AUDITED = {
+    "practice_practice": ("", "SELECT $1->>'id'"),
     "practice_membership": ("", ""),
     "practice_supervisionlink": ("", ""),
     "practice_invitation": ("", ""),
@@ -97,11 +98,14 @@ AUDITED = {
     "therapy_sessions_ruptureacknowledgement": (
         "SELECT r.client_id::text FROM therapy_sessions_rupturealert a JOIN therapy_sessions_surveyresponse r "
         "ON r.id = a.response_id WHERE a.id = ($1->>'alert_id')::bigint", ""),
+    "practice_concern": ("", ""),
+    "practice_concernentry": (_via("practice_concern", "concern_id", "uuid"), ""),
+    "practice_reviewmark": ("", ""),
 }
 
-# Tables deliberately not audited: accounts and practices themselves (no clinical content;
-# allauth keeps its own records), and the audit tables.
-NOT_AUDITED = {"practice_user", "practice_practice", "practice_auditevent", "practice_accessevent",
+# Tables deliberately not audited: user accounts (no clinical content; allauth keeps its own
+# records) and the audit tables.
+NOT_AUDITED = {"practice_user", "practice_auditevent", "practice_accessevent",
                "practice_user_groups", "practice_user_user_permissions"}
 
 
@@ -120,6 +124,7 @@ def audit(table: str) -> migrations.RunSQL:
     )
 
 
-def install() -> list[migrations.RunSQL]:
+def install(tables) -> list[migrations.RunSQL]:
+    """The function and the triggers for `tables` (a migration names the tables it knows)."""
     return [migrations.RunSQL(FUNCTION_SQL, "DROP FUNCTION IF EXISTS practice_audit() CASCADE;"),
-            *[audit(table) for table in AUDITED]]
+            *[audit(table) for table in tables]]

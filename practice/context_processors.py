@@ -4,9 +4,13 @@ NAV = {
     Role.THERAPIST: [("caseload", "Caseload"), ("checkin_inbox", "Check-ins"), ("consent_outstanding", "Consents"),
                      ("invite_client", "Invite a client"),
                      ("policy", "Safety policy")],
-    Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan")],
-    Role.SUPERVISOR: [("supervision", "Supervisees"), ("policy", "Safety policy")],
-    Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("consent_templates", "Consent documents"),
+    Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan"), ("my_records", "My records"),
+                  ("portal_concerns", "Raise a concern")],
+    Role.SUPERVISOR: [("supervision", "Supervisees"), ("concerns", "Concerns"), ("audit_log", "Audit log"),
+                      ("policy", "Safety policy")],
+    Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("practitioners", "Practitioners"),
+                 ("consent_templates", "Consent documents"),
+                 ("concerns", "Concerns"), ("audit_log", "Audit log"), ("practice_survey_schedule", "Surveys"),
                  ("policy", "Safety policy")],
 }
 

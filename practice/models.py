@@ -66,6 +66,9 @@ class Practice(models.Model):
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     created_at = models.DateTimeField(default=timezone.now)
+    accountability_contact = models.ForeignKey(
+        "Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Receives client concerns with the practitioner's supervisors. Unset: the practice admins do.")
 
     def __str__(self) -> str:
         return self.name
@@ -164,15 +167,43 @@ class Invitation(models.Model):
 
 
 class PractitionerProfile(models.Model):
-    """What clients are told about a practitioner (the accountability issue extends it)."""
+    """What clients are told about a practitioner: licence (or none, with a scope of care),
+    ethics statement, and whether an admin verified the licence. [Manual: Accreditation and
+    Safety; Accountability]"""
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Not yet verified by the practice"
+        VERIFIED = "verified", "Verified by the practice"
+        FAILED = "failed", "The practice could not verify it"
 
     membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="profile")
     credentials = models.TextField(max_length=2000, blank=True,
-                                   help_text="Licence or training, e.g. 'Licensed clinical social worker (LCSW), CA'.")
+                                   help_text="Training and qualifications, e.g. 'MDMA-assisted therapy training, 2024'.")
+    licence_type = models.CharField(max_length=120, blank=True)
+    licence_number = models.CharField(max_length=60, blank=True)
+    licence_board = models.CharField(max_length=200, blank=True)
+    licence_jurisdiction = models.CharField(max_length=120, blank=True)
+    unlicensed = models.BooleanField(default=False)
+    scope_of_care = models.TextField(max_length=3000, blank=True)
+    ethics_statement = models.TextField(max_length=5000, blank=True)
+    verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Profile of {self.membership.user}"
 
+    @property
+    def licence_line(self) -> str:
+        if self.unlicensed:
+            return "Not licensed. Scope of care: " + (self.scope_of_care.strip() or "not stated")
+        if not self.licence_type:
+            return "No licence recorded"
+        return (f"{self.licence_type}, no. {self.licence_number}, issued by {self.licence_board} "
+                f"({self.licence_jurisdiction})")
+
 
 from .audit import AccessEvent, AuditEvent  # noqa: E402,F401
+from .concerns import Concern, ConcernEntry  # noqa: E402,F401
+from .reviews import ReviewMark  # noqa: E402,F401

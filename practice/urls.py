@@ -3,13 +3,14 @@ from django.urls import include, path
 
 from clients import views as client_views
 from clients import views_consent as consent_views
+from clients import views_records as records_views
 from screening import views as screening_views
 from sessions import views as session_views
 from sessions import views_checkin as checkin_views
 from sessions import views_flightplan as plan_views
 from sessions import views_survey as survey_views
 
-from . import views
+from . import views, views_audit, views_concerns, views_review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,12 +32,22 @@ urlpatterns = [
          name="alliance_acknowledge"),
     path("clients/<uuid:client_id>/alliance/schedule/", survey_views.client_schedule, name="client_survey_schedule"),
     path("team/alliance/", survey_views.practice_schedule, name="practice_survey_schedule"),
+    path("portal/concerns/", views_concerns.portal_list, name="portal_concerns"),
+    path("portal/concerns/<uuid:concern_id>/", views_concerns.portal_detail, name="portal_concern"),
+    path("accountability/concerns/", views_concerns.staff_list, name="concerns"),
+    path("accountability/concerns/<uuid:concern_id>/", views_concerns.staff_detail, name="concern_detail"),
+    path("accountability/log/", views_audit.audit_log, name="audit_log"),
+    path("portal/records/", records_views.my_records, name="my_records"),
+    path("portal/records/download/", records_views.my_records_download, name="my_records_download"),
+    path("team/practitioners/", views.practitioners, name="practitioners"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.invite_staff, name="invite_staff"),
     path("team/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("team/assign/", views.assign_client, name="assign_client"),
     path("team/supervision/", views.link_supervisor, name="link_supervisor"),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/<uuid:therapist_id>/review/", views_review.review, name="supervisee_review"),
+    path("supervision/<uuid:therapist_id>/review/mark/", views_review.mark, name="supervisee_mark"),
     path("team/consents/", consent_views.templates, name="consent_templates"),
     path("team/consents/<str:kind>/", consent_views.template_edit, name="consent_edit"),
     path("caseload/consents/", consent_views.outstanding, name="consent_outstanding"),

@@ -25,12 +25,14 @@ from . import access
 from .auditing import note_read
 from .forms import (
     AcceptInvitationForm,
+    AccountabilityContactForm,
     AssignClientForm,
     ChoosePracticeForm,
     CredentialsForm,
     ProfileForm,
     StaffInvitationForm,
     SupervisionLinkForm,
+    VerificationForm,
 )
 from .invitations import (
     InvitationError,
@@ -44,7 +46,7 @@ from .middleware import PRACTICE_SESSION_KEY
 from .models import Invitation, Membership, PractitionerProfile
 from .posted import posted
 from .roles import Role
-from .services import practitioner_profile_save, supervision_link
+from .services import PROFILE_FIELDS, practitioner_profile_save, practitioner_verify, supervision_link
 
 HOME_FOR_ROLE = {
     Role.THERAPIST: "caseload",
@@ -107,14 +109,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(posted(request), initial={"full_name": user.full_name, "time_zone": user.time_zone})
     therapist = request.membership if request.membership and request.membership.role == Role.THERAPIST else None
     current = PractitionerProfile.objects.filter(membership=therapist).first() if therapist else None
-    credentials = CredentialsForm(posted(request), initial={"credentials": current.credentials if current else ""},
-                                  prefix="cred") if therapist else None
+    initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
+    credentials = CredentialsForm(posted(request), initial=initial, prefix="cred") if therapist else None
     if request.method == "POST" and form.is_valid() and (credentials is None or credentials.is_valid()):
         user.full_name = form.cleaned_data["full_name"]
         user.time_zone = form.cleaned_data["time_zone"]
         user.save(update_fields=["full_name", "time_zone"])
         if credentials is not None:
-            practitioner_profile_save(membership=therapist, credentials=credentials.cleaned_data["credentials"])
+            practitioner_profile_save(membership=therapist, **credentials.cleaned_data)
         messages.success(request, "Your details are saved.")
         return redirect("profile")
     errors = form.errors or (credentials is not None and credentials.errors)
@@ -249,3 +251,36 @@ def _account_exists(email: str) -> bool:
     from .models import User
 
     return User.objects.filter(email__iexact=email).exists()
+
+
+@access.member_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def practitioners(request: HttpRequest) -> HttpResponse:
+    """Admins verify practitioners' licences and name the accountability contact."""
+    practice = request.membership.practice
+    staff = list(Membership.objects.filter(practice=practice, is_active=True).exclude(role=Role.CLIENT)
+                 .select_related("user", "profile__verified_by__user").order_by("user__full_name"))
+    contact = AccountabilityContactForm(staff=staff, initial={"contact": str(practice.accountability_contact_id or "")},
+                                        prefix="acc")
+    if request.method == "POST" and "acc-contact" in request.POST:
+        contact = AccountabilityContactForm(request.POST, staff=staff, prefix="acc")
+        if contact.is_valid():
+            type(practice).objects.filter(pk=practice.pk).update(accountability_contact_id=contact.cleaned_data["contact"]
+                                                                 or None)
+            messages.success(request, "Accountability contact saved.")
+            return redirect("practitioners")
+    elif request.method == "POST":
+        member = access.get_practice_member(request, request.POST.get("member"), roles=[Role.THERAPIST])
+        form = VerificationForm(request.POST)
+        profile = PractitionerProfile.objects.filter(membership=member).first()
+        if profile is None:
+            messages.error(request, f"{member.user} has not filled in a profile yet.")
+        elif form.is_valid():
+            practitioner_verify(by=request.membership, profile=profile, verification=form.cleaned_data["verification"])
+            messages.success(request, f"Verification of {member.user} saved.")
+        else:
+            messages.error(request, "Choose a verification status.")
+        return redirect("practitioners")
+    therapists = [m for m in staff if m.role == Role.THERAPIST]
+    return render(request, "practice/practitioners.html", {
+        "therapists": therapists, "contact": contact, "choices": PractitionerProfile.Verification.choices})

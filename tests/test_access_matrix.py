@@ -117,6 +117,17 @@ GET_EXPECTATIONS = {
     "client_survey_schedule": row(FORBIDDEN, therapist=NOT_ALLOWED, other_therapist=NOT_ALLOWED, outsider=NOT_ALLOWED,
                                   anonymous=FOUND),
     "practice_survey_schedule": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "portal_concerns": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "portal_concern": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
+    "concerns": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),
+    "concern_detail": row(NOT_FOUND, admin=OK, supervisor=OK, client=FORBIDDEN, other_client=FORBIDDEN,
+                          anonymous=FOUND),
+    "audit_log": row(FORBIDDEN, admin=OK, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
+    "my_records": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "my_records_download": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "practitioners": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "supervisee_review": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=NOT_FOUND, anonymous=FOUND),
+    "supervisee_mark": row(FORBIDDEN, supervisor=NOT_ALLOWED, unrelated_supervisor=NOT_ALLOWED, anonymous=FOUND),
     "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
@@ -217,6 +228,10 @@ def url_for(world):
 
     survey = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="matrix",
                                           due_at=timezone.now(), state="sent", sent_at=timezone.now())
+    from practice.concern_service import concern_raise
+
+    concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
+                            category="boundary", text="Matrix concern.")
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
     args = {
@@ -242,6 +257,10 @@ def url_for(world):
         "checkin_days": {"client_id": world.client.pk},
         "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},
         "survey_link": {"token": "not-a-signed-token"},
+        "portal_concern": {"concern_id": concern.pk},
+        "concern_detail": {"concern_id": concern.pk},
+        "supervisee_review": {"therapist_id": world.therapist.pk},
+        "supervisee_mark": {"therapist_id": world.therapist.pk},
         "survey_portal": {"request_id": survey.pk},
         "alliance_acknowledge": {"client_id": world.client.pk, "alert_id": 1},
         "client_survey_schedule": {"client_id": world.client.pk},

@@ -170,11 +170,15 @@ SWEEP = {
                   "/clients/{client}/flight-plan/edit/", "/clients/{client}/sessions/new/",
                   "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/"],
     "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
-                   "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/"],
-    "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/"],
+                   "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/",
+                   "/supervision/{therapist}/review/", "/accountability/concerns/", "/accountability/concerns/{concern}/",
+                   "/accountability/log/", "/accountability/log/?log=access"],
+    "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/",
+              "/team/practitioners/", "/accountability/concerns/", "/accountability/log/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
-               "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/"],
+               "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/",
+               "/portal/concerns/", "/portal/concerns/{concern}/", "/portal/records/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -188,6 +192,11 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     consent = consents.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
                                       body="Benefits and risks.")
     medicine = f.session(practice_world["clients"][0], practice_world["therapist"], days=3, kind="medicine")
+    from practice.concern_service import concern_raise
+
+    robin = practice_world["clients"][0]
+    concern = concern_raise(client=robin, by=robin.membership, about_id=practice_world["therapist"].pk,
+                            category="conduct", text="Late to every session.")
     if who == "other":
         user = f.member(f.practice("Far Away"), Role.THERAPIST).user
     elif who == "client":
@@ -199,7 +208,8 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     page = context.new_page()
     for path in SWEEP[who]:
         url = live_server.url + path.format(token=pending.token, client=practice_world["clients"][0].pk,
-                                            consent=consent.pk, session=medicine.pk)
+                                            consent=consent.pk, session=medicine.pk, concern=concern.pk,
+                                            therapist=practice_world["therapist"].pk)
         response = page.goto(url)
         assert response.status < 500, path
         assert page.get_by_role("heading", level=1).count() == 1, path
@@ -476,4 +486,59 @@ def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(b
     page.goto(f"{live_server.url}/caseload/")
     assert "down" in page.get_by_role("row", name=re.compile("Robin Rowe")).inner_text() or \
         "↓" in page.get_by_role("row", name=re.compile("Robin Rowe")).inner_text()
+    ctx.close()
+
+
+def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_server, practice_world):
+    import re
+
+    from practice.concerns import Concern
+
+    robin = practice_world["clients"][0]
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    _log_in_with_cookie(ctx, live_server, robin.membership.user)
+    page = ctx.new_page()
+    page.goto(live_server.url + "/portal/")
+    page.get_by_role("link", name="Raise a concern").first.click()
+    page.get_by_role("heading", name="Raise a concern about your care").wait_for()
+    assert "not to the practitioner" in page.locator("main").inner_text()
+    page.get_by_label("Which practitioner is it about?").select_option(label="Tamsin Thera")
+    page.get_by_role("radio", name=re.compile("^Boundaries")).check()
+    page.get_by_label("What happened?").fill("She suggested we meet socially after the session.")
+    page.get_by_role("button", name="Send my concern").click()
+    page.get_by_role("heading", name="Your concern about Tamsin Thera").wait_for()
+    assert "Received" in page.locator("main").inner_text()
+    assert_page_ok(page, "the client's concern")
+    ctx.close()
+    concern = Concern.objects.get()
+
+    # The practitioner does not see it.
+    ctx = browser.new_context()
+    _log_in_with_cookie(ctx, live_server, practice_world["therapist"].user)
+    page = ctx.new_page()
+    assert page.goto(f"{live_server.url}/accountability/concerns/{concern.pk}/").status == 404
+    ctx.close()
+
+    # The supervisor reads it from the review page and records a decision by keyboard.
+    ctx = browser.new_context()
+    _log_in_with_cookie(ctx, live_server, practice_world["supervisor"].user)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/supervision/{practice_world['therapist'].pk}/review/")
+    page.get_by_role("link", name=re.compile("^Boundaries")).click()
+    assert "meet socially after the session" in page.locator("main").inner_text()
+    page.get_by_label("Note (the client does not see it)").fill("Spoke with the therapist; boundary restated.")
+    page.get_by_label("Status").select_option("in_review")
+    page.get_by_role("button", name="Save to the record").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved to the concern's record.").wait_for()
+    assert "Spoke with the therapist" in page.locator("main").inner_text()
+    assert_page_ok(page, "the supervisor's view of a concern")
+    ctx.close()
+
+    ctx = browser.new_context()
+    _log_in_with_cookie(ctx, live_server, robin.membership.user)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/portal/concerns/{concern.pk}/")
+    text = page.locator("main").inner_text()
+    assert "Being reviewed" in text and "Spoke with the therapist" not in text
     ctx.close()

@@ -17,7 +17,9 @@ from practice.models import PractitionerProfile
 
 @pytest.fixture
 def informed(world):
-    PractitionerProfile.objects.create(membership=world.therapist, credentials="LCSW, licensed in Oregon")
+    PractitionerProfile.objects.create(membership=world.therapist, credentials="MDMA-assisted therapy training",
+                                       licence_type="LCSW", licence_number="L-1", licence_board="Oregon Board",
+                                       licence_jurisdiction="Oregon", verification="verified")
     return consents.template_write(by=world.admin, kind="informed", title="Informed consent",
                                    body="MDMA-assisted therapy has benefits and risks, including worse symptoms.")
 
@@ -40,7 +42,8 @@ def sign_form(as_client, doc, **overrides):
 
 def test_informed_consent_names_credentials_and_supervisor(world, informed):
     text = consents.render(informed, world.client)
-    assert "Tess Therapist. Credentials: LCSW, licensed in Oregon. Supervised by: Sue Supervisor." in text
+    assert ("Tess Therapist. Licence: LCSW, no. L-1, issued by Oregon Board (Oregon) (verified by the practice). "
+            "Training: MDMA-assisted therapy training. Supervised by: Sue Supervisor.") in text
     assert text.startswith("Informed consent\nVersion 1")
 
 

@@ -1,0 +1,85 @@
+"""Raising and reviewing client concerns. Emails say only that something needs review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+
+from clients.models import CaseloadAssignment, Client
+
+from . import access
+from .concerns import Concern, ConcernEntry
+from .models import Membership, SupervisionLink
+from .roles import Role
+
+
+def reviewers_of(concern: Concern) -> list[Membership]:
+    """The practitioner's active supervisors and the accountability contact (admins when none
+    is set); never the practitioner the concern is about."""
+    supervisors = [link.supervisor for link in SupervisionLink.objects.filter(
+        therapist_id=concern.about_id, ended_at__isnull=True).select_related("supervisor__user")]
+    practice = concern.practice
+    if practice.accountability_contact_id:
+        contacts = list(Membership.objects.filter(pk=practice.accountability_contact_id).select_related("user"))
+    else:
+        contacts = list(Membership.objects.filter(practice=practice, role=Role.ADMIN, is_active=True)
+                        .select_related("user"))
+    unique = {m.pk: m for m in supervisors + contacts if m.pk != concern.about_id and m.is_active}
+    return list(unique.values())
+
+
+def _notify(concern: Concern, subject: str) -> None:
+    link = f"{settings.SITE_URL}/accountability/concerns/{concern.pk}/"
+    for reviewer in reviewers_of(concern):
+        send_mail(subject, f"A client concern at {concern.practice.name} needs your review. Sign in to read it:\n{link}\n",
+                  None, [reviewer.user.email])
+
+
+@transaction.atomic
+def concern_raise(*, client: Client, by: Membership, about_id, category: str, text: str) -> Concern:
+    if by.pk != client.membership_id:
+        raise PermissionDenied("Only the client raises their own concern.")
+    assignment = CaseloadAssignment.objects.filter(client=client, therapist_id=about_id).select_related("therapist").first()
+    if assignment is None:
+        raise ValidationError("Choose one of your practitioners.")
+    if category not in Concern.Category.values:
+        raise ValidationError("Choose what the concern is about.")
+    if not text.strip():
+        raise ValidationError("Tell us what happened.")
+    concern = Concern.objects.create(practice_id=client.practice_id, client=client, about=assignment.therapist,
+                                     category=category)
+    ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.CLIENT, text=text.strip()[:5000])
+    transaction.on_commit(lambda: _notify(concern, "A client concern needs review"))
+    return concern
+
+
+@transaction.atomic
+def client_add(*, concern: Concern, by: Membership, text: str) -> ConcernEntry:
+    if by.pk != concern.client.membership_id:
+        raise PermissionDenied("Only the client adds to their concern.")
+    if not text.strip():
+        raise ValidationError("Write what you want to add.")
+    entry = ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.CLIENT, text=text.strip()[:5000])
+    transaction.on_commit(lambda: _notify(concern, "A client added to a concern"))
+    return entry
+
+
+def review_add(*, concern: Concern, by: Membership, text: str, status: str, share: bool) -> ConcernEntry:
+    if not access.can_review_concern(by, concern):
+        raise PermissionDenied("You do not review this concern.")
+    if status and status not in Concern.Status.values:
+        raise ValidationError("Choose a status from the list.")
+    if not (text.strip() or status or share):
+        raise ValidationError("Write a note, change the status or share the concern.")
+    return ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.REVIEWER,
+                                       text=text.strip()[:5000], status=status, share=share)
+
+
+def status_of(entries) -> str:
+    status = Concern.Status.OPEN
+    for entry in entries:
+        if entry.status:
+            status = entry.status
+    return status

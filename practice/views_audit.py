@@ -1,0 +1,128 @@
+"""The audit trail and the access log for admins (their practice) and supervisors (their
+supervisees' clients): filter, read, export CSV. Reading the log is itself logged."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, time
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clients.models import Client
+
+from . import access
+from .audit import AccessEvent, AuditEvent
+from .auditing import note_read
+from .audittriggers import AUDITED
+from .models import Membership
+from .roles import Role
+
+LIMIT = 500
+
+
+def _label(table: str) -> str:
+    return table.split("_", 1)[1].replace("sessions_", "").replace("_", " ")
+
+
+class LogFilter(forms.Form):
+    log = forms.ChoiceField(choices=[("audit", "Changes (audit trail)"), ("access", "Reads (access log)")],
+                            initial="audit", label="Log")
+    client = forms.ChoiceField(required=False, label="Client")
+    user = forms.ChoiceField(required=False, label="Staff member")
+    kind = forms.ChoiceField(required=False, label="Kind of record (changes) or read")
+    since = forms.DateField(required=False, label="From (date)", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To (date)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, clients, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", "All")] + [(str(c.pk), str(c)) for c in clients]
+        self.fields["user"].choices = [("", "All")] + [(str(m.user_id), str(m.user)) for m in staff]
+        self.fields["kind"].choices = ([("", "All")] + [(t, _label(t)) for t in sorted(AUDITED)]
+                                       + [(k, f"read: {label}") for k, label in AccessEvent.Kind.choices])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+
+def _day(d, end=False):
+    return timezone.make_aware(datetime.combine(d, time.max if end else time.min))
+
+
+@access.member_required(Role.ADMIN, Role.SUPERVISOR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    m = request.membership
+    clients = list(access.clients_visible_to(m).select_related("membership__user").order_by("membership__user__full_name")
+                   if m.role == Role.SUPERVISOR else
+                   Client.objects.filter(practice_id=m.practice_id).select_related("membership__user")
+                   .order_by("membership__user__full_name"))
+    staff = Membership.objects.filter(practice_id=m.practice_id).exclude(role=Role.CLIENT).select_related("user")
+    form = LogFilter(request.GET or None, clients=clients, staff=staff)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {"log": "audit"}
+    ids = [c.pk for c in clients]
+    if data.get("log") == "access":
+        rows = AccessEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
+        if m.role == Role.SUPERVISOR:
+            rows = rows.filter(clients__overlap=ids)
+        if data.get("client"):
+            rows = rows.filter(clients__contains=[data["client"]])
+        if data.get("kind") in AccessEvent.Kind.values:
+            rows = rows.filter(kind=data["kind"])
+    else:
+        rows = AuditEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
+        if m.role == Role.SUPERVISOR:
+            rows = rows.filter(client_id__in=ids)
+        if data.get("client"):
+            rows = rows.filter(client_id=data["client"])
+        if data.get("kind") in AUDITED:
+            rows = rows.filter(table_name=data["kind"])
+    if data.get("user"):
+        rows = rows.filter(actor_id=data["user"])
+    if data.get("since"):
+        rows = rows.filter(at__gte=_day(data["since"]))
+    if data.get("until"):
+        rows = rows.filter(at__lte=_day(data["until"], end=True))
+    rows = list(rows[:LIMIT])
+    names = {c.pk: str(c) for c in clients}
+    shown = set()
+    for row in rows:
+        row.client_names = [names.get(pk, "another client") for pk in
+                            (row.clients if data.get("log") == "access" else [row.client_id] if row.client_id else [])]
+        shown.update(row.clients if data.get("log") == "access" else [row.client_id] if row.client_id else [])
+    note_read(request, [pk for pk in shown if pk in names])
+    if request.GET.get("format") == "csv":
+        return _csv(rows, data.get("log") == "access")
+    return render(request, "practice/audit_log.html", {
+        "form": form, "rows": rows, "access_log": data.get("log") == "access", "limit": LIMIT,
+        "values": m.role == Role.SUPERVISOR, "csv_query": request.GET.urlencode()},
+        status=400 if form.is_bound and form.errors else 200)
+
+
+def _csv(rows, access_log: bool) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="access-log.csv"' if access_log else \
+        'attachment; filename="audit-trail.csv"'
+    out = csv.writer(response)
+    if access_log:
+        out.writerow(["at (UTC)", "staff", "role", "kind", "view", "path", "address", "clients"])
+        for r in rows:
+            out.writerow([r.at.isoformat(), _safe(r.actor), r.role, r.kind, r.view, r.path, r.ip,
+                          "; ".join(_safe(n) for n in r.client_names)])
+    else:
+        out.writerow(["at (UTC)", "staff", "operation", "record", "row", "client", "changed fields", "path", "address"])
+        for r in rows:
+            out.writerow([r.at.isoformat(), _safe(r.actor or "system"), r.operation, _label(r.table_name), r.row_id,
+                          "; ".join(_safe(n) for n in r.client_names), " ".join(r.changed_fields), r.path or "",
+                          r.ip or ""])
+    return response
+
+
+def _safe(value) -> str:
+    """No spreadsheet formula injection from names typed by users."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,119 @@
+"""Client concerns: raised from the portal, read and reviewed by supervisors and the
+accountability contact; the practitioner sees one only once it is shared."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import access
+from . import concern_service as svc
+from .auditing import note_read
+from .concerns import Concern, ConcernEntry
+from .posted import posted
+from .roles import Role
+
+
+class RaiseForm(forms.Form):
+    about = forms.ChoiceField(label="Which practitioner is it about?")
+    category = forms.ChoiceField(choices=Concern.Category.choices, widget=forms.RadioSelect,
+                                 label="What is it about?")
+    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), label="What happened?",
+                           help_text="Your practitioner does not see this. Their supervisor and the practice's "
+                                     "accountability contact do. [Manual: Accountability; Boundaries]")
+
+    def __init__(self, *args, practitioners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = [("", "Choose")] + [(str(m.pk), str(m.user)) for m in practitioners]
+
+
+class AddForm(forms.Form):
+    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Add to your concern")
+
+
+class ReviewForm(forms.Form):
+    text = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           label="Note (the client does not see it)")
+    status = forms.ChoiceField(choices=[("", "No change")] + Concern.Status.choices, required=False, label="Status")
+    share = forms.BooleanField(required=False, label="Share the concern with the practitioner it is about")
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def portal_list(request: HttpRequest) -> HttpResponse:
+    client = access.own_client(request)
+    practitioners = [a.therapist for a in client.assignments.select_related("therapist__user")]
+    form = RaiseForm(posted(request), practitioners=practitioners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = svc.concern_raise(client=client, by=request.membership, about_id=form.cleaned_data["about"],
+                                        category=form.cleaned_data["category"], text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "Your concern is with the practice. You can follow it here.")
+            return redirect("portal_concern", concern_id=concern.pk)
+    concerns = [(c, svc.status_of(c.entries.all())) for c in
+                access.concerns_visible_to(request.membership).select_related("about__user").prefetch_related("entries")]
+    return render(request, "practice/concerns_portal.html", {"form": form, "concerns": concerns},
+                  status=400 if form.errors else 200)
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def portal_detail(request: HttpRequest, concern_id) -> HttpResponse:
+    concern = access.concerns_visible_to(request.membership).select_related("about__user", "client").filter(
+        pk=concern_id).first()
+    if concern is None:
+        raise Http404("No such concern.")
+    form = AddForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        svc.client_add(concern=concern, by=request.membership, text=form.cleaned_data["text"])
+        messages.success(request, "Added to your concern.")
+        return redirect("portal_concern", concern_id=concern.pk)
+    entries = list(concern.entries.all())
+    return render(request, "practice/concern_portal.html", {
+        "concern": concern, "form": form, "status": svc.status_of(entries),
+        "mine": [e for e in entries if e.kind == ConcernEntry.Kind.CLIENT],
+        "changes": [e for e in entries if e.status]}, status=400 if form.errors else 200)
+
+
+@access.member_required(Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    concerns = list(access.concerns_visible_to(request.membership)
+                    .select_related("about__user", "client__membership__user").prefetch_related("entries"))
+    note_read(request, [c.client_id for c in concerns])
+    rows = [(c, svc.status_of(c.entries.all())) for c in concerns]
+    return render(request, "practice/concerns_staff.html", {"rows": rows})
+
+
+@access.member_required(Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: HttpRequest, concern_id) -> HttpResponse:
+    concern = (access.concerns_visible_to(request.membership).select_related("about__user", "client__membership__user")
+               .filter(pk=concern_id).first())
+    if concern is None:
+        raise Http404("No such concern.")
+    reviewer = access.can_review_concern(request.membership, concern)
+    form = ReviewForm(posted(request)) if reviewer else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("No such concern.")
+        if form.is_valid():
+            try:
+                svc.review_add(concern=concern, by=request.membership, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                messages.success(request, "Saved to the concern's record.")
+                return redirect("concern_detail", concern_id=concern.pk)
+    note_read(request, [concern.client_id])
+    entries = list(concern.entries.select_related("author__user"))
+    visible = entries if reviewer else [e for e in entries if e.kind == ConcernEntry.Kind.CLIENT or e.status]
+    return render(request, "practice/concern_staff.html", {
+        "concern": concern, "entries": visible, "form": form, "reviewer": reviewer,
+        "status": svc.status_of(entries)}, status=400 if form is not None and form.errors else 200)

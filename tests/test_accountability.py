@@ -1,0 +1,271 @@
+"""Accountability: client concerns, practitioner profiles, supervisor review, log views, the
+client's own copy of their records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from practice import concern_service
+from practice.audit import AccessEvent, AuditEvent
+from practice.concerns import Concern, ConcernEntry
+from practice.models import PractitionerProfile
+from practice.reviews import ReviewMark
+
+from . import factories
+
+
+def login(member):
+    c = Client()
+    c.force_login(member.user)
+    return c
+
+
+def raise_concern(world, client=None, text="He texted me late at night."):
+    from django.test import TestCase
+
+    me = login(world.client.membership)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the reviewers' emails go after the commit
+        response = me.post(reverse("portal_concerns"), {"about": str(world.therapist.pk), "category": "boundary",
+                                                         "text": text})
+    assert response.status_code == 302, response.content.decode()
+    return Concern.objects.get(), me
+
+
+# --- concerns ------------------------------------------------------------------------------
+
+def test_a_concern_reaches_supervisor_and_contact_never_the_practitioner(world):
+    world.practice.accountability_contact = world.other_therapist
+    world.practice.save(update_fields=["accountability_contact"])
+    concern, _ = raise_concern(world)
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([world.supervisor.user.email, world.other_therapist.user.email])
+    assert all("texted" not in m.body and "boundary" not in m.body.lower() for m in mail.outbox)
+    detail = reverse("concern_detail", kwargs={"concern_id": concern.pk})
+    assert login(world.therapist).get(detail).status_code == 404
+    assert "texted me late" not in login(world.therapist).get(reverse("concerns")).content.decode()
+    assert "He texted me late at night." in login(world.supervisor).get(detail).content.decode()
+    assert "He texted me late at night." in login(world.other_therapist).get(detail).content.decode()
+    assert login(world.admin).get(detail).status_code == 404  # a contact is named, so admins are not reviewers
+    assert login(world.unrelated_supervisor).get(detail).status_code == 404
+
+
+def test_without_a_contact_the_admins_review(world):
+    concern, _ = raise_concern(world)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.supervisor.user.email, world.admin.user.email])
+    assert login(world.admin).get(reverse("concern_detail", kwargs={"concern_id": concern.pk})).status_code == 200
+
+
+def test_nobody_reviews_a_concern_about_themselves(world):
+    world.practice.accountability_contact = world.therapist
+    world.practice.save(update_fields=["accountability_contact"])
+    concern, _ = raise_concern(world)
+    assert world.therapist.user.email not in [m.to[0] for m in mail.outbox]
+    assert login(world.therapist).get(reverse("concern_detail", kwargs={"concern_id": concern.pk})).status_code == 404
+
+
+def test_the_reviewer_shares_it_and_then_the_practitioner_sees_the_clients_words_only(world):
+    concern, me = raise_concern(world)
+    detail = reverse("concern_detail", kwargs={"concern_id": concern.pk})
+    supervisor = login(world.supervisor)
+    supervisor.post(detail, {"text": "Internal: spoke to the client by phone.", "status": "in_review"})
+    assert login(world.therapist).get(detail).status_code == 404  # a note is not sharing
+    supervisor.post(detail, {"share": "on"})
+    page = login(world.therapist).get(detail).content.decode()
+    assert "He texted me late at night." in page and "Internal: spoke" not in page and "Being reviewed" in page
+    assert login(world.therapist).post(detail, {"text": "x", "status": "resolved"}).status_code == 404
+    # The client follows it and adds to it; they see the status, not the reviewer's notes.
+    portal = reverse("portal_concern", kwargs={"concern_id": concern.pk})
+    me.post(portal, {"text": "It happened again."})
+    page = me.get(portal).content.decode()
+    assert "It happened again." in page and "Being reviewed" in page and "Internal: spoke" not in page
+
+
+def test_bad_concern_input_stores_nothing(world):
+    me = login(world.client.membership)
+    url = reverse("portal_concerns")
+    for data in ({}, {"about": str(world.therapist.pk), "category": "boundary", "text": "  "},
+                 {"about": str(world.other_therapist.pk), "category": "boundary", "text": "x"},
+                 {"about": str(world.therapist.pk), "category": "nonsense", "text": "x"}):
+        assert me.post(url, data).status_code == 400
+    assert Concern.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        concern_service.concern_raise(client=world.client, by=world.therapist, about_id=world.therapist.pk,
+                                      category="other", text="forged")
+
+
+def test_concerns_cannot_be_edited_or_deleted(world):
+    concern, _ = raise_concern(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Concern.objects.filter(pk=concern.pk).delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConcernEntry.objects.update(text="changed")
+    assert login(world.supervisor).post(reverse("concern_detail", kwargs={"concern_id": concern.pk}),
+                                        {}).status_code == 400  # an empty review adds nothing
+    assert ConcernEntry.objects.count() == 1
+
+
+# --- practitioner profile --------------------------------------------------------------------
+
+def profile_data(**overrides):
+    return {"full_name": "Tess Therapist", "time_zone": "Europe/Berlin", "cred-credentials": "Training 2024",
+            "cred-licence_type": "LCSW", "cred-licence_number": "123", "cred-licence_board": "Board of Social Work",
+            "cred-licence_jurisdiction": "Oregon", "cred-ethics_statement": "I keep to the code.", **overrides}
+
+
+@pytest.mark.parametrize("overrides,error", [
+    ({"cred-licence_number": ""}, "Give the whole licence"),
+    ({"cred-unlicensed": "on"}, "Either give your licence"),
+    ({"cred-unlicensed": "on", "cred-licence_type": "", "cred-licence_number": "", "cred-licence_board": "",
+      "cred-licence_jurisdiction": ""}, "Describe your scope of care"),
+])
+def test_profile_needs_a_whole_licence_or_a_scope_of_care(world, overrides, error):
+    response = login(world.therapist).post(reverse("profile"), profile_data(**overrides))
+    assert response.status_code == 400 and error in response.content.decode()
+    assert not PractitionerProfile.objects.exists()
+
+
+def test_admin_verifies_and_a_changed_licence_needs_verifying_again(world):
+    therapist = login(world.therapist)
+    assert therapist.post(reverse("profile"), profile_data()).status_code == 302
+    admin = login(world.admin)
+    admin.post(reverse("practitioners"), {"member": str(world.therapist.pk), "verification": "verified"})
+    profile = PractitionerProfile.objects.get()
+    assert profile.verification == "verified" and profile.verified_by == world.admin
+    portal = login(world.client.membership).get(reverse("portal")).content.decode()
+    assert "LCSW, no. 123, issued by Board of Social Work (Oregon)" in portal and "verified by the practice" in portal
+    assert "I keep to the code." in portal and "Supervised by: Sue Supervisor" in portal
+    therapist.post(reverse("profile"), profile_data(**{"cred-ethics_statement": "Updated."}))
+    assert PractitionerProfile.objects.get().verification == "verified"  # not a licence change
+    therapist.post(reverse("profile"), profile_data(**{"cred-licence_number": "124"}))
+    assert PractitionerProfile.objects.get().verification == "unverified"
+    outsider_admin = login(world.outsider_admin)
+    assert outsider_admin.post(reverse("practitioners"), {"member": str(world.therapist.pk),
+                                                          "verification": "verified"}).status_code == 404
+
+
+def test_admin_names_the_accountability_contact(world):
+    admin = login(world.admin)
+    admin.post(reverse("practitioners"), {"acc-contact": str(world.supervisor.pk)})
+    world.practice.refresh_from_db()
+    assert world.practice.accountability_contact == world.supervisor
+
+
+# --- supervisor review ---------------------------------------------------------------------
+
+def test_review_page_lists_items_and_marks_are_kept(world):
+    from screening.models import CautionAcknowledgement, ScreeningReview
+
+    review = ScreeningReview.objects.create(client=world.client, as_of=timezone.localdate(), policy={},
+                                            table_version="t", flags=[], complete=True)
+    ack = CautionAcknowledgement.objects.create(client=world.client, review=review, flag_key="seizure_history",
+                                                flag_digest="d", rationale="Neurologist cleared it.",
+                                                acknowledged_by=world.therapist)
+    raise_concern(world)
+    supervisor = login(world.supervisor)
+    url = reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk})
+    page = supervisor.get(url).content.decode()
+    assert "Neurologist cleared it." in page and "Client concerns about this therapist (1)" in page
+    response = supervisor.post(reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk}),
+                               {"item": "caution", "item_id": str(ack.pk), "client": str(world.client.pk),
+                                "note": "Agree."})
+    assert response.status_code == 302
+    assert "Reviewed by Sue Supervisor" in supervisor.get(url).content.decode()
+    assert AuditEvent.objects.filter(table_name="practice_reviewmark", actor=world.supervisor.user).exists()
+    unrelated = login(world.unrelated_supervisor)
+    assert unrelated.get(url).status_code == 404
+    assert unrelated.post(reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk}),
+                          {"item": "caution", "item_id": "1"}).status_code == 404
+    assert ReviewMark.objects.count() == 1
+
+
+def test_danger_checkins_show_how_fast_they_were_acknowledged(world):
+    from sessions.checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
+    from sessions.models import TherapySession
+
+    session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                            status="completed", scheduled_start=timezone.now() - timedelta(days=2))
+    checkin = CheckIn.objects.create(client=world.client, session=session, day=1, due_at=timezone.now(), state="answered")
+    answer = CheckInAnswer.objects.create(checkin=checkin, mood=2, sleep="poor", worsening="severe", harm_thoughts=False,
+                                          danger=True, submitted_at=timezone.now() - timedelta(hours=3))
+    CheckInAcknowledgement.objects.create(answer=answer, by=world.therapist, at=answer.submitted_at + timedelta(minutes=95))
+    page = login(world.supervisor).get(reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk}))
+    assert "acknowledged after 1 h 35 min" in page.content.decode()
+
+
+# --- log views -----------------------------------------------------------------------------
+
+def test_admin_filters_the_audit_trail_and_sees_fields_not_values(world):
+    world.client.stage = "screening"
+    world.client.save(update_fields=["stage"])
+    admin = login(world.admin)
+    page = admin.get(reverse("audit_log"), {"log": "audit", "kind": "clients_client",
+                                            "client": str(world.client.pk)}).content.decode()
+    assert "update client" in page and "stage" in page and "Values" not in page
+    response = admin.get(reverse("audit_log"), {"log": "audit", "client": str(world.client.pk), "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "at (UTC)" and any(r[2] == "update" and "stage" in r[6] for r in rows[1:])
+    bad = admin.get(reverse("audit_log"), {"since": "2026-02-02", "until": "2026-01-01"})
+    assert bad.status_code == 400 and "before the start date" in bad.content.decode()
+
+
+def test_supervisor_sees_only_their_scope_and_values(world):
+    for c in (world.client, world.other_client):
+        c.stage = "screening"
+        c.save(update_fields=["stage"])
+    login(world.therapist).get(reverse("client_detail", kwargs={"client_id": world.client.pk}))
+    login(world.other_therapist).get(reverse("client_detail", kwargs={"client_id": world.other_client.pk}))
+    supervisor = login(world.supervisor)
+    page = supervisor.get(reverse("audit_log"), {"log": "audit"}).content.decode()
+    assert "Cora Client" in page and "Dan Different" not in page and "Values" in page
+    reads = supervisor.get(reverse("audit_log"), {"log": "access"}).content.decode().split("<tbody>")[1]
+    assert "Tess Therapist" in reads and "Otto Other" not in reads
+    outsider = login(world.outsider_admin).get(reverse("audit_log"), {"log": "audit"}).content.decode()
+    assert "Cora Client" not in outsider
+
+
+def test_csv_export_neutralises_formulas(world):
+    evil = factories.client(world.practice, world.therapist, full_name="=HYPERLINK(1)")
+    evil.stage = "screening"
+    evil.save(update_fields=["stage"])
+    response = login(world.admin).get(reverse("audit_log"), {"log": "audit", "format": "csv"})
+    assert "'=HYPERLINK(1)" in response.content.decode()
+
+
+# --- the client's own copy ---------------------------------------------------------------
+
+def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world):
+    from sessions.flightplans import plan_save
+
+    from .test_access_matrix import signed_consent
+
+    signed_consent(world)
+    plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Rest"})
+    login(world.supervisor).get(reverse("client_detail", kwargs={"client_id": world.client.pk}))
+    me = login(world.client.membership)
+    page = me.get(reverse("my_records")).content.decode()
+    assert "Sue Supervisor" in page and "supervisor" in page
+    response = me.get(reverse("my_records_download"))
+    assert response["Content-Type"] == "application/zip" and response["Cache-Control"] == "no-store"
+    z = zipfile.ZipFile(io.BytesIO(response.content))
+    names = z.namelist()
+    assert "records.json" in names and any(n.startswith("consents/informed-v1") for n in names)
+    assert "flight-plans/flight-plan-v1.pdf" in names
+    data = json.loads(z.read("records.json"))
+    assert data["client"]["name"] == "Cora Client" and data["flight_plans"][0]["content"]["intentions"] == "Rest"
+    assert data["consents"][0]["version__template__kind"] == "informed"
+    other = login(world.other_client.membership)
+    assert "Cora Client" not in json.loads(zipfile.ZipFile(io.BytesIO(
+        other.get(reverse("my_records_download")).content)).read("records.json"))["client"]["name"]
+    assert AccessEvent.objects.filter(clients__contains=[world.client.pk]).count() == 1  # own reads are not staff reads
