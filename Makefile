@@ -52,6 +52,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev services
 	$(BIN)/python tests/perf/bench_caseload.py
 	$(BIN)/python tests/perf/bench_checkins.py
+	$(BIN)/python tests/perf/bench_audit.py
 
 clean: stop-services
 	rm -rf $(VENV) node_modules var staticfiles

@@ -142,3 +142,24 @@ def test_a_list_page_writes_one_row_for_all_its_clients(world):
     therapist.get(reverse("caseload"))
     assert AccessEvent.objects.count() == before + 1
     assert len(AccessEvent.objects.first().clients) == 31
+
+
+def test_logging_adds_one_write_and_no_per_row_queries_to_a_list_page(world):
+    from django.test.utils import CaptureQueriesContext
+
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    therapist.get(reverse("caseload"))
+
+    def writes_and_count():
+        with CaptureQueriesContext(connection) as queries:
+            assert therapist.get(reverse("caseload")).status_code == 200
+        sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+        return [s.split()[2] for s in sql if s.startswith("INSERT")], len(sql)
+
+    inserts, small = writes_and_count()
+    for _ in range(20):
+        factories.client(world.practice, world.therapist)
+    inserts_again, large = writes_and_count()
+    assert inserts == inserts_again == ['"PRACTICE_ACCESSEVENT"']
+    assert small == large

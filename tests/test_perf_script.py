@@ -27,3 +27,14 @@ def test_checkin_benchmark_runs_with_no_duplicates_or_losses():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "duplicates: 0" in result.stdout and "missing: 0" in result.stdout
     assert "emails/s" in result.stdout
+
+
+def test_audit_benchmark_prints_both_figures_and_one_write():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/bench_audit.py", "--clients", "5", "--repeat", "2"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {line.rsplit(None, 3)[0]: line.split()[-3:] for line in result.stdout.splitlines()[1:]}
+    assert set(rows) == {"without audit logging", "with audit logging"}
+    assert rows["without audit logging"][2] == "0" and rows["with audit logging"][2] == "1"

@@ -75,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = "bench_practice"  # never the test suite's database
+    connection.settings_dict["TEST"]["NAME"] = f"bench_practice_{os.getpid()}"  # never the suite's database
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

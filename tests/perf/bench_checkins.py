@@ -94,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = "bench_checkins"
+    connection.settings_dict["TEST"]["NAME"] = f"bench_checkins_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     workers = []
     try:

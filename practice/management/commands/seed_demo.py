@@ -92,8 +92,15 @@ SCREENING = {
 
 
 PROFILES = {
-    "dana@demo.example": "Licensed clinical social worker (LCSW), Oregon; MDMA-assisted therapy training (demo).",
-    "sam@demo.example": "Licensed marriage and family therapist (LMFT), California (demo).",
+    "dana@demo.example": {
+        "credentials": "MDMA-assisted therapy training, 2024 (demo).", "licence_type": "Licensed clinical social worker",
+        "licence_number": "DEMO-1234", "licence_board": "Oregon Board of Licensed Social Workers",
+        "licence_jurisdiction": "Oregon", "verification": "verified",
+        "ethics_statement": "Demo text. I work within my licence, keep clear boundaries and tell you who supervises me."},
+    "sam@demo.example": {
+        "credentials": "Integration coaching certificate (demo).", "unlicensed": True,
+        "scope_of_care": "Demo text. Preparation and integration support; no diagnosis or treatment of illness.",
+        "ethics_statement": "Demo text. I refer you on when something is outside my scope."},
 }
 CONSENT_TEXTS = {
     "informed": ("Informed consent to MDMA-assisted therapy",
@@ -204,8 +211,12 @@ class Command(BaseCommand):
             _enrol_totp(user)
             members[email], _ = Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": role})
         _consent_documents(members["admin@demo.example"])
-        for email, credentials in PROFILES.items():
-            PractitionerProfile.objects.get_or_create(membership=members[email], defaults={"credentials": credentials})
+        for email, profile in PROFILES.items():
+            verified = {"verified_at": timezone.now(), "verified_by": members["admin@demo.example"]} \
+                if profile.get("verification") == "verified" else {}
+            PractitionerProfile.objects.get_or_create(membership=members[email], defaults={**profile, **verified})
+        if practice.accountability_contact_id is None:
+            Practice.objects.filter(pk=practice.pk).update(accountability_contact=members["admin@demo.example"])
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["dana@demo.example"])
         supervision_link(supervisor=members["morgan@demo.example"], therapist=members["sam@demo.example"])
         for email, name, stage, therapist_email, sessions in CLIENTS:
