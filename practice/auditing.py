@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import connection
 from django.urls import resolve
+from django.utils.cache import patch_cache_control
 
 from .roles import Role
 
@@ -78,6 +79,8 @@ class AuditMiddleware:
         set_actor(user_id=user.pk if user is not None and user.is_authenticated else None,
                   request_id=request.audit_id, ip=client_ip(request), path=request.path)
         response = self.get_response(request)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)  # records never sit in a cache
         membership = getattr(request, "membership", None)
         if request.audit_clients and membership is not None and membership.role in STAFF and response.status_code < 400:
             from .audit import AccessEvent

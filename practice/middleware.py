@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from zoneinfo import ZoneInfo
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -99,4 +102,33 @@ class RequireStaffMFAMiddleware:
                 "Set up an authenticator app to continue.",
             )
             return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a session left idle: staff after STAFF_IDLE_MINUTES (policy: 15), clients after
+    CLIENT_IDLE_MINUTES (60). Sessions also end when the browser closes.
+
+    The last-seen time is written at most once a minute, so an active user does not cost a
+    session write on every request.
+    """
+
+    KEY = "last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            staff = needs_mfa(user, request.memberships)
+            limit = 60 * (settings.STAFF_IDLE_MINUTES if staff else settings.CLIENT_IDLE_MINUTES)
+            last = request.session.get(self.KEY)
+            if last is not None and now - last > limit:
+                logout(request)
+                messages.info(request, "You were signed out after a period without activity. Please sign in again.")
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            if last is None or now - last >= 60:
+                request.session[self.KEY] = now
         return self.get_response(request)

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "practice.middleware.UserTimezoneMiddleware",
     "practice.middleware.PracticeMiddleware",
+    "practice.middleware.IdleTimeoutMiddleware",
     "practice.middleware.RequireStaffMFAMiddleware",
     "practice.auditing.AuditMiddleware",
 ]
@@ -144,7 +145,8 @@ TEMPLATES = [
 if EMBEDDED:
     from practice import devservices
 
-    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", **devservices.postgres_settings()}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
+                             **devservices.postgres_settings()}}
 else:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -161,9 +163,10 @@ if not REDIS_URL:
 # Redis DB n is for the cache (rate limits, TOTP replay guard); the broker uses the URL as given.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "practice.cache.ResilientRedisCache",  # Redis down: misses, not errors
         "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "practice"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},  # a dead Redis must not hang pages
     }
 }
 
@@ -239,6 +242,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)  # policy: staff signed out after 15 idle minutes
+CLIENT_IDLE_MINUTES = env_int("CLIENT_IDLE_MINUTES", 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -285,6 +290,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing from a web request fails fast when Redis is down; `practice.tasking.publish` then
+# does the work in the request instead (see there).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "practice")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"

@@ -93,3 +93,4 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
 ]
+handler500 = "practice.errors.server_error"

@@ -82,9 +82,10 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         review = review_create(client=client)
         if kind == "psychological" and any(f["code"] in URGENT_CODES for f in review.flags):
             # A high or moderate C-SSRS screen reaches the therapists at once (no answers in the email).
+            from practice.tasking import publish
             from sessions.tasks import notify_attention
 
-            transaction.on_commit(lambda: notify_attention.delay(str(client.pk)))
+            transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))
     return draft
 
 

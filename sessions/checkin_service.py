@@ -107,9 +107,11 @@ def answer_save(*, checkin: CheckIn, data: dict) -> CheckInAnswer:
     checkin.state = CheckIn.State.ANSWERED
     checkin.save(update_fields=["state"])
     if answer.danger:
+        from practice.tasking import publish
+
         from .tasks import notify_danger
 
-        transaction.on_commit(lambda: notify_danger.delay(answer.pk))
+        transaction.on_commit(lambda: publish(notify_danger, answer.pk))
     return answer
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -208,3 +209,31 @@ def test_times_are_shown_in_the_viewers_zone(client, db):
     client.force_login(therapist.user)
     page = client.get(reverse("caseload")).content.decode()
     assert "Mon 5 Jan 2099, 10:00" in page  # 01:00 UTC is 10:00 in Tokyo
+
+
+def test_staff_are_signed_out_after_15_idle_minutes_clients_after_60(world):
+    import time_machine
+    from django.test import Client as WebClient
+    from django.utils import timezone
+
+
+    staff, client = WebClient(), WebClient()
+    staff.force_login(world.therapist.user)
+    client.force_login(world.client.membership.user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert staff.get(reverse("caseload")).status_code == 200
+        assert client.get(reverse("portal")).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=14), tick=False):
+        assert staff.get(reverse("caseload")).status_code == 200  # activity resets the clock
+    with time_machine.travel(start + timedelta(minutes=14 + 16), tick=False):
+        response = staff.get(reverse("caseload"))
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+        assert client.get(reverse("portal")).status_code == 200  # 30 minutes: within the client's 60
+    with time_machine.travel(start + timedelta(minutes=30 + 61), tick=False):
+        assert client.get(reverse("portal")).status_code == 302
+    assert staff.get(reverse("caseload")).status_code == 302  # still signed out
+
+
+def test_sessions_end_when_the_browser_closes(settings):
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True

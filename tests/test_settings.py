@@ -83,3 +83,18 @@ def test_security_headers_present(client, db):
 
 def test_argon2_is_the_password_hasher():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_pages_with_records_carry_the_security_headers_and_are_never_cached(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    c = Client()
+    c.force_login(world.therapist.user)
+    response = c.get(reverse("client_detail", kwargs={"client_id": world.client.pk}))
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "frame-ancestors 'none'" in csp
+    assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
