@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench services stop-services chromium clean
+.PHONY: run test lint bench load audit services stop-services chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ bench: $(VENV)/.dev services
 	$(BIN)/python tests/perf/bench_caseload.py
 	$(BIN)/python tests/perf/bench_checkins.py
 	$(BIN)/python tests/perf/bench_audit.py
+
+load: $(VENV)/.dev services
+	$(BIN)/python tests/perf/load.py
+
+# Known-vulnerability audit of the pinned requirements. Needs the PyPI JSON API or OSV on the
+# network; --strict fails when a package could not be checked, so a skipped audit never passes.
+audit: $(VENV)/.dev
+	$(BIN)/pip install -q pip-audit
+	$(BIN)/pip-audit -r requirements.txt --disable-pip --no-deps --strict --progress-spinner off
 
 clean: stop-services
 	rm -rf $(VENV) node_modules var staticfiles

@@ -9,6 +9,7 @@ from practice.models import Membership
 from practice.roles import Role
 
 from . import factories as f
+from .logscan import pytest_configure, pytest_sessionfinish  # noqa: F401 (no client data in logs, whole run)
 
 
 @pytest.fixture(autouse=True)

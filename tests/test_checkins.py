@@ -294,3 +294,25 @@ def test_a_practice_may_shorten_the_escalation_time(client, world):
         assert svc.escalate_unacknowledged() == 0
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         assert svc.escalate_unacknowledged() == 1
+
+
+class DiskFullBackend(FailingBackend):
+    def send_messages(self, messages):
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_a_retry_then_undeliverable_not_a_crash(world, settings):
+    settings.EMAIL_BACKEND = "tests.test_checkins.DiskFullBackend"
+    email_consent(world)
+    make_due(world)
+    for _ in range(5):
+        CheckIn.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+        [checkin_id] = svc.claim_due()
+        svc.send(checkin_id)
+    row = CheckIn.objects.get()
+    assert (row.state, row.last_error, row.attempts) == ("undeliverable", "OSError", 5)
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    assert "Undeliverable" in therapist.get(reverse("checkin_inbox")).content.decode()

@@ -38,3 +38,17 @@ def test_audit_benchmark_prints_both_figures_and_one_write():
     rows = {line.rsplit(None, 3)[0]: line.split()[-3:] for line in result.stdout.splitlines()[1:]}
     assert set(rows) == {"without audit logging", "with audit logging"}
     assert rows["without audit logging"][2] == "0" and rows["with audit logging"][2] == "1"
+
+
+def test_load_script_runs_the_three_journeys_without_errors():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/load.py", "--users", "10", "--seconds", "4", "--floor-seconds", "2",
+         "--workers", "2", "--therapists", "2", "--clients", "20", "--checkins", "500"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=400,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for page in ("therapist: caseload", "therapist: write a note addendum", "client: answer a check-in",
+                 "client: answer a survey", "supervisor: review page", "supervisor: audit log filter", "floor: /healthz"):
+        assert page in out, page
+    assert out.rstrip().endswith("errors: 0")
