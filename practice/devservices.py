@@ -183,17 +183,21 @@ def redis_url() -> str:
         raise RuntimeError(f"redis-server did not start; see {REDIS_DIR / 'redis.log'}")
 
 
-def stop() -> None:
+def stop_postgres() -> None:
     from pgserver._commands import pg_ctl
 
+    if _postmaster() is not None:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=PG_SYSTEM_USER if os.geteuid() == 0 else None)
+
+
+def stop() -> None:
     pid_file = REDIS_DIR / "redis.pid"
     if pid_file.exists():
         try:
             os.kill(int(pid_file.read_text()), 15)
         except (ProcessLookupError, ValueError):
             pass
-    if _postmaster() is not None:
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=PG_SYSTEM_USER if os.geteuid() == 0 else None)
+    stop_postgres()
 
 
 if __name__ == "__main__":

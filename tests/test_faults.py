@@ -57,3 +57,47 @@ def test_urgent_alerts_are_sent_in_the_request_when_the_broker_is_down(world, se
     monkeypatch.setattr(notify_attention, "delay", broker_down)
     tasking.publish(notify_attention, str(world.client.pk))
     assert [m.to for m in mail.outbox] == [[world.therapist.user.email]]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_stopped_and_started_mid_use(world, live_server):
+    """The real thing on the embedded server: stop PostgreSQL while the site is in use, get a
+    clear 503 (no stack trace), write nothing, start it again and carry on without a restart."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    from django.conf import settings as django_settings
+
+    from practice import devservices
+
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("only the embedded PostgreSQL can be stopped by the suite")
+    c = Client()
+    c.force_login(world.therapist.user)
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={c.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+
+    def get(path):
+        request = urllib.request.Request(live_server.url + path, headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our live server)
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    page = f"/clients/{world.client.pk}/"
+    assert get(page)[0] == 200
+    connection.close()
+    devservices.stop_postgres()
+    try:
+        status, body = get(page)
+        assert status == 503 and "Briefly unavailable" in body and "Traceback" not in body
+    finally:
+        devservices.postgres_settings()  # starts it again
+    connection.close()
+    for _ in range(20):  # the server's persistent connections notice and reconnect by themselves
+        status, body = get(page)
+        if status == 200:
+            break
+    assert status == 200 and "Cora Client" in body
