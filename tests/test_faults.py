@@ -79,7 +79,7 @@ def test_postgresql_stopped_and_started_mid_use(world, live_server):
     cookie = f"{django_settings.SESSION_COOKIE_NAME}={c.cookies[django_settings.SESSION_COOKIE_NAME].value}"
 
     def get(path):
-        request = urllib.request.Request(live_server.url + path, headers={"Cookie": cookie})
+        request = urllib.request.Request(live_server.url + path, headers={"Cookie": cookie})  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our live server)
                 return response.status, response.read().decode()
