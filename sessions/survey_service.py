@@ -87,8 +87,9 @@ def schedule_periodic(now=None) -> int:
     now = now or timezone.now()
     latest = SurveyRequest.objects.filter(client=OuterRef("client"), practitioner=OuterRef("therapist")).order_by(
         "-due_at").values("due_at")[:1]
+    # No schedule asks more often than weekly, so younger pairs need no closer look.
     pairs = (CaseloadAssignment.objects.filter(ended_at__isnull=True).annotate(latest=Subquery(latest))
-             .filter(latest__isnull=False).select_related("client__practice"))
+             .filter(latest__lt=now - timedelta(weeks=1)).select_related("client__practice"))
     made = 0
     for pair in pairs:
         plan = schedule_of(pair.client)
