@@ -38,7 +38,7 @@ def review(request: HttpRequest, therapist_id) -> HttpResponse:
     clients = access.clients_visible_to(request.membership).filter(assignments__therapist=therapist,
                                                                    assignments__ended_at__isnull=True)
     sections = [
-        ("note", "Notes not signed within 72 hours", list(overdue_notes([therapist])[:LIMIT])),
+        ("note", "Notes not signed within 72 hours", list(overdue_notes([therapist]).select_related("note")[:LIMIT])),
         ("caution", "CAUTION flags acknowledged, with rationale", list(
             CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user")
             .order_by("-acknowledged_at")[:LIMIT])),

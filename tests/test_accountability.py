@@ -269,3 +269,25 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world)
     assert "Cora Client" not in json.loads(zipfile.ZipFile(io.BytesIO(
         other.get(reverse("my_records_download")).content)).read("records.json"))["client"]["name"]
     assert AccessEvent.objects.filter(clients__contains=[world.client.pk]).count() == 1  # own reads are not staff reads
+
+
+def test_review_page_queries_do_not_grow_with_items(world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions.models import TherapySession
+
+    def overdue(n):
+        for _ in range(n):
+            TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="therapy",
+                                          status="completed", scheduled_start=timezone.now() - timedelta(days=5))
+
+    supervisor = login(world.supervisor)
+    url = reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk})
+    overdue(2)
+    supervisor.get(url)
+    with CaptureQueriesContext(connection) as small:
+        supervisor.get(url)
+    overdue(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert "(17)" in supervisor.get(url).content.decode()
