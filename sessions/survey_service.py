@@ -82,7 +82,7 @@ def schedule_after_session(session: TherapySession) -> list[SurveyRequest]:
 
 
 def schedule_periodic(now=None) -> int:
-    """Run daily by beat: for each active caseload pair whose latest survey is older than the
+    """Run by beat (every 15 minutes, idempotent): for each active caseload pair whose latest survey is older than the
     schedule's interval, one more. Pairs never surveyed start from their sessions instead."""
     now = now or timezone.now()
     latest = SurveyRequest.objects.filter(client=OuterRef("client"), practitioner=OuterRef("therapist")).order_by(
