@@ -74,6 +74,15 @@ def email_contact_allowed(client) -> bool:
     return kind_state(client, ConsentKind.CONTACT_EMAIL).in_force
 
 
+def email_blocked(client) -> str:
+    """Why nothing may be emailed to this client (shown to staff), or "" when it may."""
+    if client.checkins_paused:
+        return "Paused by the client."
+    if not email_contact_allowed(client):
+        return "No consent in force for contact by email."
+    return ""
+
+
 def message(checkin: CheckIn) -> EmailMultiAlternatives:
     user = checkin.client.membership.user
     context = {"name": user.get_short_name(), "practice": checkin.client.practice.name,

@@ -30,13 +30,9 @@ class CheckIn(Deliverable):
         return f"Check-in day {self.day} after {self.session}"
 
     def delivery_blocked(self) -> str:
-        from .checkin_service import email_contact_allowed
+        from .checkin_service import email_blocked
 
-        if self.client.checkins_paused:
-            return "Paused by the client."
-        if not email_contact_allowed(self.client):
-            return "No consent in force for contact by email."
-        return ""
+        return email_blocked(self.client)
 
     def email(self):
         from .checkin_service import message

@@ -59,13 +59,9 @@ class SurveyRequest(Deliverable):
         return f"<survey-{self.pk}@practice.invalid>"
 
     def delivery_blocked(self) -> str:
-        from .checkin_service import email_contact_allowed
+        from .checkin_service import email_blocked
 
-        if self.client.checkins_paused:
-            return "Paused by the client."
-        if not email_contact_allowed(self.client):
-            return "No consent in force for contact by email."
-        return ""
+        return email_blocked(self.client)
 
     def email(self):
         from .survey_service import message
