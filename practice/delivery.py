@@ -18,6 +18,8 @@ import logging
 import uuid
 from datetime import timedelta
 
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -71,6 +73,21 @@ class Deliverable(models.Model):
     def email(self):
         """The EmailMessage to send: no clinical content, a signed link, `message_id` set."""
         raise NotImplementedError
+
+
+def link_token(row: Deliverable, salt: str) -> str:
+    """The signed, timestamped token in an emailed link (the row id, nothing else)."""
+    return signing.TimestampSigner(salt=salt).sign(str(row.pk))
+
+
+def id_from_token(token: str, *, salt: str, max_age: timedelta, expired: str) -> str:
+    """The row id a link token carries, or ValidationError with a reason fit to show."""
+    try:
+        return signing.TimestampSigner(salt=salt).unsign(token, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError(expired) from None
+    except signing.BadSignature:
+        raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
 
 
 def claim_due(model: type[Deliverable], limit: int = 200, lease: timedelta = LEASE) -> list[str]:

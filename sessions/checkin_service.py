@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -53,17 +52,13 @@ def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
 
 
 def link_token(checkin: CheckIn) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(str(checkin.pk))
+    return delivery.link_token(checkin, SALT)
 
 
 def checkin_from_token(token: str) -> CheckIn:
     """The check-in a link points to, or ValidationError with a reason fit to show."""
-    try:
-        checkin_id = signing.TimestampSigner(salt=SALT).unsign(token, max_age=LINK_VALID)
-    except signing.SignatureExpired:
-        raise ValidationError("This link has expired. Your therapist can still hear from you directly.") from None
-    except signing.BadSignature:
-        raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
+    checkin_id = delivery.id_from_token(token, salt=SALT, max_age=LINK_VALID,
+                                        expired="This link has expired. Your therapist can still hear from you directly.")
     checkin = CheckIn.objects.select_related("client__practice", "client__membership__user").filter(pk=checkin_id).first()
     if checkin is None:
         raise ValidationError("This link is not valid.")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -110,16 +109,12 @@ def schedule_periodic(now=None) -> int:
 
 
 def link_token(request: SurveyRequest) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(str(request.pk))
+    return delivery.link_token(request, SALT)
 
 
 def request_from_token(token: str) -> SurveyRequest:
-    try:
-        request_id = signing.TimestampSigner(salt=SALT).unsign(token, max_age=VALID_FOR)
-    except signing.SignatureExpired:
-        raise ValidationError("This survey link has expired. Thank you all the same.") from None
-    except signing.BadSignature:
-        raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
+    request_id = delivery.id_from_token(token, salt=SALT, max_age=VALID_FOR,
+                                        expired="This survey link has expired. Thank you all the same.")
     request = (SurveyRequest.objects.select_related("client__practice", "client__membership__user", "practitioner__user")
                .filter(pk=request_id).first())
     if request is None:
