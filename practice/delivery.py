@@ -18,9 +18,12 @@ import logging
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,18 @@ def id_from_token(token: str, *, salt: str, max_age: timedelta, expired: str) ->
         raise ValidationError(expired) from None
     except signing.BadSignature:
         raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
+
+
+def link_email(row: Deliverable, *, template: str, path: str):
+    """The email for a delivered row: greeting, practice name and the link at `path`; nothing
+    clinical. Templates: emails/<template>_subject.txt, <template>.txt and <template>.html."""
+    user = row.client.membership.user
+    context = {"name": user.get_short_name(), "practice": row.client.practice.name, "link": f"{settings.SITE_URL}{path}"}
+    email = EmailMultiAlternatives(
+        render_to_string(f"emails/{template}_subject.txt", context).strip(),
+        render_to_string(f"emails/{template}.txt", context), to=[user.email], headers={"Message-ID": row.message_id})
+    email.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return email
 
 
 def claim_due(model: type[Deliverable], limit: int = 200, lease: timedelta = LEASE) -> list[str]:

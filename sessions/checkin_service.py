@@ -78,17 +78,8 @@ def email_blocked(client) -> str:
     return ""
 
 
-def message(checkin: CheckIn) -> EmailMultiAlternatives:
-    user = checkin.client.membership.user
-    context = {"name": user.get_short_name(), "practice": checkin.client.practice.name,
-               "link": f"{settings.SITE_URL}/c/{link_token(checkin)}/"}
-    message = EmailMultiAlternatives(
-        render_to_string("emails/checkin_subject.txt", context).strip(),
-        render_to_string("emails/checkin.txt", context), to=[user.email],
-        headers={"Message-ID": checkin.message_id},
-    )
-    message.attach_alternative(render_to_string("emails/checkin.html", context), "text/html")
-    return message
+def message(checkin: CheckIn):
+    return delivery.link_email(checkin, template="checkin", path=f"/c/{link_token(checkin)}/")
 
 
 def send(checkin_id: str) -> str:

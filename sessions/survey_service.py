@@ -9,12 +9,9 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clients.models import CaseloadAssignment, Client
@@ -122,16 +119,9 @@ def request_from_token(token: str) -> SurveyRequest:
     return request
 
 
-def message(request: SurveyRequest) -> EmailMultiAlternatives:
+def message(request: SurveyRequest):
     """Greeting, practice name and link: not the practitioner's name, nothing clinical."""
-    user = request.client.membership.user
-    context = {"name": user.get_short_name(), "practice": request.client.practice.name,
-               "link": f"{settings.SITE_URL}/s/{link_token(request)}/"}
-    email = EmailMultiAlternatives(
-        render_to_string("emails/survey_subject.txt", context).strip(), render_to_string("emails/survey.txt", context),
-        to=[user.email], headers={"Message-ID": request.message_id})
-    email.attach_alternative(render_to_string("emails/survey.html", context), "text/html")
-    return email
+    return delivery.link_email(request, template="survey", path=f"/s/{link_token(request)}/")
 
 
 def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
