@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
-from practice.auditing import client_ip, note_read
+from practice.auditing import note_read
+from practice.clientip import client_ip
 from practice.posted import posted
 from practice.roles import Role
 

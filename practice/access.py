@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -159,7 +159,10 @@ def get_practice_member(request, membership_id, *, roles=None) -> Membership:
     members = Membership.objects.filter(practice_id=request.membership.practice_id, is_active=True)
     if roles:
         members = members.filter(role__in=roles)
-    member = members.select_related("user").filter(pk=membership_id).first()
+    try:
+        member = members.select_related("user").filter(pk=membership_id).first()
+    except (ValueError, ValidationError):  # not an id at all
+        member = None
     if member is None:
         raise Http404("No such member.")
     return member

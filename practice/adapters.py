@@ -9,7 +9,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
+from .clientip import client_ip
 from .roles import Role
 
 
@@ -17,6 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # People join only through an invitation (practice/invitations.py).
         return False
+
+    def get_client_ip(self, request) -> str:
+        # Login rate limits key on the same address as the audit trail (practice/clientip.py).
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's address.")
+        return ip
 
 
 def _fernet() -> Fernet:

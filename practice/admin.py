@@ -1,15 +1,25 @@
-"""Django admin (superusers only): a read-mostly window for system operators.
+"""Django admin (superusers only): a read-only window for system operators.
 
-Practice work happens in the app, where services enforce the rules; here clinical and
-tenancy records are shown read-only so nothing bypasses those rules.
+Practice work happens in the app, where services enforce the rules; here tenancy records are
+shown read-only so nothing bypasses those rules. Clients are not shown at all: who is a client
+of which practice is health information, and an operator has no need of it (therapists manage
+their clients' accounts in the app, where every read is access-logged). No clinical model is
+registered here.
 """
 
 from django.contrib import admin
 
 from .models import Invitation, Membership, Practice, SupervisionLink, User
+from .roles import Role
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return self.without_clients(super().get_queryset(request))
+
+    def without_clients(self, queryset):
+        return queryset
+
     def has_add_permission(self, request):
         return False
 
@@ -32,11 +42,17 @@ class UserAdmin(ReadOnlyAdmin):
     search_fields = ["email", "full_name"]
     exclude = ["password"]
 
+    def without_clients(self, queryset):
+        return queryset.exclude(memberships__role=Role.CLIENT)
+
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "practice", "role", "is_active", "created_at"]
     list_filter = ["role", "practice"]
+
+    def without_clients(self, queryset):
+        return queryset.exclude(role=Role.CLIENT)
 
 
 @admin.register(SupervisionLink)
@@ -48,3 +64,6 @@ class SupervisionLinkAdmin(ReadOnlyAdmin):
 class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["email", "practice", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     exclude = ["token_hash"]
+
+    def without_clients(self, queryset):
+        return queryset.exclude(role=Role.CLIENT)

@@ -13,27 +13,14 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import connection
 from django.urls import resolve
 from django.utils.cache import patch_cache_control
 
+from .clientip import client_ip
 from .roles import Role
 
 STAFF = {Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR}
-
-
-def client_ip(request) -> str | None:
-    # Behind the load balancer the client's address is the last proxy hop's X-Forwarded-For
-    # entry; REMOTE_ADDR otherwise. Only used as a record, never for access decisions.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    try:
-        validate_ipv46_address(candidate)
-    except ValidationError:
-        return None
-    return candidate
 
 
 def set_actor(*, user_id=None, request_id=None, ip=None, path="") -> None:

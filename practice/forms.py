@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from .models import PractitionerProfile
+from .reviews import ReviewMark
 from .roles import Role
 from .timezones import time_zone_choices
 
@@ -97,6 +98,7 @@ class CredentialsForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
+    member = forms.UUIDField(widget=forms.HiddenInput)
     verification = forms.ChoiceField(choices=PractitionerProfile.Verification.choices, label="Licence verification")
 
 
@@ -132,3 +134,17 @@ class SupervisionLinkForm(forms.Form):
 
 class ChoosePracticeForm(forms.Form):
     practice = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class ReviewMarkForm(forms.Form):
+    """A supervisor's "reviewed" mark on one item of a supervisee's review page."""
+
+    item = forms.ChoiceField(choices=ReviewMark.Item.choices)
+    item_id = forms.CharField(max_length=64)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class AcknowledgeForm(forms.Form):
+    """Acknowledging an alert (a check-in answer, an alliance alert), with an optional note."""
+
+    note = forms.CharField(required=False, max_length=2000, label="Note (optional)")

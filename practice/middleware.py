@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 from zoneinfo import ZoneInfo
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from . import mfa
 from .models import Membership
 
 PRACTICE_SESSION_KEY = "practice_id"
@@ -71,16 +72,16 @@ class PracticeMiddleware:
 
 
 def needs_mfa(user, memberships: list[Membership]) -> bool:
-    """Staff of any practice (and superusers) must have TOTP before seeing anything else."""
-    return user.is_superuser or any(m.is_staff_role for m in memberships)
+    return mfa.required_for(user, memberships)
 
 
 class RequireStaffMFAMiddleware:
-    """Sends staff without an authenticator to TOTP enrolment before any page with data.
+    """Staff must have an authenticator, and this session must have passed it.
 
-    Account pages (/accounts/: login, logout, MFA setup, password) and static files stay
-    reachable. Because allauth asks enrolled users for a code at every login, this means
-    every staff session has passed a second factor before client data can show.
+    Without an authenticator: sent to TOTP enrolment (account pages, /accounts/, stay open so
+    they can enrol). With one, but a session that never passed it (opened by a path that
+    skipped the second step): signed out on any page at all, then asked to sign in with both
+    factors. allauth asks enrolled users for a code at every login, so a normal login passes.
     """
 
     OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/c/", "/s/")
@@ -90,18 +91,22 @@ class RequireStaffMFAMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(self.OPEN_PREFIXES)
-            and needs_mfa(user, request.memberships)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if not user.is_authenticated or request.path.startswith(("/static/", "/healthz")) \
+                or not needs_mfa(user, request.memberships):
+            return self.get_response(request)
+        if not mfa.has_authenticator(user):
+            if request.path.startswith(self.OPEN_PREFIXES):
+                return self.get_response(request)
             messages.info(
                 request,
                 "Staff accounts need two-factor authentication before any client record is shown. "
                 "Set up an authenticator app to continue.",
             )
             return redirect(reverse("mfa_activate_totp"))
+        if not mfa.session_passed(request):
+            logout(request)
+            messages.info(request, "Please sign in again with your password and your authenticator code.")
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
 

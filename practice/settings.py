@@ -198,6 +198,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Rate limits stay on: allauth's defaults (login failures per IP and per account,
 # password reset per IP and per address) counted in the shared Redis cache.
 # A failed-login limit per account is tightened here (5 per 5 minutes per address).
+# The client's address behind proxies (practice/clientip.py): how many proxies in front of the
+# app append to X-Forwarded-For. 0: the header is ignored (a client could forge it). Set it to
+# the number of load balancers, or every user shares one address for the per-address limit.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key")}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_ADAPTER = "practice.adapters.MFAAdapter"

@@ -270,16 +270,17 @@ def practitioners(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Accountability contact saved.")
             return redirect("practitioners")
     elif request.method == "POST":
-        member = access.get_practice_member(request, request.POST.get("member"), roles=[Role.THERAPIST])
         form = VerificationForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a verification status.")
+            return redirect("practitioners")
+        member = access.get_practice_member(request, form.cleaned_data["member"], roles=[Role.THERAPIST])
         profile = PractitionerProfile.objects.filter(membership=member).first()
         if profile is None:
             messages.error(request, f"{member.user} has not filled in a profile yet.")
-        elif form.is_valid():
+        else:
             practitioner_verify(by=request.membership, profile=profile, verification=form.cleaned_data["verification"])
             messages.success(request, f"Verification of {member.user} saved.")
-        else:
-            messages.error(request, "Choose a verification status.")
         return redirect("practitioners")
     therapists = [m for m in staff if m.role == Role.THERAPIST]
     return render(request, "practice/practitioners.html", {

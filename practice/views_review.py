@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from sessions.surveys import RuptureAlert
 
 from . import access
 from .auditing import note_read
+from .forms import ReviewMarkForm
 from .reviews import ReviewMark
 from .roles import Role
 
@@ -32,34 +34,39 @@ def _supervisee(request, therapist_id):
     return therapist
 
 
+def _sections(request, therapist):
+    """(kind, title, queryset) for each part of the review page: one definition for showing an
+    item and for checking that a posted mark names an item of this page."""
+    clients = access.clients_visible_to(request.membership).filter(assignments__therapist=therapist,
+                                                                   assignments__ended_at__isnull=True)
+    return [
+        ("note", "Notes not signed within 72 hours", overdue_notes([therapist]).select_related("note")),
+        ("caution", "CAUTION flags acknowledged, with rationale",
+         CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user")
+         .order_by("-acknowledged_at")),
+        ("gate", "Readiness checklist overrides, with rationale",
+         GateCheck.objects.filter(checked_by=therapist, outcome="rationale").select_related(
+             "session__client__membership__user").order_by("-checked_at")),
+        ("consent", "Touch and recording consents",
+         ConsentSignature.objects.filter(client__in=clients, version__template__kind__in=[
+             ConsentKind.TOUCH, ConsentKind.RECORDING]).select_related(
+             "client__membership__user", "version__template", "revocation").order_by("-signed_at")),
+        ("rupture", "Alliance alerts",
+         RuptureAlert.objects.filter(response__practitioner=therapist).select_related(
+             "response__client__membership__user", "acknowledgement__by__user").order_by("-created_at")),
+        ("danger", "Danger check-ins and how fast they were acknowledged",
+         CheckInAnswer.objects.filter(danger=True, checkin__client__in=clients).select_related(
+             "checkin__client__membership__user").prefetch_related("acknowledgements").order_by("-submitted_at")),
+        ("concern", "Client concerns about this therapist",
+         access.concerns_visible_to(request.membership).filter(about=therapist).select_related(
+             "client__membership__user").order_by("-created_at")),
+    ]
+
+
 @access.member_required(Role.SUPERVISOR)
 def review(request: HttpRequest, therapist_id) -> HttpResponse:
     therapist = _supervisee(request, therapist_id)
-    clients = access.clients_visible_to(request.membership).filter(assignments__therapist=therapist,
-                                                                   assignments__ended_at__isnull=True)
-    sections = [
-        ("note", "Notes not signed within 72 hours", list(overdue_notes([therapist]).select_related("note")[:LIMIT])),
-        ("caution", "CAUTION flags acknowledged, with rationale", list(
-            CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user")
-            .order_by("-acknowledged_at")[:LIMIT])),
-        ("gate", "Readiness checklist overrides, with rationale", list(
-            GateCheck.objects.filter(checked_by=therapist, outcome="rationale").select_related(
-                "session__client__membership__user").order_by("-checked_at")[:LIMIT])),
-        ("consent", "Touch and recording consents", list(
-            ConsentSignature.objects.filter(client__in=clients, version__template__kind__in=[
-                ConsentKind.TOUCH, ConsentKind.RECORDING]).select_related(
-                "client__membership__user", "version__template", "revocation").order_by("-signed_at")[:LIMIT])),
-        ("rupture", "Alliance alerts", list(
-            RuptureAlert.objects.filter(response__practitioner=therapist).select_related(
-                "response__client__membership__user", "acknowledgement__by__user").order_by("-created_at")[:LIMIT])),
-        ("danger", "Danger check-ins and how fast they were acknowledged", list(
-            CheckInAnswer.objects.filter(danger=True, checkin__client__in=clients).select_related(
-                "checkin__client__membership__user").prefetch_related("acknowledgements").order_by(
-                "-submitted_at")[:LIMIT])),
-        ("concern", "Client concerns about this therapist", list(
-            access.concerns_visible_to(request.membership).filter(about=therapist).select_related(
-                "client__membership__user").order_by("-created_at")[:LIMIT])),
-    ]
+    sections = [(kind, title, list(items[:LIMIT])) for kind, title, items in _sections(request, therapist)]
     marks = defaultdict(list)
     for mark in ReviewMark.objects.filter(therapist=therapist).select_related("supervisor__user"):
         marks[(mark.item, mark.item_id)].append(mark)
@@ -96,16 +103,23 @@ def _client_id(kind: str, item):
 @require_POST
 def mark(request: HttpRequest, therapist_id) -> HttpResponse:
     therapist = _supervisee(request, therapist_id)
-    item = request.POST.get("item", "")
-    item_id = request.POST.get("item_id", "")[:64]
-    if item not in ReviewMark.Item.values or not item_id:
-        messages.error(request, "Choose an item to mark as reviewed.")
+    form = ReviewMarkForm(request.POST)
+    item = None
+    if form.is_valid():
+        kind = form.cleaned_data["item"]
+        items = dict((k, qs) for k, _title, qs in _sections(request, therapist))[kind]
+        try:
+            item = items.filter(pk=form.cleaned_data["item_id"]).first()
+        except (ValueError, ValidationError):  # not an id of that kind of record
+            item = None
+        if item is None:
+            form.add_error("item_id", "That item is not on this review page.")
+    if item is None:
+        messages.error(request, "Not marked: " + " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("supervisee_review", therapist_id=therapist.pk)
-    client_id = request.POST.get("client") or None
-    if client_id and not access.clients_visible_to(request.membership).filter(pk=client_id).exists():
-        raise Http404("No such client.")
+    # The client comes from the item itself, never from the form.
     ReviewMark.objects.create(practice_id=therapist.practice_id, supervisor=request.membership, therapist=therapist,
-                              client_id=client_id, item=item, item_id=item_id,
-                              note=request.POST.get("note", "").strip()[:2000])
+                              client_id=_client_id(kind, item), item=kind, item_id=str(item.pk),
+                              note=form.cleaned_data["note"])
     messages.success(request, "Marked as reviewed.")
     return redirect("supervisee_review", therapist_id=therapist.pk)

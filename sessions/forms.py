@@ -226,3 +226,16 @@ class SurveyScheduleForm(forms.Form):
     after_medicine = forms.BooleanField(required=False, initial=True, label="Survey after every medicine session")
     every_weeks = forms.IntegerField(min_value=0, max_value=52, initial=4,
                                      label="Then every … weeks (0 for none)")
+
+
+class PauseForm(forms.Form):
+    """The client pauses or resumes check-in and survey emails."""
+
+    paused = forms.ChoiceField(choices=[("yes", "Pause"), ("no", "Resume")])
+
+
+class AlertAcknowledgeForm(forms.Form):
+    """Acknowledging an alliance alert; `next` says which page the button was on."""
+
+    note = forms.CharField(required=False, max_length=2000, label="Note (optional)")
+    next = forms.ChoiceField(required=False, choices=[("", "Client record"), ("supervision", "Supervision")])

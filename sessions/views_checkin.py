@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,13 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
 from practice.auditing import act_as, note_read
+from practice.forms import AcknowledgeForm
 from practice.posted import posted
 from practice.roles import Role
 
 from .checkin_service import answer_save, checkin_from_token
 from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
 from .flightplans import plan_in_force
-from .forms import CheckInForm
+from .forms import CheckInForm, PauseForm
 
 
 def _answer_page(request, checkin: CheckIn) -> HttpResponse:
@@ -59,8 +61,12 @@ def in_portal(request: HttpRequest, checkin_id) -> HttpResponse:
 def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
     answer = get_object_or_404(CheckInAnswer, pk=answer_id, checkin__client=client)
-    CheckInAcknowledgement.objects.create(answer=answer, by=request.membership,
-                                          note=request.POST.get("note", "")[:2000])
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        CheckInAcknowledgement.objects.create(answer=answer, by=request.membership, note=form.cleaned_data["note"])
+        messages.success(request, "Check-in answer acknowledged.")
+    else:
+        messages.error(request, "Not acknowledged: " + " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("client_detail", client_id=client.pk)
 
 
@@ -68,8 +74,11 @@ def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse
 @require_POST
 def pause(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
-    paused = request.POST.get("paused") == "yes"
-    type(client).objects.filter(pk=client.pk).update(checkins_paused=paused)
+    form = PauseForm(request.POST)
+    if form.is_valid():
+        type(client).objects.filter(pk=client.pk).update(checkins_paused=form.cleaned_data["paused"] == "yes")
+    else:
+        messages.error(request, "Nothing was changed: choose whether to pause check-in emails.")
     return redirect("portal")
 
 

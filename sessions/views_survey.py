@@ -19,7 +19,7 @@ from screening import instruments
 from screening.alliance import NOT_NORMS
 
 from . import survey_service as svc
-from .forms import SurveyForm, SurveyScheduleForm
+from .forms import AlertAcknowledgeForm, SurveyForm, SurveyScheduleForm
 from .models import Kind, Status, TherapySession
 from .surveys import RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
 
@@ -117,14 +117,19 @@ def acknowledge(request: HttpRequest, client_id, alert_id: int) -> HttpResponse:
     if not access.can_acknowledge(request.membership, client):
         raise PermissionDenied("You cannot acknowledge alerts for this client.")
     alert = get_object_or_404(RuptureAlert, pk=alert_id, response__client=client)
-    try:
-        svc.acknowledge(alert=alert, by=request.membership, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    form = AlertAcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not acknowledged: " + " ".join(e for errs in form.errors.values() for e in errs))
     else:
-        messages.success(request, "Alliance alert acknowledged.")
-    return redirect(request.POST.get("next") if request.POST.get("next") == "/supervision/" else
-                    f"/clients/{client.pk}/#alliance-h")
+        try:
+            svc.acknowledge(alert=alert, by=request.membership, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, "Alliance alert acknowledged.")
+    if form.is_valid() and form.cleaned_data["next"] == "supervision":
+        return redirect("supervision")
+    return redirect(f"/clients/{client.pk}/#alliance-h")
 
 
 @access.member_required(Role.THERAPIST)

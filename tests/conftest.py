@@ -4,12 +4,30 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.test import Client as DjangoTestClient
 
 from practice.models import Membership
 from practice.roles import Role
 
 from . import factories as f
 from .logscan import pytest_configure, pytest_sessionfinish  # noqa: F401 (no client data in logs, whole run)
+
+_password_only_login = DjangoTestClient._login
+
+
+def _login_with_both_factors(self, user, backend=None):
+    # `force_login` in these tests stands for a finished login, second factor included; the
+    # middleware refuses staff sessions that never passed it (tests/test_admin_login.py).
+    _password_only_login(self, user, backend)
+    f.mark_second_factor(self.session, user)
+
+
+DjangoTestClient._login = _login_with_both_factors
+
+
+def password_only_login(client, user) -> None:
+    """A session that skipped the second factor (what the old admin login gave)."""
+    _password_only_login(client, user, None)
 
 
 @pytest.fixture(autouse=True)

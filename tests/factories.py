@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import timedelta
 
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.account.internal.userkit import user_id_to_str
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -56,6 +62,19 @@ def session(c: Client, practitioner: Membership, *, days: float = 7, kind: str =
     return TherapySession.objects.create(
         client=c, practitioner=practitioner, kind=kind, status=status, scheduled_start=timezone.now() + timedelta(days=days)
     )
+
+
+def mark_second_factor(session, user: User) -> None:
+    """Record in `session` what allauth records after password + authenticator code.
+
+    Tests that call `force_login` stand for a finished login; the real two-step login is
+    exercised in tests/test_accounts.py and tests/test_admin_login.py.
+    """
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now, "email": user.email},
+                                                   {"method": "mfa", "at": now, "type": "totp"}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
 
 
 def has_totp(u: User) -> bool:

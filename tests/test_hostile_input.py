@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -123,3 +124,75 @@ def test_oversized_bodies_are_refused_cleanly(as_role, world):
     c.raise_request_exception = False
     response = c.post(reverse("portal_concerns"), {"about": "x", "category": "other", "text": "z" * 3_000_000})
     assert response.status_code in (400, 413)
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, {field: a value the page offers})."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict]] = []
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.forms.append((a.get("action") or "", {}))
+        if not self.forms or not a.get("name") or a["name"] in SKIP:
+            if tag == "option" and self._select and self._select not in self.forms[-1][1]:
+                self.forms[-1][1][self._select] = a.get("value", "")
+            return
+        fields = self.forms[-1][1]
+        if tag == "input" and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and a["name"] in fields and "checked" not in a:
+                return
+            fields[a["name"]] = a.get("value", "on" if a.get("type") in ("checkbox", "radio") else "")
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            fields[a["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][1][self._textarea] += data
+
+
+HOSTILE = ["nul\x00byte", "\x00", "not-an-id", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("role", ["therapist", "supervisor", "admin", "client"])
+def test_nul_bytes_and_malformed_ids_in_every_field_of_every_form(as_role, url_for, role):  # noqa: F811
+    """Each field of each form the role is shown, one at a time, with the others as the page
+    offers them: a NUL byte or a value that is not an id gives a message, never a 500."""
+    c = as_role(role)
+    c.raise_request_exception = False
+    forms = {}
+    for name, statuses in GET_EXPECTATIONS.items():
+        if statuses[role] != 200 or name.startswith("admin:"):
+            continue
+        page = url_for(name)
+        response = c.get(page)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = _Forms()
+        parser.feed(response.content.decode())
+        for action, fields in parser.forms:
+            forms.setdefault((action or page, tuple(sorted(fields))), fields)
+    assert len(forms) >= 3, "found too few forms to try"
+    for (action, _), fields in forms.items():
+        if action.startswith("/accounts/"):
+            continue  # allauth's own forms (sign-out) are not ours to fuzz
+        for field in fields:
+            for value in HOSTILE:
+                before = AuditEvent.objects.count()
+                response = c.post(action, {**fields, field: value})
+                assert response.status_code < 500, (role, action, field, value)
+                if 400 <= response.status_code < 500:
+                    assert AuditEvent.objects.count() == before, (role, action, field, "a refused post wrote")

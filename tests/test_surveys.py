@@ -344,7 +344,7 @@ def test_supervisor_lists_alerts_and_summary_and_may_acknowledge(world):
     alert = RuptureAlert.objects.get(rule="low_mean")
     response = supervisor.post(reverse("alliance_acknowledge", kwargs={"client_id": world.client.pk,
                                                                        "alert_id": alert.pk}),
-                               {"note": "Seen", "next": "/supervision/"})
+                               {"note": "Seen", "next": "supervision"})
     assert response.status_code == 302 and response.url == "/supervision/"
     unrelated = Client()
     unrelated.force_login(world.unrelated_supervisor.user)

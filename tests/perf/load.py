@@ -142,6 +142,7 @@ def prepare(therapists: int, clients: int, checkins: int, users: int) -> tuple[l
     from sessions.checkins import CheckIn
     from sessions.models import TherapySession
     from sessions.surveys import SurveyRequest
+    from tests.factories import mark_second_factor
 
     call_command("seed_scale", therapists=therapists, clients=clients, checkins=checkins, seed=1,
                  stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -158,6 +159,7 @@ def prepare(therapists: int, clients: int, checkins: int, users: int) -> tuple[l
         taken[role] += 1
         c = Client()
         c.force_login(m.user)
+        mark_second_factor(c.session, m.user)  # the journeys start after a full two-factor login
         me: dict = {}
         if role == "therapist":
             me["sessions"] = [(str(s.client_id), str(s.pk)) for s in TherapySession.objects.filter(
