@@ -16,6 +16,7 @@ from .export import records_zip
 def my_records(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
     reads = (AccessEvent.objects.filter(clients__contains=[client.pk], practice_id=client.practice_id)
+             .exclude(kind=AccessEvent.Kind.REFUSED)  # refused attempts showed nothing; supervisors see them
              .select_related("actor")[:300])
     return render(request, "clients/my_records.html", {"reads": reads})
 

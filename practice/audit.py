@@ -50,12 +50,14 @@ class AuditEvent(models.Model):
 
 
 class AccessEvent(models.Model):
-    """A staff member read one or more clients' records (a page, a PDF, an export)."""
+    """A member read one or more clients' records (a page, a PDF, an export), or asked for a
+    record and was refused (kind "refused": nothing was shown)."""
 
     class Kind(models.TextChoices):
         VIEW = "view", "Page view"
         PDF = "pdf", "PDF download"
         EXPORT = "export", "Export"
+        REFUSED = "refused", "Refused attempt"
 
     at = models.DateTimeField(default=timezone.now)
     practice_id = models.UUIDField()

@@ -66,18 +66,48 @@ class AuditMiddleware:
         set_actor(user_id=user.pk if user is not None and user.is_authenticated else None,
                   request_id=request.audit_id, ip=client_ip(request), path=request.path)
         response = self.get_response(request)
-        if user is not None and user.is_authenticated:
-            patch_cache_control(response, no_store=True, private=True)  # records never sit in a cache
+        # Records never sit in a cache: signed-in pages and link pages (a check-in's thank-you page
+        # shows the crisis plan) alike. Static files are served before this middleware.
+        patch_cache_control(response, no_store=True, private=True)
         membership = getattr(request, "membership", None)
-        if request.audit_clients and membership is not None and membership.role in STAFF and response.status_code < 400:
-            from .audit import AccessEvent
-
-            try:
-                view = resolve(request.path_info).url_name or ""
-            except Exception:  # noqa: BLE001 (a path that does not resolve still gets its row)
-                view = ""
-            AccessEvent.objects.create(
-                practice_id=membership.practice_id, actor_id=request.user.pk, role=membership.role,
-                clients=sorted(request.audit_clients, key=str), kind=_kind(response), view=view,
-                path=request.path[:300], ip=client_ip(request) or "", request_id=request.audit_id)
+        if membership is None:
+            return response
+        if request.audit_clients and membership.role in STAFF and response.status_code < 400:
+            _log(request, membership, sorted(request.audit_clients, key=str), _kind(response))
+        elif response.status_code in (403, 404):
+            _log_refused(request, membership)
         return response
+
+
+def _view_name(request) -> str:
+    try:
+        return resolve(request.path_info).url_name or ""
+    except Exception:  # noqa: BLE001 (a path that does not resolve still gets its row)
+        return ""
+
+
+def _log(request, membership, clients, kind, view=None) -> None:
+    from .audit import AccessEvent
+
+    AccessEvent.objects.create(
+        practice_id=membership.practice_id, actor_id=request.user.pk, role=membership.role, clients=clients,
+        kind=kind, view=_view_name(request) if view is None else view, path=request.path[:300],
+        ip=client_ip(request) or "", request_id=request.audit_id)
+
+
+def _log_refused(request, membership) -> None:
+    """A refused request for a record (403/404 on a URL naming one) is kept as an attempt, so
+    supervisors and admins can see probing. The client is named only when they belong to the
+    viewer's practice; another practice's ids are kept in the path alone."""
+    try:
+        match = resolve(request.path_info)
+    except Exception:  # noqa: BLE001 (an unknown path names no record)
+        return
+    if not any(key.endswith("_id") for key in match.kwargs):
+        return
+    from clients.models import Client
+
+    client_id = match.kwargs.get("client_id")
+    clients = [client_id] if client_id and Client.objects.filter(pk=client_id,
+                                                                 practice_id=membership.practice_id).exists() else []
+    _log(request, membership, clients, "refused", view=match.url_name or "")

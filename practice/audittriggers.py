@@ -109,6 +109,45 @@ NOT_AUDITED = {"practice_user", "practice_auditevent", "practice_accessevent",
                "practice_user_groups", "practice_user_user_permissions"}
 
 
+# TRUNCATE fires no row trigger. On a clinical table it becomes one audit row per practice
+# (everyone's rows went); on the audit tables it is refused outright.
+TRUNCATE_SQL = """
+CREATE OR REPLACE FUNCTION practice_audit_truncate() RETURNS trigger AS $$
+DECLARE
+  req jsonb;
+BEGIN
+  req := NULLIF(current_setting('practice.request', true), '')::jsonb;
+  INSERT INTO practice_auditevent (at, table_name, operation, row_id, practice_id, client_id, actor_id,
+                                   request_id, ip, path, old, new)
+  SELECT now(), TG_TABLE_NAME, 'truncate', '*', p.id, NULL, (req->>'user')::bigint, (req->>'id')::uuid,
+         req->>'ip', COALESCE(req->>'path', current_user), NULL, NULL
+  FROM (SELECT id FROM practice_practice UNION ALL SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM practice_practice)) p;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION practice_forbid_truncate() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: TRUNCATE is refused', TG_TABLE_NAME USING ERRCODE = '23000';
+END $$ LANGUAGE plpgsql;
+"""
+
+AUDIT_TABLES = ("practice_auditevent", "practice_accessevent")
+
+
+def audit_truncate(table: str) -> migrations.RunSQL:
+    name = f"{table}_audit_truncate"
+    return migrations.RunSQL(
+        f"CREATE TRIGGER {name} AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION practice_audit_truncate();",
+        f"DROP TRIGGER IF EXISTS {name} ON {table};")
+
+
+def forbid_truncate(table: str) -> migrations.RunSQL:
+    name = f"{table}_no_truncate"
+    return migrations.RunSQL(
+        f"CREATE TRIGGER {name} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION practice_forbid_truncate();",
+        f"DROP TRIGGER IF EXISTS {name} ON {table};")
+
+
 def _quote(sql: str) -> str:
     return "'" + sql.replace("'", "''") + "'"
 

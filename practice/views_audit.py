@@ -7,6 +7,9 @@ import csv
 from datetime import datetime, time
 
 from django import forms
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -63,16 +66,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                    .order_by("membership__user__full_name"))
     staff = Membership.objects.filter(practice_id=m.practice_id).exclude(role=Role.CLIENT).select_related("user")
     form = LogFilter(request.GET or None, clients=clients, staff=staff)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {"log": "audit"}
+    if form.is_bound and not form.is_valid():
+        # A filter that does not make sense shows nothing, on the page and in the CSV alike.
+        if request.GET.get("format") == "csv":
+            return HttpResponse("The filter is not valid: " + " ".join(e for errs in form.errors.values() for e in errs),
+                                status=400, content_type="text/plain; charset=utf-8")
+        return render(request, "practice/audit_log.html", {"form": form, "rows": [], "limit": LIMIT}, status=400)
+    data = form.cleaned_data if form.is_bound else {"log": "audit"}
     ids = [c.pk for c in clients]
     if data.get("log") == "access":
         rows = AccessEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
         if m.role == Role.SUPERVISOR:
-            rows = rows.filter(clients__overlap=ids)
+            # Their supervisees' clients, and what their supervisees tried to open and were refused.
+            rows = rows.filter(Q(clients__overlap=ids) | Q(kind=AccessEvent.Kind.REFUSED,
+                                                          actor_id__in=access.supervised_therapists(m).values("user_id")))
         if data.get("client"):
             rows = rows.filter(clients__contains=[data["client"]])
         if data.get("kind") in AccessEvent.Kind.values:
             rows = rows.filter(kind=data["kind"])
+        rows = concern_reads_visible(rows, m)
     else:
         rows = AuditEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
         if m.role == Role.SUPERVISOR:
@@ -81,6 +93,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(client_id=data["client"])
         if data.get("kind") in AUDITED:
             rows = rows.filter(table_name=data["kind"])
+        rows = concern_changes_visible(rows, m)
     if data.get("user"):
         rows = rows.filter(actor_id=data["user"])
     if data.get("since"):
@@ -101,6 +114,36 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form, "rows": rows, "access_log": data.get("log") == "access", "limit": LIMIT,
         "values": m.role == Role.SUPERVISOR, "csv_query": request.GET.urlencode()},
         status=400 if form.is_bound and form.errors else 200)
+
+
+def _visible_concern_ids(m):
+    return access.concerns_visible_to(m).annotate(key=Cast("pk", CharField())).values("key")
+
+
+def concern_changes_visible(rows, m):
+    """Audit rows about a concern (the concern, its entries, a review mark on it) only for those
+    who may read that concern: a log must not show what the record itself hides."""
+    rows = rows.annotate(concern_ref=Case(
+        When(table_name="practice_concern", then=F("row_id")),
+        When(table_name="practice_concernentry", then=Coalesce(KT("new__concern_id"), KT("old__concern_id"))),
+        When(table_name="practice_reviewmark", new__item="concern", then=KT("new__item_id")),
+        default=Value(None), output_field=CharField()))
+    return rows.filter(Q(concern_ref__isnull=True) | Q(concern_ref__in=_visible_concern_ids(m)))
+
+
+CONCERN_LIST, CONCERN_PAGE = "concerns", "concern_detail"
+
+
+def concern_reads_visible(rows, m):
+    """Reads of concern pages likewise: a concern's page only for those who may read it; the
+    list of concerns only for the practice's reviewers (and the reader themselves)."""
+    pages = access.concerns_visible_to(m).annotate(
+        page=Concat(Value("/accountability/concerns/"), Cast("pk", CharField()), Value("/"),
+                    output_field=CharField())).values("page")
+    rows = rows.filter(~Q(view=CONCERN_PAGE) | Q(path__in=pages))
+    if not access.is_concern_reviewer(m):
+        rows = rows.filter(~Q(view=CONCERN_LIST) | Q(actor_id=m.user_id))
+    return rows
 
 
 def _csv(rows, access_log: bool) -> HttpResponse:

@@ -52,7 +52,8 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
 def in_portal(request: HttpRequest, checkin_id) -> HttpResponse:
     client = access.own_client(request)
     checkin = get_object_or_404(CheckIn, pk=checkin_id, client=client,
-                                state__in=[CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.NOT_SENT])
+                                state__in=[CheckIn.State.SENT, CheckIn.State.ANSWERED, CheckIn.State.NOT_SENT,
+                                           CheckIn.State.MISSED])  # late answers are welcome (see the form)
     return _answer_page(request, checkin)
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client as DjangoTestClient
 
 from practice.models import Membership
@@ -23,6 +24,26 @@ def _login_with_both_factors(self, user, backend=None):
 
 
 DjangoTestClient._login = _login_with_both_factors
+
+
+_flush = DatabaseOperations.execute_sql_flush
+
+
+def _flush_past_the_audit_guard(self, sql_list):
+    # Transactional tests end with a TRUNCATE of every table, which the audit tables refuse
+    # (practice/audittriggers.py). The suite's database superuser sets the replication role
+    # for that one statement, which skips ordinary triggers; an app role cannot (see
+    # tests/test_database_roles.py).
+    with self.connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        _flush(self, sql_list)
+    finally:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+DatabaseOperations.execute_sql_flush = _flush_past_the_audit_guard
 
 
 def password_only_login(client, user) -> None:

@@ -122,14 +122,29 @@ def test_pdf_downloads_are_logged_as_such(world, url_for):  # noqa: F811
     assert (event.kind, event.view, event.role) == ("pdf", "staff_plan_pdf", "supervisor")
 
 
-def test_a_clients_own_reads_and_refused_reads_are_not_staff_access(world):
+def test_a_clients_own_reads_are_not_staff_access_and_refused_reads_are_attempts(world):
     me = Client()
     me.force_login(world.client.membership.user)
     me.get(reverse("portal"))
+    assert AccessEvent.objects.count() == 0
     other = Client()
     other.force_login(world.other_therapist.user)
     assert other.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).status_code == 404
-    assert AccessEvent.objects.count() == 0
+    attempt = AccessEvent.objects.get()
+    assert (attempt.kind, attempt.view, attempt.clients) == ("refused", "client_detail", [world.client.pk])
+    assert attempt.actor_id == world.other_therapist.user_id
+    # Another practice's client is not named in this practice's log: only the path keeps the id.
+    outsider = Client()
+    outsider.force_login(world.outsider.user)
+    assert outsider.get(reverse("client_detail", kwargs={"client_id": world.client.pk})).status_code == 404
+    probe = AccessEvent.objects.get(actor=world.outsider.user)
+    assert probe.practice_id == world.other_practice.pk and probe.clients == [] and str(world.client.pk) in probe.path
+    # The supervisor of the prober sees the attempt; the client's "who viewed" page does not list it.
+    supervisor = Client()
+    supervisor.force_login(world.unrelated_supervisor.user)
+    log = supervisor.get(reverse("audit_log"), {"log": "access", "format": "csv"}).content.decode()
+    assert "refused" in log and "Otto Other" in log
+    assert "Refused" not in me.get(reverse("my_records")).content.decode()
 
 
 def test_a_list_page_writes_one_row_for_all_its_clients(world):

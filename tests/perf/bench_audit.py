@@ -31,6 +31,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 
+from tests.factories import mark_second_factor  # noqa: E402
+
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -73,6 +75,7 @@ def main() -> None:
         def logged_in() -> Client:  # a new Client loads the middleware chain of the current settings
             c = Client()
             c.force_login(user)
+            mark_second_factor(c.session, user)  # a full two-factor login
             return c
 
         without = [m for m in settings.MIDDLEWARE if m != "practice.auditing.AuditMiddleware"]

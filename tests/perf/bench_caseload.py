@@ -30,6 +30,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from tests.factories import mark_second_factor  # noqa: E402
+
 
 def seed(therapist, n: int) -> None:
     from clients.models import CaseloadAssignment
@@ -88,6 +90,7 @@ def main() -> None:
         therapist = Membership.objects.create(user=user, practice=practice, role="therapist")
         client = Client()
         client.force_login(user)
+        mark_second_factor(client.session, user)  # a full two-factor login
 
         print(f"{'page':<12} {'clients':>8} {'median ms':>10} {'queries':>8}")
         seeded = 0
