@@ -31,13 +31,19 @@ def content_hash(content: dict) -> str:
 
 @transaction.atomic
 def plan_save(*, client: Client, author: User, content: dict) -> FlightPlanVersion:
-    """Each saved change is a new version (signatures of earlier versions stay with them)."""
+    """Save the plan. A change to an unsigned version written by the same person updates that
+    draft (the audit trail keeps each state); otherwise it becomes a new version, so a signature
+    always stays with the exact text it signed and versions do not pile up edit by edit."""
     Client.objects.select_for_update().filter(pk=client.pk).first()
     latest = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
     digest = content_hash(content)
     if latest and latest.content_sha256 == digest:
         return latest  # nothing changed: no new version, signatures still apply
-    number = (FlightPlanVersion.objects.filter(client=client).aggregate(n=Max("number"))["n"] or 0) + 1
+    if latest and latest.author_id == author.pk and not latest.signatures.exists():
+        latest.content, latest.content_sha256 = content, digest
+        latest.save(update_fields=["content", "content_sha256"])
+        return latest
+    number = (latest.number if latest else 0) + 1
     return FlightPlanVersion.objects.create(client=client, number=number, content=content, content_sha256=digest,
                                             author=author)
 

@@ -60,9 +60,13 @@ def _edit(request, client, *, staff: bool) -> HttpResponse:
     form = FlightPlanForm(posted(request), precautions=precautions,
                           initial=FlightPlanForm.initial_from(latest.content if latest else None))
     if request.method == "POST" and form.is_valid():
+        before = latest.content_sha256 if latest else None
         version = fp.plan_save(client=client, author=request.user, content=form.content())
-        if latest and version.pk == latest.pk:
+        if latest and version.pk == latest.pk and version.content_sha256 == before:
             messages.info(request, "Nothing changed; the plan stays at its current version.")
+        elif latest and version.pk == latest.pk:
+            messages.success(request, f"Your draft, version {version.number}, is updated. Both of you sign it to make "
+                                      "it final.")
         else:
             messages.success(request, f"Saved as version {version.number}. Both of you sign it to make it final.")
         return redirect(_urls(client, staff)["page"])

@@ -233,7 +233,7 @@ def url_for(world):
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
-    plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Two"})
+    plan_save(client=world.client, author=world.client.membership.user, content={"intentions": "Two"})
     args = {
         "accept_invitation": {"token": pending.token},
         "revoke_invitation": {"invitation_id": pending.invitation.pk},

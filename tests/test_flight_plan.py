@@ -81,8 +81,11 @@ def test_final_when_both_sign_and_a_later_edit_needs_both_again(therapist, me, w
 def test_stale_double_and_forged_signatures_change_nothing(therapist, me, world):
     therapist.post(urls(world)["edit"], PLAN)
     v1 = FlightPlanVersion.objects.get(client=world.client)
-    therapist.post(urls(world)["edit"], {**PLAN, "food": "Soup after"})
+    therapist.post(urls(world)["edit"], {**PLAN, "food": "Soup after"})  # the therapist's draft is updated
     stale = sign(me, reverse("client_plan_sign"), v1).content.decode()
+    assert "does not match what you read" in stale
+    me.post(reverse("client_plan_edit"), {**PLAN, "food": "Soup after", "what_helps": "Cello"})  # the client's turn
+    stale = sign(me, reverse("client_plan_sign"), FlightPlanVersion.objects.get(number=1)).content.decode()
     assert "changed since you opened it" in stale
     v2 = FlightPlanVersion.objects.get(client=world.client, number=2)
     sign(me, reverse("client_plan_sign"), v2)
@@ -135,6 +138,7 @@ def test_bad_plans_are_refused(therapist, world, change, message):
 
 def test_diff_shows_what_changed(therapist, world):
     therapist.post(urls(world)["edit"], PLAN)
+    sign(therapist, urls(world)["sign"], FlightPlanVersion.objects.get())  # signed: the next edit is version 2
     therapist.post(urls(world)["edit"], {**PLAN, "food": "Soup after", "transport_home": "Taxi"})
     page = therapist.get(reverse("staff_plan_diff", kwargs={"client_id": world.client.pk}) + "?a=1&b=2")
     text = page.content.decode()
@@ -163,3 +167,34 @@ def test_client_downloads_the_signed_plan_as_pdf(therapist, me, world):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", "")
     assert "Grieve my father" in text and "St Mary's" in text and v1.content_sha256 in text
     assert "Client: Cora Client" in text and "Therapist: Tess Therapist" in text
+
+
+def test_one_persons_consecutive_unsigned_edits_update_one_draft(therapist, me, world):
+    """A plan edited 30 times before anyone signs is one version per author turn, not 30 (the
+    export drew a PDF per version and a client could inflate it without limit)."""
+    for n in range(30):
+        me.post(reverse("client_plan_edit"), {**PLAN, "what_helps": f"Music, take {n}"})
+    [draft] = FlightPlanVersion.objects.filter(client=world.client)
+    assert draft.content["what_helps"] == "Music, take 29" and draft.author == world.client.membership.user
+    therapist.post(urls(world)["edit"], {**PLAN, "what_helps": "Music, take 29", "food": "Soup after"})
+    assert FlightPlanVersion.objects.filter(client=world.client).count() == 2  # another author: a new version
+    v2 = FlightPlanVersion.objects.get(client=world.client, number=2)
+    sign(therapist, urls(world)["sign"], v2)
+    therapist.post(urls(world)["edit"], {**PLAN, "what_helps": "Music, take 29", "food": "Toast"})
+    assert FlightPlanVersion.objects.filter(client=world.client).count() == 3  # a signed version is never rewritten
+    assert FlightPlanVersion.objects.get(pk=v2.pk).content["food"] == "Soup after"
+    from practice.audit import AuditEvent
+
+    history = AuditEvent.objects.filter(table_name="therapy_sessions_flightplanversion", row_id=str(draft.pk))
+    assert history.count() == 30  # every state of the draft stays in the audit trail
+
+
+def test_draft_rules_hold_in_the_database(therapist, world):
+    therapist.post(urls(world)["edit"], PLAN)
+    v1 = FlightPlanVersion.objects.get(client=world.client)
+    FlightPlanVersion.objects.filter(pk=v1.pk).update(content={"intentions": "draft"})  # unsigned: allowed
+    for change in [{"number": 7}, {"author": world.client.membership.user}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FlightPlanVersion.objects.filter(pk=v1.pk).update(**change)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FlightPlanVersion.objects.filter(pk=v1.pk).delete()
