@@ -71,4 +71,5 @@ from .consent import (  # noqa: E402,F401
     ConsentTemplate,
     ConsentTemplateVersion,
 )
+from .export import RecordsExport, RecordsExportFile  # noqa: E402,F401
 from .intake import IntakeVersion  # noqa: E402,F401

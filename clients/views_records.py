@@ -1,30 +1,67 @@
-"""The client's own records: download a copy, and see which staff read their record."""
+"""The client's own records: ask for a copy (prepared by a worker), download it for a day, and
+see which staff read their record."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import logging
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from practice import access
 from practice.audit import AccessEvent
 from practice.roles import Role
 
-from .export import records_zip
+from . import export as exports
+from .tasks import build_records_export
+
+log = logging.getLogger(__name__)
 
 
 @access.member_required(Role.CLIENT)
 def my_records(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
+    latest = exports.latest_export(client)
+    if request.headers.get("HX-Request"):  # the copy's status, polled while it is being prepared
+        return render(request, "clients/records_copy.html", {"export": latest})
     reads = (AccessEvent.objects.filter(clients__contains=[client.pk], practice_id=client.practice_id)
              .exclude(kind=AccessEvent.Kind.REFUSED)  # refused attempts showed nothing; supervisors see them
              .select_related("actor")[:300])
-    return render(request, "clients/my_records.html", {"reads": reads})
+    return render(request, "clients/my_records.html", {"reads": reads, "export": latest})
+
+
+def _queue(export_id: str) -> None:
+    try:
+        build_records_export.delay(export_id)
+    except Exception as exc:  # noqa: BLE001 (broker down: the housekeeping job queues it again later)
+        log.warning("broker unavailable (%s); records copy %s waits for housekeeping", type(exc).__name__, export_id)
 
 
 @access.member_required(Role.CLIENT)
-def my_records_download(request: HttpRequest) -> HttpResponse:
+@require_POST
+def my_records_prepare(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
-    response = HttpResponse(records_zip(client), content_type="application/zip")
+    export, started = exports.export_request(client=client, user=request.user)
+    if started:
+        transaction.on_commit(lambda: _queue(str(export.pk)))
+        messages.success(request, "Your copy is being prepared. It usually takes under a minute; this page shows "
+                                  "the download link when it is ready.")
+    else:
+        messages.info(request, "Your copy from a moment ago is the newest one: use it below.")
+    return redirect("my_records")
+
+
+@access.member_required(Role.CLIENT)
+def my_records_download(request: HttpRequest, export_id) -> HttpResponse:
+    client = access.own_client(request)
+    export = exports.RecordsExport.objects.filter(pk=export_id, client=client).first()
+    if export is None:
+        raise Http404("No such copy.")
+    if not export.downloadable:
+        return render(request, "clients/records_copy_gone.html", {"export": export}, status=410)
+    response = HttpResponse(exports.export_download(export), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="my-records.zip"'
-    response["Cache-Control"] = "no-store"
     return response

@@ -60,6 +60,7 @@ AUDITED = {
     "clients_consentsignature": ("", ""),
     "clients_consentrevocation": (_via("clients_consentsignature", "signature_id", "uuid"), ""),
     "clients_intakeversion": ("", ""),
+    "clients_recordsexport": ("", ""),
     "screening_medicalscreening": ("", ""),
     "screening_medicationscreening": ("", ""),
     "screening_medicationentry": (_via("screening_medicationscreening", "screening_id"), ""),
@@ -104,8 +105,9 @@ AUDITED = {
 }
 
 # Tables deliberately not audited: user accounts (no clinical content; allauth keeps its own
-# records) and the audit tables.
+# records), the audit tables, and the bytes of a client's prepared copy.
 NOT_AUDITED = {"practice_user", "practice_auditevent", "practice_accessevent",
+               "clients_recordsexportfile",  # the zip of a client's copy: built from audited rows, deleted after a day
                "practice_user_groups", "practice_user_user_permissions"}
 
 

@@ -124,7 +124,8 @@ GET_EXPECTATIONS = {
                           anonymous=FOUND),
     "audit_log": row(FORBIDDEN, admin=OK, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
     "my_records": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
-    "my_records_download": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "my_records_prepare": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
+    "my_records_download": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "practitioners": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "supervisee_review": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=NOT_FOUND, anonymous=FOUND),
     "supervisee_mark": row(FORBIDDEN, supervisor=NOT_ALLOWED, unrelated_supervisor=NOT_ALLOWED, anonymous=FOUND),
@@ -232,6 +233,10 @@ def url_for(world):
 
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")
+    from clients.export import RecordsExport, export_build
+
+    records_copy = RecordsExport.objects.create(client=world.client, requested_by=world.client.membership.user)
+    export_build(records_copy.pk)
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.client.membership.user, content={"intentions": "Two"})
     args = {
@@ -273,6 +278,7 @@ def url_for(world):
         "staff_plan_diff": {"client_id": world.client.pk},
         "staff_plan_pdf": {"client_id": world.client.pk, "number": 1},
         "consent_edit": {"kind": "informed"},
+        "my_records_download": {"export_id": records_copy.pk},
         "consent_sign": {"version_id": version.pk},
         "consent_revoke": {"signature_id": signature.pk},
         "consent_pdf_own": {"signature_id": signature.pk},

@@ -245,7 +245,21 @@ def test_csv_export_neutralises_formulas(world):
 
 # --- the client's own copy ---------------------------------------------------------------
 
-def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world):
+def _prepared_copy(me, django_capture_on_commit_callbacks):
+    """Ask for a copy as the client and run what the worker runs (tests/test_celery_worker.py
+    runs it in a real worker)."""
+    from clients.export import RecordsExport, export_build
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert me.post(reverse("my_records_prepare")).status_code == 302
+    assert len(queued) == 1  # the build is queued after the request's transaction commits
+    export = RecordsExport.objects.filter(client__membership__user=me.session["_auth_user_id"]).latest("requested_at")
+    assert "being prepared" in me.get(reverse("my_records")).content.decode()
+    assert export_build(export.pk) == "ready"
+    return RecordsExport.objects.get(pk=export.pk)
+
+
+def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world, django_capture_on_commit_callbacks):
     from sessions.flightplans import plan_save
 
     from .test_access_matrix import signed_consent
@@ -256,7 +270,10 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world)
     me = login(world.client.membership)
     page = me.get(reverse("my_records")).content.decode()
     assert "Sue Supervisor" in page and "supervisor" in page
-    response = me.get(reverse("my_records_download"))
+    export = _prepared_copy(me, django_capture_on_commit_callbacks)
+    page = me.get(reverse("my_records")).content.decode()
+    assert reverse("my_records_download", kwargs={"export_id": export.pk}) in page
+    response = me.get(reverse("my_records_download", kwargs={"export_id": export.pk}))
     assert response["Content-Type"] == "application/zip" and "no-store" in response["Cache-Control"]
     z = zipfile.ZipFile(io.BytesIO(response.content))
     names = z.namelist()
@@ -266,9 +283,67 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world)
     assert data["client"]["name"] == "Cora Client" and data["flight_plans"][0]["content"]["intentions"] == "Rest"
     assert data["consents"][0]["version__template__kind"] == "informed"
     other = login(world.other_client.membership)
+    assert other.get(reverse("my_records_download", kwargs={"export_id": export.pk})).status_code == 404
+    other_export = _prepared_copy(other, django_capture_on_commit_callbacks)
     assert "Cora Client" not in json.loads(zipfile.ZipFile(io.BytesIO(
-        other.get(reverse("my_records_download")).content)).read("records.json"))["client"]["name"]
+        other.get(reverse("my_records_download", kwargs={"export_id": other_export.pk})).content))
+        .read("records.json"))["client"]["name"]
     assert AccessEvent.objects.filter(clients__contains=[world.client.pk]).count() == 1  # own reads are not staff reads
+    trail = AuditEvent.objects.filter(table_name="clients_recordsexport", row_id=str(export.pk)).order_by("id")
+    assert [e.operation for e in trail] == ["insert", "update", "update"]  # asked, ready, downloaded
+    assert trail[0].actor_id == world.client.membership.user_id and trail[2].new["downloaded_at"]
+    assert not any("content" in (e.new or {}) for e in AuditEvent.objects.filter(table_name__contains="export"))
+
+
+def test_a_copy_lasts_a_day_then_is_deleted(world, django_capture_on_commit_callbacks):
+    import time_machine
+
+    from clients.export import RecordsExport, RecordsExportFile
+    from clients.tasks import records_exports_housekeeping
+
+    me = login(world.client.membership)
+    export = _prepared_copy(me, django_capture_on_commit_callbacks)
+    again = me.post(reverse("my_records_prepare"), follow=True).content.decode()
+    assert "from a moment ago" in again and RecordsExport.objects.count() == 1
+    url = reverse("my_records_download", kwargs={"export_id": export.pk})
+    with time_machine.travel(export.expires_at + timedelta(minutes=1)):
+        assert records_exports_housekeeping.run() == {"expired": 1, "requeued": 0}
+        response = login(world.client.membership).get(url)  # a day later: a new login
+        assert response.status_code == 410 and "deleted" in response.content.decode()
+    assert not RecordsExportFile.objects.exists()
+    assert RecordsExport.objects.get().state == "expired"
+
+
+def test_a_long_history_no_longer_builds_in_the_request(world, django_assert_max_num_queries):
+    """518 flight-plan versions took 71 s to export inside a request; now the request only
+    records the wish (a bounded number of queries, whatever the history)."""
+    from sessions.flightplan import FlightPlanVersion
+
+    FlightPlanVersion.objects.bulk_create(
+        FlightPlanVersion(client=world.client, number=n, content={"intentions": f"v{n}"}, content_sha256=f"{n:064}",
+                          author=world.client.membership.user) for n in range(1, 301))
+    me = login(world.client.membership)
+    with django_assert_max_num_queries(20):
+        assert me.post(reverse("my_records_prepare")).status_code == 302
+
+
+def test_a_lost_build_is_queued_again_and_a_failed_one_says_so(world, monkeypatch):
+    import time_machine
+
+    from clients import export as exports
+    from clients.tasks import records_exports_housekeeping
+
+    me = login(world.client.membership)
+    me.post(reverse("my_records_prepare"))  # the queued build is never run: its message was lost
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        queued = []
+        monkeypatch.setattr("clients.tasks.build_records_export.delay", queued.append)
+        assert records_exports_housekeeping.run() == {"expired": 0, "requeued": 1}
+    assert queued == [str(exports.RecordsExport.objects.get().pk)]
+    monkeypatch.setattr(exports, "records_zip", lambda client: 1 / 0)
+    assert exports.export_build(queued[0]) == "failed"
+    assert "could not be prepared" in me.get(reverse("my_records")).content.decode()
+    assert "Prepare a new copy" in me.get(reverse("my_records")).content.decode()
 
 
 def test_review_page_queries_do_not_grow_with_items(world, django_assert_max_num_queries):

@@ -286,3 +286,28 @@ def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
     ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
     assert sorted(ids) == sorted([f"Message-ID: <checkin-{r.pk}@practice.invalid>" for r in checkins]
                                  + [f"Message-ID: <survey-{r.pk}@practice.invalid>" for r in surveys])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_prepares_a_clients_records_copy(tmp_path):
+    from clients.export import RecordsExport
+    from clients.tasks import build_records_export
+    from practice.roles import Role
+
+    from . import factories as f
+
+    p = f.practice()
+    c = f.client(p, f.member(p, Role.THERAPIST))
+    export = RecordsExport.objects.create(client=c, requested_by=c.membership.user)
+    build_records_export.delay(str(export.pk))
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while RecordsExport.objects.get(pk=export.pk).state == "preparing":
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, "no copy prepared: " + (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+    finally:
+        _stop(worker)
+    export.refresh_from_db()
+    assert export.state == "ready" and export.size > 100 and export.file.content[:2] == b"PK"

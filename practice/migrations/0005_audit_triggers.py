@@ -3,7 +3,8 @@ from django.db import migrations
 from practice.appendonly import append_only
 from practice.audittriggers import AUDITED, install
 
-LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark"}  # own migrations
+LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark",
+         "clients_recordsexport"}  # their own migrations
 
 
 class Migration(migrations.Migration):
