@@ -49,6 +49,8 @@ def my_records_prepare(request: HttpRequest) -> HttpResponse:
         transaction.on_commit(lambda: _queue(str(export.pk)))
         messages.success(request, "Your copy is being prepared. It usually takes under a minute; this page shows "
                                   "the download link when it is ready.")
+    elif export.state == export.State.PREPARING:
+        messages.info(request, "Your copy is still being prepared.")
     else:
         messages.info(request, "Your copy from a moment ago is the newest one: use it below.")
     return redirect("my_records")
