@@ -25,7 +25,7 @@ from sessions.checkin_service import CHECKIN_DAYS
 from sessions.checkins import CheckIn, CheckInAnswer
 from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
-from sessions.notewriting import overdue_notes
+from sessions.notewriting import open_too_long, overdue_notes
 from sessions.readiness import dose_history
 from sessions.survey_service import latest_by_pair
 from sessions.survey_service import open_for as survey_open_for
@@ -54,13 +54,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
         revoked_at__isnull=True, expires_at__gt=timezone.now(),
     )
     overdue = list(overdue_notes([request.membership]))
+    still_open = list(open_too_long([request.membership]))
     danger = list(CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
                                                checkin__client__in=access.clients_visible_to(request.membership))
                   .select_related("checkin__client__membership__user").order_by("-submitted_at"))
     note_read(request, [c.pk for c in page.object_list] + [a.checkin.client_id for a in danger]
-              + [s.client_id for s in overdue])
+              + [s.client_id for s in overdue] + [s.client_id for s in still_open])
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
-                                                     "overdue": overdue, "danger": danger})
+                                                     "overdue": overdue, "danger": danger, "still_open": still_open})
 
 
 @access.member_required(Role.THERAPIST)

@@ -15,6 +15,8 @@ class ReviewMark(models.Model):
         RUPTURE = "rupture", "Alliance alert"
         DANGER = "danger", "Danger check-in"
         CONCERN = "concern", "Client concern"
+        DOSE = "dose", "Dose outside the plan or booster window"
+        OPEN_SESSION = "open", "Medicine session left open"
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("practice.Membership", on_delete=models.PROTECT, related_name="+")

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from clients.consent import ConsentKind, ConsentSignature
 from screening.models import CautionAcknowledgement
 from sessions.checkins import CheckInAnswer
+from sessions.log import DoseGiven
 from sessions.models import GateCheck
-from sessions.notewriting import overdue_notes
+from sessions.notewriting import open_too_long, overdue_notes
 from sessions.surveys import RuptureAlert
 
 from . import access
@@ -57,6 +58,10 @@ def _sections(request, therapist):
         ("danger", "Danger check-ins and how fast they were acknowledged",
          CheckInAnswer.objects.filter(danger=True, checkin__client__in=clients).select_related(
              "checkin__client__membership__user").prefetch_related("acknowledgements").order_by("-submitted_at")),
+        ("open", "Medicine sessions still in progress after 24 hours", open_too_long([therapist])),
+        ("dose", "Doses outside the plan or the booster window",
+         DoseGiven.objects.filter(session__practitioner=therapist).exclude(warning="").select_related(
+             "session__client__membership__user").order_by("-at")),
         ("concern", "Client concerns about this therapist",
          access.concerns_visible_to(request.membership).filter(about=therapist).select_related(
              "client__membership__user").order_by("-created_at")),
@@ -90,7 +95,7 @@ def _duration(delta) -> str:
 
 
 def _client_id(kind: str, item):
-    if kind == "gate":
+    if kind in ("gate", "dose"):
         return item.session.client_id
     if kind == "rupture":
         return item.response.client_id

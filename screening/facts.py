@@ -94,13 +94,23 @@ def _assessed(value: str) -> bool | None:
     return {Assessed.YES: True, Assessed.NO: False}.get(value)
 
 
-def medicine_session_dates(client: Client, zone: str) -> tuple[date, ...]:
-    starts = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.COMPLETED).values_list(
-        "scheduled_start", flat=True)
-    return tuple(sorted(s.astimezone(ZoneInfo(zone)).date() for s in starts))
+COUNTED = (Status.SCHEDULED, Status.IN_PROGRESS, Status.COMPLETED)  # cancelled and missed sessions gave no dose
 
 
-def build_facts(client: Client, sources: Sources, as_of: date | None = None) -> Facts:
+def medicine_session_dates(client: Client, zone: str, exclude=None) -> tuple[date, ...]:
+    """Days of the client's medicine sessions that count for spacing and the lifetime limit:
+    scheduled, in progress (counted from the start, even if never closed) and completed."""
+    sessions = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status__in=COUNTED)
+    if exclude is not None:
+        sessions = sessions.exclude(pk=exclude.pk)
+    starts = sessions.values_list("started_at", "scheduled_start")
+    return tuple(sorted((started or scheduled).astimezone(ZoneInfo(zone)).date() for started, scheduled in starts))
+
+
+def build_facts(client: Client, sources: Sources, as_of: date | None = None, *, session=None,
+                for_session: bool = False) -> Facts:
+    """Facts as of `as_of`. For a planned session (`for_session`), `session` (when it exists
+    already) is left out of the history it is judged against."""
     i, m, p = sources.intake, sources.medical, sources.psychological
     zone = i.time_zone if i else client.practice.time_zone
     kw: dict = {}
@@ -131,6 +141,7 @@ def build_facts(client: Client, sources: Sources, as_of: date | None = None) -> 
     return Facts(
         as_of=as_of or client_today(client, i),
         substances=substances(sources.medications, classifications(client)),
-        medicine_sessions_in_app=medicine_session_dates(client, zone),
+        medicine_sessions_in_app=medicine_session_dates(client, zone, exclude=session),
+        for_session=for_session,
         **kw,
     )

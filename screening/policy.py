@@ -113,6 +113,12 @@ class Policy:
     alert_heart_rate_jump: int = 25
     alert_systolic_max: int = 180
     alert_diastolic_max: int = 110
+    # Readings outside these are impossible and refused; inside them but outside the "usual"
+    # band they are recorded only once someone confirms them (ours, physiological limits).
+    vitals_limits: tuple = (("temperature_c", Decimal("30"), Decimal("44")), ("heart_rate", 20, 250),
+                            ("systolic", 50, 300), ("diastolic", 20, 200), ("spo2", 50, 100))
+    vitals_usual: tuple = (("temperature_c", Decimal("35"), Decimal("41")), ("heart_rate", 40, 180),
+                           ("systolic", 80, 230), ("diastolic", 40, 140), ("spo2", 88, 100))
     # Integration check-ins [Between Sessions]: the domain guide's default (section 9)
     danger_escalate_hours: int = 4
     # Alliance rupture alerts (BR-WAI): ours, not published norms (brwai.md) [Trust Your Personal Experience]

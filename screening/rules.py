@@ -112,7 +112,11 @@ class Facts:
     suicide_screen: SuicideScreen = field(default_factory=SuicideScreen)
     ait_risk_factors: frozenset[str] = frozenset()
     # History
-    medicine_sessions_in_app: tuple[date, ...] = ()  # completed medicine sessions, any practitioner
+    # Every other medicine session in the app that is scheduled, in progress or completed (not
+    # cancelled or missed), any practitioner. For a planned session (`for_session`) those after
+    # it count for spacing too; for the screening review, only those up to `as_of`.
+    medicine_sessions_in_app: tuple[date, ...] = ()
+    for_session: bool = False
     external_sessions: int = 0  # lifetime MDMA sessions reported outside the practice
     last_external_session_on: date | None = None
     prior_high_dose_sessions: int = 0  # sessions whose total was above the high-dose mg/kg
@@ -194,6 +198,16 @@ def _substance_always_avoid(f: Facts, p: Policy) -> list[Flag]:
                                   f"{why} It is planned to start within {p.maoi_after_session_days} days after "
                                   "the session; move the start later.", "Drug Interactions",
                                   _facts(substance=s.name, planned_start=s.since)))
+            elif cls in (med.MAOI_IRREVERSIBLE, med.CYP_STRONG_INHIBITOR) and s.since is not None \
+                    and s.since > f.as_of + timedelta(days=p.maoi_after_session_days):
+                # Known as soon as it is entered, before any session date exists: the gate refuses a
+                # session too close to the start; here the therapist sees the date to plan around.
+                last_day = s.since - timedelta(days=p.maoi_after_session_days + 1)
+                flags.append(Flag(CAUTION, f"{code}_planned",
+                                  f"{why} It is planned to start on {s.since:%d %b %Y}: a medicine session must be on "
+                                  f"or before {last_day:%d %b %Y} ({p.maoi_after_session_days} clear days before the "
+                                  "start), or the start moved later.", "Drug Interactions",
+                                  _facts(substance=s.name, planned_start=s.since, last_session_day=last_day)))
     return flags
 
 
@@ -218,24 +232,27 @@ def _hyperthyroidism(f: Facts, p: Policy) -> list[Flag]:
 
 
 def _spacing(f: Facts, p: Policy) -> list[Flag]:
+    """Days to the nearest other medicine session, before or (for a planned session) after."""
     dates = list(f.medicine_sessions_in_app) + ([f.last_external_session_on] if f.last_external_session_on else [])
-    past = [d for d in dates if d <= f.as_of]
-    if not past:
+    near = [d for d in dates if f.for_session or d <= f.as_of]
+    if not near:
         return []
-    last = max(past)
-    gap = days_since(last, f.as_of)
-    facts = _facts(last_medicine_session=last, days_since=gap)
+    nearest = min(near, key=lambda d: (abs((f.as_of - d).days), d > f.as_of))
+    gap = abs((f.as_of - nearest).days)
+    when = "the last medicine session" if nearest <= f.as_of else "the next medicine session"
+    facts = _facts(other_medicine_session=nearest, days_between=gap)
     if gap < p.spacing_refuse_days:
         return [Flag(ALWAYS_AVOID, "spacing_minimum",
-                     f"Only {gap} days since the last medicine session; {p.spacing_refuse_days} days is the absolute minimum.",
-                     "Session Frequency", facts)]
+                     f"Only {gap} days from {when} ({nearest:%d %b %Y}); {p.spacing_refuse_days} days is the absolute "
+                     "minimum.", "Session Frequency", facts)]
     if gap < p.spacing_hard_warning_days:
         return [Flag(CAUTION, "spacing_under_20_days",
-                     f"Only {gap} days since the last medicine session: under {p.spacing_hard_warning_days} days the "
-                     "brain's antioxidant reserve may not have recovered.", "Session Frequency", facts)]
+                     f"Hard warning: only {gap} days from {when} ({nearest:%d %b %Y}). Under "
+                     f"{p.spacing_hard_warning_days} days the brain's antioxidant reserve may not have recovered; "
+                     f"{p.spacing_caution_days} days is the recommended start.", "Session Frequency", facts)]
     if gap < p.spacing_caution_days:
         return [Flag(CAUTION, "spacing_under_6_weeks",
-                     f"{gap} days since the last medicine session; {p.spacing_caution_days} days (6 weeks) is the "
+                     f"{gap} days from {when} ({nearest:%d %b %Y}); {p.spacing_caution_days} days (6 weeks) is the "
                      "recommended starting interval.", "Session Frequency", facts)]
     return []
 
@@ -273,14 +290,18 @@ SUBSTANCE_AVOID_CLASSES = {med.MAOI_IRREVERSIBLE, med.MAOI_REVERSIBLE, med.HARMA
 def _substance_cautions(f: Facts, p: Policy) -> list[Flag]:
     flags = []
     for s in f.substances:
+        if not s.reviewed:
+            # Whatever its dates: an unknown name stopped two days ago could be an MAOI inside its
+            # washout, and one planned after the session could be one too. [Drug Interactions]
+            flags.append(Flag(CAUTION, "substance_unreviewed",
+                              f"“{s.name}” is not in the medication table and has not been classified by a therapist: "
+                              "until it is, it could be an MAO inhibitor or another drug that must not be combined.",
+                              "Drug Interactions", _facts(substance=s.name, since=s.since, stopped_on=s.stopped_on)))
+            continue
         gap = _last_use_gap(s, f.as_of)
         if gap != 0:
             continue  # not currently taken (stopped, or only planned)
-        if not s.reviewed:
-            flags.append(Flag(CAUTION, "substance_unreviewed",
-                              f"“{s.name}” is not in the medication table and has not been classified by a therapist.",
-                              "Drug Interactions", _facts(substance=s.name)))
-        elif not s.classes & SUBSTANCE_AVOID_CLASSES:
+        if not s.classes & SUBSTANCE_AVOID_CLASSES:
             flags.append(Flag(CAUTION, "other_substance",
                               f"Taking {s.name}: other drugs, medicines, supplements and herbs need review for "
                               "interactions with MDMA.", "Drug Interactions",

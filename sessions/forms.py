@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
+from screening.policy import DEFAULT_POLICY
+
 from .models import Kind
 
 
@@ -88,7 +90,7 @@ class LogForm(forms.Form):
 
         from django.utils import timezone
 
-        data = {k: v for k, v in self.cleaned_data.items() if k != "at_time"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("at_time", "confirmed")}
         at_time = self.cleaned_data.get("at_time")
         data["at"] = None
         if at_time is not None:
@@ -112,23 +114,44 @@ class DoseForm(LogForm):
     test_result = forms.CharField(max_length=300, label="Test result for this batch")
 
 
+VITAL_LABELS = {"systolic": ("Systolic", "mmHg"), "diastolic": ("Diastolic", "mmHg"),
+                "heart_rate": ("Heart rate", "bpm"), "temperature_c": ("Temperature", "°C"), "spo2": ("SpO2", "%")}
+LIMITS = {name: (low, high) for name, low, high in DEFAULT_POLICY.vitals_limits}
+USUAL = {name: (low, high) for name, low, high in DEFAULT_POLICY.vitals_usual}
+
+
+def _vital(name, field_class, **kw):
+    low, high = LIMITS[name]
+    label, unit = VITAL_LABELS[name]
+    shown = unit.replace("%", "%%")  # Django formats these messages with %-style parameters
+    return field_class(required=False, min_value=low, max_value=high, label=f"{label} ({unit})",
+                       error_messages={"min_value": f"{label} below {low} {shown} is not possible: check the reading.",
+                                       "max_value": f"{label} above {high} {shown} is not possible: check the reading."},
+                       **kw)
+
+
 class VitalsForm(LogForm):
-    systolic = forms.IntegerField(required=False, min_value=50, max_value=280, label="Systolic (mmHg)")
-    diastolic = forms.IntegerField(required=False, min_value=20, max_value=180, label="Diastolic (mmHg)")
-    heart_rate = forms.IntegerField(required=False, min_value=20, max_value=250, label="Heart rate (bpm)")
-    temperature_c = forms.DecimalField(required=False, min_value=Decimal("30"), max_value=Decimal("45"),
-                                       decimal_places=1, label="Temperature (°C)")
-    spo2 = forms.IntegerField(required=False, min_value=50, max_value=100, label="SpO2 (%)")
+    systolic = _vital("systolic", forms.IntegerField)
+    diastolic = _vital("diastolic", forms.IntegerField)
+    heart_rate = _vital("heart_rate", forms.IntegerField)
+    temperature_c = _vital("temperature_c", forms.DecimalField, decimal_places=1)
+    spo2 = _vital("spo2", forms.IntegerField)
+    confirmed = forms.BooleanField(required=False, label="I checked: the unusual reading is correct")
 
     def clean(self):
         data = super().clean()
-        values = [data.get(k) for k in ("systolic", "diastolic", "heart_rate", "temperature_c", "spo2")]
+        values = [data.get(k) for k in VITAL_LABELS]
         if all(v is None for v in values):
             raise forms.ValidationError("Enter at least one reading.")
         if (data.get("systolic") is None) != (data.get("diastolic") is None):
             self.add_error("diastolic", "Enter both blood pressure numbers.")
         elif data.get("systolic") is not None and data["diastolic"] >= data["systolic"]:
             self.add_error("diastolic", "Diastolic must be lower than systolic.")
+        unusual = [f"{VITAL_LABELS[k][0]} {data[k]} {VITAL_LABELS[k][1]}" for k, (low, high) in USUAL.items()
+                   if data.get(k) is not None and not low <= data[k] <= high]
+        if unusual and not data.get("confirmed"):
+            self.add_error("confirmed", f"Unusual: {', '.join(unusual)}. Measure again, or tick the box to record "
+                                        "it as it is.")
         return data
 
 

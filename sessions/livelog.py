@@ -35,7 +35,9 @@ def _check_time(session: TherapySession, at: datetime) -> None:
         raise ValidationError("That time is before the session started.")
 
 
-def _check_dose(session: TherapySession, which: str, amount: Decimal, at: datetime) -> None:
+def _check_dose(session: TherapySession, which: str, amount: Decimal, at: datetime) -> str:
+    """Refuse a dose out of order or above the ceiling; return the warning to keep with it
+    when it departs from the plan or the booster window (empty when it does not)."""
     doses = list(DoseGiven.objects.filter(session=session).order_by("at"))
     initial = next((d for d in doses if d.which == DoseGiven.Which.INITIAL), None)
     if which == DoseGiven.Which.INITIAL and initial:
@@ -46,10 +48,16 @@ def _check_dose(session: TherapySession, which: str, amount: Decimal, at: dateti
         if at <= initial.at:
             raise ValidationError("A booster or extra dose cannot come before the initial dose.")
     mass = _mass(session)
-    ceiling = practice_policy(session.client.practice_id).ceiling_mg(mass)
+    policy = practice_policy(session.client.practice_id)
+    ceiling = policy.ceiling_mg(mass)
     total = sum((d.amount_mg for d in doses), Decimal(0)) + amount
     if total > ceiling:
         raise ValidationError(f"Refused: the total would be {total} mg, above the ceiling of {ceiling:.1f} mg.")
+    return " ".join(vitals.dose_warnings(
+        which=which, at=at, initial_at=initial.at if initial else None,
+        boosters_given=sum(d.which == DoseGiven.Which.BOOSTER for d in doses),
+        planned_initial_mg=session.planned_initial_mg, planned_booster_mg=session.planned_booster_mg,
+        amount_mg=amount, window=policy.booster_after_hours))
 
 
 def _mass(session: TherapySession):
@@ -75,7 +83,7 @@ def record(*, session: TherapySession, by: Membership, kind: str, data: dict):
     data["at"] = data.get("at") or timezone.now()
     _check_time(session, data["at"])
     if kind == "dose":
-        _check_dose(session, data["which"], data["amount_mg"], data["at"])
+        data["warning"] = _check_dose(session, data["which"], data["amount_mg"], data["at"])
     try:
         with transaction.atomic():
             return model.objects.create(session=session, recorded_by=by, **data)
@@ -107,6 +115,7 @@ def live_state(session: TherapySession) -> LiveState:
     water = list(WaterIntake.objects.filter(session=session).order_by("at"))
     events = list(SessionEvent.objects.filter(session=session).order_by("at"))
     initial = next((d.at for d in doses if d.which == DoseGiven.Which.INITIAL), None)
+    booster = next((d.at for d in doses if d.which == DoseGiven.Which.BOOSTER), None)
     p = practice_policy(session.client.practice_id)
     alert_policy = vitals.AlertPolicy(p.alert_temperature_c, p.alert_systolic_jump, p.alert_heart_rate_jump,
                                       p.alert_systolic_max, p.alert_diastolic_max)
@@ -118,7 +127,8 @@ def live_state(session: TherapySession) -> LiveState:
     plan, _ = plan_in_force(session.client)
     content = plan.content if plan else {}
     return LiveState(
-        now=now, initial_at=initial, phase=vitals.phase(initial, now), booster=vitals.booster_window(initial, now),
+        now=now, initial_at=initial, phase=vitals.phase(initial, now),
+        booster=vitals.booster_window(initial, now, *p.booster_after_hours, booster_at=booster),
         doses=doses, readings=readings,
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
         water_limit_ml=int(p.water_limit_litres * 1000), events=events, alerts=signs,

@@ -40,6 +40,9 @@ class DoseGiven(LogEntry):
                                     validators=[MinValueValidator(1), MaxValueValidator(200)])
     batch = models.CharField(max_length=100)
     test_result = models.CharField(max_length=300)
+    # Why this dose departs from the plan or the booster window (shown in the log and to the
+    # supervisor); empty when it does not. Computed when it is recorded.
+    warning = models.CharField(max_length=500, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.get_which_display()} {self.amount_mg} mg"
@@ -55,9 +58,9 @@ class VitalsReading(LogEntry):
     class Meta(LogEntry.Meta):
         constraints = [
             models.CheckConstraint(condition=models.Q(temperature_c__isnull=True) | models.Q(
-                temperature_c__gte=30, temperature_c__lte=45), name="vitals_temperature_range"),
+                temperature_c__gte=30, temperature_c__lte=44), name="vitals_temperature_range"),
             models.CheckConstraint(condition=models.Q(systolic__isnull=True) | models.Q(
-                systolic__gte=50, systolic__lte=280), name="vitals_systolic_range"),
+                systolic__gte=50, systolic__lte=300), name="vitals_systolic_range"),
             models.CheckConstraint(condition=models.Q(heart_rate__isnull=True) | models.Q(
                 heart_rate__gte=20, heart_rate__lte=250), name="vitals_heart_rate_range"),
         ]

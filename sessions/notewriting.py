@@ -12,7 +12,7 @@ from django.utils import timezone
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
 
-from .models import Status, TherapySession
+from .models import Kind, Status, TherapySession
 from .notes import TEMPLATES, NoteAddendum, NoteCoSignature, SessionNote
 
 OVERDUE_AFTER = timedelta(hours=72)
@@ -68,3 +68,15 @@ def overdue_notes(practitioners) -> QuerySet[TherapySession]:
             .filter(Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True, scheduled_start__lt=cutoff))
             .filter(Q(note__isnull=True) | Q(note__signed_at__isnull=True))
             .select_related("client__membership__user", "practitioner__user").order_by("scheduled_start"))
+
+
+OPEN_TOO_LONG_AFTER = timedelta(hours=24)
+
+
+def open_too_long(practitioners) -> QuerySet[TherapySession]:
+    """Medicine sessions started more than 24 hours ago and never closed: they count for
+    spacing and the lifetime limit from their start, and someone should close them."""
+    return (TherapySession.objects.filter(Q(practitioner__in=practitioners) | Q(second_practitioner__in=practitioners),
+                                          kind=Kind.MEDICINE, status=Status.IN_PROGRESS,
+                                          started_at__lt=timezone.now() - OPEN_TOO_LONG_AFTER)
+            .select_related("client__membership__user", "practitioner__user").order_by("started_at"))

@@ -79,7 +79,7 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
     sources = sources_for(client)
     zone = ZoneInfo(sources.intake.time_zone if sources.intake else client.practice.time_zone)
     as_of = start.astimezone(zone).date()
-    facts = build_facts(client, sources, as_of=as_of)
+    facts = build_facts(client, sources, as_of=as_of, session=exclude_session, for_session=True)
     mass = facts.mass_kg
     completed = TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.COMPLETED)
     policy = practice_policy(client.practice_id)

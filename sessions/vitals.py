@@ -4,8 +4,9 @@ Signs that must raise an unmistakable alert [Manual: When to Seek Emergency Care
 temperature above 38.5 C; unstable blood pressure or heart rate; seizures (including
 myoclonic jerks); delirium or unresponsiveness; muscle rigidity; severe or central/left chest
 pain, especially with nausea or cold clammy skin. "Unstable" is practice policy: by default a
-change of more than 30 mmHg systolic or 25 bpm between consecutive readings, or a systolic
-above 180 or diastolic above 110.
+reading more than 30 mmHg systolic or 25 bpm away from the session's first (baseline) reading,
+a spread of more than that between the highest and lowest reading so far (so a steady climb
+in small steps counts), or a systolic above 180 or diastolic above 110.
 """
 
 from __future__ import annotations
@@ -65,17 +66,32 @@ def emergency_signs(readings: list[Reading], effects: list[str], policy: AlertPo
             signs.append(f"Systolic pressure {r.systolic} mmHg (above {policy.systolic_max}) at {r.at:%H:%M}")
         if r.diastolic is not None and r.diastolic > policy.diastolic_max:
             signs.append(f"Diastolic pressure {r.diastolic} mmHg (above {policy.diastolic_max}) at {r.at:%H:%M}")
-    for before, after in zip(ordered, ordered[1:], strict=False):
-        if before.systolic is not None and after.systolic is not None and \
-                abs(after.systolic - before.systolic) > policy.systolic_jump:
-            signs.append(f"Unstable blood pressure: systolic {before.systolic} → {after.systolic} mmHg by {after.at:%H:%M}")
-        if before.heart_rate is not None and after.heart_rate is not None and \
-                abs(after.heart_rate - before.heart_rate) > policy.heart_rate_jump:
-            signs.append(f"Unstable heart rate: {before.heart_rate} → {after.heart_rate} bpm by {after.at:%H:%M}")
+    for field, label, unit, limit in (("systolic", "blood pressure: systolic", "mmHg", policy.systolic_jump),
+                                      ("heart_rate", "heart rate:", "bpm", policy.heart_rate_jump)):
+        signs.extend(_unstable([r for r in ordered if getattr(r, field) is not None], field, label, unit, limit))
     for code in dict.fromkeys(effects):
         label, emergency = ADVERSE_EFFECTS.get(code, (code, False))
         if emergency:
             signs.append(label)
+    return signs
+
+
+def _unstable(readings: list[Reading], field: str, label: str, unit: str, limit: int) -> list[str]:
+    """One sign per reading that is more than `limit` from the baseline (the first reading), or
+    that widens the range seen so far past `limit`."""
+    if not readings:
+        return []
+    signs = []
+    base = getattr(readings[0], field)
+    low = high = base
+    for r in readings[1:]:
+        value = getattr(r, field)
+        low, high = min(low, value), max(high, value)
+        if abs(value - base) > limit:
+            signs.append(f"Unstable {label} {value} {unit} at {r.at:%H:%M}, {value - base:+d} from the baseline "
+                         f"{base} (more than {limit})")
+        elif high - low > limit:
+            signs.append(f"Unstable {label} ranged {low}-{high} {unit} by {r.at:%H:%M} (more than {limit} apart)")
     return signs
 
 
@@ -97,9 +113,11 @@ def phase(initial_at: datetime | None, now: datetime) -> str:
 
 
 def booster_window(initial_at: datetime | None, now: datetime, start_h: Decimal = Decimal("1.5"),
-                   end_h: Decimal = Decimal("2.5")) -> str:
+                   end_h: Decimal = Decimal("2.5"), booster_at: datetime | None = None) -> str:
     if initial_at is None:
         return ""
+    if booster_at is not None:
+        return f"Booster given {_minutes(booster_at - initial_at)} after the initial dose"
     opens = initial_at + timedelta(hours=float(start_h))
     closes = initial_at + timedelta(hours=float(end_h))
     if now < opens:
@@ -107,6 +125,33 @@ def booster_window(initial_at: datetime | None, now: datetime, start_h: Decimal 
     if now <= closes:
         return f"Booster window open for {_minutes(closes - now)} more"
     return "Booster window has closed"
+
+
+def dose_warnings(*, which: str, at: datetime, initial_at: datetime | None, boosters_given: int,
+                  planned_initial_mg: Decimal | None, planned_booster_mg: Decimal | None, amount_mg: Decimal,
+                  window: tuple[Decimal, Decimal]) -> list[str]:
+    """Why a dose that may be given (order and ceiling are checked elsewhere) departs from the
+    plan or the booster window; empty when it does not. [Dosing]"""
+    warnings = []
+    if which == "initial":
+        if planned_initial_mg and amount_mg != planned_initial_mg:
+            warnings.append(f"Initial dose {amount_mg} mg differs from the planned {planned_initial_mg} mg.")
+        return warnings
+    if which == "extra":
+        warnings.append("An extra dose beyond the plan.")
+    elif boosters_given:
+        warnings.append("A second booster: beyond the plan.")
+    elif not planned_booster_mg:
+        warnings.append("A booster the plan did not include.")
+    elif amount_mg != planned_booster_mg:
+        warnings.append(f"Booster {amount_mg} mg differs from the planned {planned_booster_mg} mg.")
+    if which == "booster" and initial_at is not None:
+        after = at - initial_at
+        start, end = window
+        if not timedelta(hours=float(start)) <= after <= timedelta(hours=float(end)):
+            warnings.append(f"Booster given {_minutes(after)} after the initial dose, outside the {start}-{end} h "
+                            "window.")
+    return warnings
 
 
 def _minutes(delta: timedelta) -> str:

@@ -65,15 +65,34 @@ def test_doses_in_order_and_a_double_tap_records_once(therapist, world, running)
 
 
 @pytest.mark.parametrize("fields,message", [
-    ({"temperature_c": "60"}, "less than or equal to 45"),
-    ({"systolic": "20", "diastolic": "300"}, "greater than or equal to 50"),
+    ({"temperature_c": "60"}, "Temperature above 44 °C is not possible"),
+    ({"temperature_c": "45"}, "Temperature above 44 °C is not possible"),    # the probe's 45 °C
+    ({"temperature_c": "29.9"}, "Temperature below 30 °C is not possible"),
+    ({"systolic": "20", "diastolic": "300"}, "Systolic below 50 mmHg is not possible"),
+    ({"systolic": "301", "diastolic": "100"}, "Systolic above 300 mmHg is not possible"),
+    ({"heart_rate": "19"}, "Heart rate below 20 bpm is not possible"),
+    ({"heart_rate": "251"}, "Heart rate above 250 bpm is not possible"),
+    ({"spo2": "49"}, "SpO2 below 50 % is not possible"),
+    ({"spo2": "101"}, "SpO2 above 100 % is not possible"),
     ({"systolic": "120", "diastolic": "130"}, "lower than systolic"),
     ({}, "at least one reading"),
+    ({"temperature_c": "42.0"}, "Unusual: Temperature 42.0 °C"),               # possible: needs confirming
+    ({"heart_rate": "190"}, "Unusual: Heart rate 190 bpm"),
+    ({"systolic": "240", "diastolic": "120"}, "Unusual: Systolic 240 mmHg"),
+    ({"spo2": "80"}, "Unusual: SpO2 80 %"),
 ])
 def test_impossible_vitals_are_refused(therapist, world, running, fields, message):
     response = log(therapist, world, running, "vitals", **fields)
     assert response.status_code == 400 and message in response.content.decode()
     assert not VitalsReading.objects.exists()
+
+
+@pytest.mark.parametrize("fields", [{"temperature_c": "44.0"}, {"temperature_c": "41.5"}, {"heart_rate": "250"},
+                                    {"systolic": "300", "diastolic": "150"}, {"spo2": "50"}])
+def test_unusual_but_possible_readings_are_recorded_once_confirmed(therapist, world, running, fields):
+    assert log(therapist, world, running, "vitals", **fields).status_code == 400
+    assert log(therapist, world, running, "vitals", **fields, confirmed="on").status_code == 302
+    assert VitalsReading.objects.count() == 1
 
 
 def test_times_in_the_future_are_refused(therapist, world, running):
@@ -164,3 +183,24 @@ def test_a_practice_can_lower_the_fever_threshold(therapist, world, running):
     page = therapist.get(reverse("session_live", kwargs={"client_id": world.client.pk,
                                                          "session_id": running.pk})).content.decode()
     assert "Temperature 38.2 °C (above 38.0 °C)" in page
+
+
+def test_a_booster_outside_its_window_is_recorded_with_a_visible_warning(therapist, world, running):
+    assert log(therapist, world, running, "dose", which="initial", amount_mg="125", batch="B1",
+               test_result="Reagent: MDMA", at_time=hhmm(60)).status_code == 302
+    live = reverse("session_live", kwargs={"client_id": world.client.pk, "session_id": running.pk})
+    assert "Booster window opens in" in therapist.get(live).content.decode()
+    assert log(therapist, world, running, "dose", which="booster", amount_mg="62.5", batch="B1",
+               test_result="Reagent: MDMA").status_code == 302
+    booster = DoseGiven.objects.get(which="booster")
+    assert "outside the 1.5-2.5 h window" in booster.warning
+    page = therapist.get(live).content.decode()
+    assert "Warning: Booster given 1 h 00 min after the initial dose" in page or "outside the 1.5-2.5 h" in page
+    assert "Booster window opens" not in page and "Booster given" in page
+    assert log(therapist, world, running, "dose", which="booster", amount_mg="10", batch="B1",
+               test_result="ok").status_code == 302
+    assert "second booster" in DoseGiven.objects.filter(which="booster").latest("at").warning
+    supervisor = Client()
+    supervisor.force_login(world.supervisor.user)
+    review = supervisor.get(reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk}))
+    assert "outside the 1.5-2.5 h window" in review.content.decode()

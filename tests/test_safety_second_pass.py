@@ -1,0 +1,251 @@
+"""Safety rules, second pass: the cases an independent review found laxer than the domain
+guide. Each table reads like the guide; the review is run again with new cases, so these
+test the rule, not an example."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from screening.rules import ALWAYS_AVOID, CAUTION, Facts, Substance, evaluate, status
+
+from .test_screening_rules import ADULT, SESSION_DAY, taken
+
+
+@pytest.fixture
+def therapist(world):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.therapist.user)
+    return c
+
+
+def facts(**kw) -> Facts:
+    return Facts(as_of=SESSION_DAY, **{**ADULT, **kw})
+
+
+def flags_of(f: Facts, code_prefix: str) -> list:
+    return [fl for fl in evaluate(f) if fl.code.startswith(code_prefix)]
+
+
+# --- "Unknown drug names are never silently accepted" (Drug Interactions) ---------------
+
+@pytest.mark.parametrize("since,stopped_on", [
+    (date(2020, 1, 1), None),                              # still taking
+    (date(2020, 1, 1), SESSION_DAY - timedelta(days=2)),   # stopped two days ago
+    (date(2020, 1, 1), SESSION_DAY - timedelta(days=400)),  # stopped long ago
+    (SESSION_DAY + timedelta(days=1), None),               # planned to start the day after
+    (SESSION_DAY + timedelta(days=30), None),              # planned later
+    (None, None),                                           # no dates at all
+])
+def test_an_unreviewed_substance_is_a_caution_whatever_its_dates(since, stopped_on):
+    f = facts(substances=(Substance(name="Zyntrelix 5 mg", since=since, stopped_on=stopped_on),))
+    [flag] = flags_of(f, "substance_unreviewed")
+    assert flag.tier == CAUTION
+    assert status(evaluate(f))[0] != "eligible"
+
+
+def test_a_classified_substance_stopped_long_ago_raises_nothing():
+    f = facts(substances=(Substance(name="Zyntrelix", reviewed=True, since=date(2020, 1, 1),
+                                    stopped_on=SESSION_DAY - timedelta(days=400)),))
+    assert not flags_of(f, "substance_unreviewed") and not flags_of(f, "other_substance")
+
+
+# --- "MAOIs ... planned within the days after a session" (Drug Interactions) -------------
+
+@pytest.mark.parametrize("name,starts_in,tier", [
+    ("phenelzine", 1, ALWAYS_AVOID),
+    ("phenelzine", 3, ALWAYS_AVOID),    # exactly the 3 days after: still inside
+    ("phenelzine", 4, CAUTION),         # beyond the window: shown at once, with the date to plan around
+    ("phenelzine", 90, CAUTION),
+    ("selegiline", 10, CAUTION),
+    ("Paxlovid", 5, CAUTION),           # ritonavir likewise
+    ("sertraline", 10, None),           # not an MAOI: no planned-start flag
+])
+def test_a_planned_mao_inhibitor_shows_as_soon_as_it_is_entered(name, starts_in, tier):
+    found = [fl for fl in evaluate(facts(substances=(taken(name, starts_in=starts_in),)))
+             if fl.code.endswith(("_planned", "_planned_after"))]
+    assert [fl.tier for fl in found] == ([tier] if tier else [])
+    if tier == CAUTION:
+        last_day = SESSION_DAY + timedelta(days=starts_in - 4)
+        assert f"{last_day:%d %b %Y}" in found[0].reason
+
+
+# --- Spacing and the lifetime limit count every session not cancelled (Session Frequency) -
+
+@pytest.mark.parametrize("other,for_session,code", [
+    (-5, True, "spacing_minimum"),            # one before
+    (+5, True, "spacing_minimum"),            # one already booked after the new one
+    (-13, True, "spacing_minimum"),
+    (-14, True, "spacing_under_20_days"),     # exactly 14 days: not refused, warned hard
+    (+14, True, "spacing_under_20_days"),
+    (-19, True, "spacing_under_20_days"),
+    (-20, True, "spacing_under_6_weeks"),     # exactly 20 days
+    (+41, True, "spacing_under_6_weeks"),
+    (-42, True, None),                        # exactly 6 weeks
+    (+42, True, None),
+    (0, True, "spacing_minimum"),             # the same day
+    (+5, False, None),                        # the screening review judges sessions up to today only
+    (-5, False, "spacing_minimum"),
+])
+def test_spacing_counts_sessions_on_both_sides(other, for_session, code):
+    f = facts(medicine_sessions_in_app=(SESSION_DAY + timedelta(days=other),), for_session=for_session)
+    assert [fl.code for fl in flags_of(f, "spacing")] == ([code] if code else [])
+
+
+def test_hard_warning_reads_stronger_than_the_six_week_caution():
+    [hard] = flags_of(facts(medicine_sessions_in_app=(SESSION_DAY - timedelta(days=15),)), "spacing")
+    [soft] = flags_of(facts(medicine_sessions_in_app=(SESSION_DAY - timedelta(days=30),)), "spacing")
+    assert hard.reason.startswith("Hard warning") and not soft.reason.startswith("Hard warning")
+
+
+@pytest.mark.parametrize("in_app,external,flagged", [(239, 0, False), (200, 39, False), (240, 0, True), (200, 40, True)])
+def test_lifetime_counts_sessions_booked_and_in_progress(in_app, external, flagged):
+    days = tuple(SESSION_DAY - timedelta(days=100 + n) for n in range(in_app))
+    assert bool(flags_of(facts(medicine_sessions_in_app=days, external_sessions=external), "lifetime")) is flagged
+
+
+# --- On the database: sessions booked or left open count (Session Frequency) -------------
+
+def _medicine(world, *, days, status="scheduled", started_days_ago=None):
+    from django.utils import timezone
+
+    from sessions.models import TherapySession
+
+    now = timezone.now()
+    return TherapySession.objects.create(
+        client=world.client, practitioner=world.therapist, kind="medicine", status=status,
+        scheduled_start=now + timedelta(days=days),
+        started_at=now - timedelta(days=started_days_ago) if started_days_ago is not None else None)
+
+
+@pytest.fixture
+def ready(world):
+    from .test_sessions_schedule import make_ready
+
+    make_ready(world)
+    return world
+
+
+def test_a_second_medicine_session_days_after_a_booked_one_is_refused(ready, therapist):
+    from sessions.models import TherapySession
+
+    from .test_sessions_schedule import schedule
+
+    _medicine(ready, days=10)
+    response = schedule(therapist, ready, days=15, rationale="Client asked for an early second session.")
+    assert response.status_code == 400 and "absolute minimum" in response.content.decode()
+    response = schedule(therapist, ready, days=5, rationale="Client asked for an early second session.")
+    assert response.status_code == 400 and "the next medicine session" in response.content.decode()
+    assert TherapySession.objects.filter(kind="medicine").count() == 1
+
+
+def test_a_session_left_in_progress_counts_from_its_start(ready, therapist):
+    from .test_sessions_schedule import schedule
+
+    _medicine(ready, days=-5, status="in_progress", started_days_ago=5)  # started five days ago, never closed
+    response = schedule(therapist, ready, days=3, rationale="Client asked for an early second session.")
+    assert response.status_code == 400 and "absolute minimum" in response.content.decode()
+
+
+def test_cancelled_sessions_do_not_count(ready, therapist):
+    from .test_sessions_schedule import schedule
+
+    _medicine(ready, days=-5, status="cancelled")
+    assert schedule(therapist, ready, days=10).status_code == 302
+
+
+def test_starting_rechecks_against_every_other_session(ready, therapist):
+    from django.core.exceptions import ValidationError
+
+    from sessions.readiness import session_start
+
+    first = _medicine(ready, days=0.01)
+    _medicine(ready, days=6)  # booked later (e.g. by a colleague) too close to the first
+    with pytest.raises(ValidationError, match="Refused"):
+        session_start(session=first, by=ready.therapist, rationale="")
+
+
+# --- "Fluctuating or unstable blood pressure or heart rate" (When to Seek Emergency Care) --
+
+def _readings(field, values):
+    from datetime import datetime
+
+    from sessions.vitals import Reading
+
+    t0 = datetime(2027, 3, 15, 9, 0, tzinfo=UTC)
+    return [Reading(t0 + timedelta(minutes=20 * i), **{field: v}) for i, v in enumerate(values)]
+
+
+@pytest.mark.parametrize("field,values,alert", [
+    ("heart_rate", [72, 87, 102], True),         # each step 15, 30 from the baseline
+    ("heart_rate", [72, 84, 97], False),         # 25 from the baseline: not more than 25
+    ("heart_rate", [72, 84, 98], True),          # 26
+    ("heart_rate", [90, 75, 100, 80], False),    # within 25 of the baseline, range 25
+    ("heart_rate", [90, 75, 101], True),         # range 75-101 = 26 although each is near the baseline
+    ("systolic", [120, 148, 176], True),         # the review's case
+    ("systolic", [120, 135, 150], False),        # exactly 30
+    ("systolic", [120, 151], True),
+    ("systolic", [150, 120], False),             # a fall of 30
+    ("systolic", [150, 119], True),              # a fall of 31
+])
+def test_instability_is_judged_against_the_baseline_and_the_range(field, values, alert):
+    from sessions.vitals import emergency_signs
+
+    readings = _readings(field, values)
+    if field == "systolic":
+        from dataclasses import replace
+
+        readings = [replace(r, diastolic=80) for r in readings]
+    assert bool([s for s in emergency_signs(readings, []) if s.startswith("Unstable")]) is alert
+
+
+# --- Booster: "half the initial dose, taken 1.5 to 2.5 h after it" (Dosing) ----------------
+
+@pytest.mark.parametrize("which,minutes,boosters,planned_booster,amount,expected", [
+    ("booster", 60, 0, "62.5", "62.5", ["outside the 1.5-2.5 h window"]),
+    ("booster", 89, 0, "62.5", "62.5", ["outside"]),
+    ("booster", 90, 0, "62.5", "62.5", []),                  # exactly 1.5 h
+    ("booster", 150, 0, "62.5", "62.5", []),                 # exactly 2.5 h
+    ("booster", 151, 0, "62.5", "62.5", ["outside"]),
+    ("booster", 100, 1, "62.5", "62.5", ["second booster"]),
+    ("booster", 100, 0, None, "62.5", ["did not include"]),
+    ("booster", 100, 0, "62.5", "50", ["differs from the planned 62.5"]),
+    ("extra", 100, 1, "62.5", "20", ["extra dose beyond the plan"]),
+    ("initial", 0, 0, "62.5", "125", []),
+    ("initial", 0, 0, "62.5", "100", ["differs from the planned 125"]),
+])
+def test_doses_beyond_the_plan_or_window_are_recorded_with_a_warning(which, minutes, boosters, planned_booster,
+                                                                     amount, expected):
+    from datetime import datetime
+
+    from sessions.vitals import dose_warnings
+
+    t0 = datetime(2027, 3, 15, 9, 0, tzinfo=UTC)
+    warnings = dose_warnings(which=which, at=t0 + timedelta(minutes=minutes), initial_at=t0 if which != "initial"
+                             else None, boosters_given=boosters, planned_initial_mg=Decimal("125"),
+                             planned_booster_mg=Decimal(planned_booster) if planned_booster else None,
+                             amount_mg=Decimal(amount), window=(Decimal("1.5"), Decimal("2.5")))
+    assert len(warnings) == len(expected) and all(e in w for e, w in zip(expected, warnings, strict=True))
+
+
+def test_a_session_open_over_24_hours_is_on_the_attention_lists(ready, therapist):
+    from django.test import Client
+    from django.urls import reverse
+
+    _medicine(ready, days=-2, status="in_progress", started_days_ago=1.1)
+    assert "still in progress after 24 hours" in therapist.get(reverse("caseload")).content.decode()
+    supervisor = Client()
+    supervisor.force_login(ready.supervisor.user)
+    page = supervisor.get(reverse("supervisee_review", kwargs={"therapist_id": ready.therapist.pk})).content.decode()
+    assert "still in progress after 24 hours (1)" in page
+
+
+def test_a_session_open_under_24_hours_is_not(ready, therapist):
+    from django.urls import reverse
+
+    _medicine(ready, days=0, status="in_progress", started_days_ago=0.5)
+    assert "still in progress after 24 hours" not in therapist.get(reverse("caseload")).content.decode()
