@@ -94,7 +94,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "answer__acknowledgements__by__user").order_by("-due_at")[:30]
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
-        "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review),
+        "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review, client),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or CHECKIN_DAYS))}),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .policy import DEFAULT_POLICY, Policy
-from .rules import Flag
+from .rules import Flag, dose_flags
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class DosePlan:
     ceiling_mg: Decimal
     reduced_initial_mg: Decimal | None  # with the CYP2D6 reduction, when it applies
     adjustments: tuple[str, ...]  # why the plan differs from the plain standard
+    flags: tuple[Flag, ...] = ()  # what the rules say of this total (e.g. above 2 mg/kg: information)
 
 
 def _mg(value: Decimal) -> Decimal:
@@ -34,9 +35,12 @@ NO_BOOSTER_CODES = {
 CYP2D6_CODES = {"cyp2d6_inhibitor", "cyp2d6_poor_metabolizer"}
 
 
-def standard_dose(*, mass_kg: Decimal, age: int, flags: list[Flag] = (), policy: Policy = DEFAULT_POLICY) -> DosePlan:
-    """Standard initial dose: 100 mg below 60 kg or over 75 years, otherwise 125 mg; booster
-    half of it 1.5-2.5 h later unless a flag says none; CYP2D6 flags suggest up to 25% less."""
+def standard_dose(*, mass_kg: Decimal, age: int, flags: list[Flag] = (), policy: Policy = DEFAULT_POLICY,
+                  prior_high_dose_sessions: int = 0) -> DosePlan:
+    """Standard initial dose: 100 mg below 60 kg or over 75 years (age on the session day),
+    otherwise 125 mg; booster half of it 1.5-2.5 h later unless a flag says none; CYP2D6 flags
+    suggest up to 25% less. Never above the ceiling: the booster (then the initial dose) is
+    lowered to fit, and the plan says why."""
     mass = Decimal(mass_kg)
     if mass <= 0:
         raise ValueError("Body mass must be positive.")
@@ -60,13 +64,25 @@ def standard_dose(*, mass_kg: Decimal, age: int, flags: list[Flag] = (), policy:
         reduced = _mg(initial * (1 - policy.cyp2d6_reduction))
         adjustments.append(f"CYP2D6 inhibitor or poor metabolizer: consider down to {reduced} mg initial "
                            f"({int(policy.cyp2d6_reduction * 100)}% lower).")
+    ceiling = policy.ceiling_mg(mass).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    if initial > ceiling:
+        # Never suggest more than the client's own ceiling (e.g. a very low body mass).
+        adjustments.append(f"Initial lowered from {initial} mg to {ceiling} mg, the ceiling for this body mass; "
+                           "no booster.")
+        initial, booster = ceiling, None
+    elif booster and initial + booster > ceiling:
+        fitted = ceiling - initial
+        adjustments.append(f"Booster lowered from {booster} mg to {fitted} mg so the total stays within the ceiling "
+                           f"of {ceiling} mg." if fitted > 0 else
+                           f"No booster: the initial dose already reaches the ceiling of {ceiling} mg.")
+        booster = fitted if fitted > 0 else None
     total = initial + (booster or 0)
-    ceiling = _mg(policy.ceiling_mg(mass))
     return DosePlan(
         initial_mg=initial, booster_mg=booster, booster_window_hours=policy.booster_after_hours, total_mg=total,
         initial_mg_per_kg=(initial / mass).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         total_mg_per_kg=(total / mass).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         ceiling_mg=ceiling, reduced_initial_mg=reduced, adjustments=tuple(adjustments),
+        flags=tuple(dose_flags(total, mass, prior_high_dose_sessions, policy)),
     )
 
 

@@ -141,6 +141,10 @@ class Flag:
     facts: tuple[tuple[str, str], ...] = ()  # what triggered it, as (label, value) pairs
 
     @property
+    def tier_label(self) -> str:
+        return TIER_LABELS[self.tier]
+
+    @property
     def key(self) -> str:
         # Stable identity of a flag, for acknowledgements (one per substance where relevant).
         detail = dict(self.facts).get("substance", "")
@@ -260,25 +264,31 @@ def _spacing(f: Facts, p: Policy) -> list[Flag]:
 def _dose(f: Facts, p: Policy) -> list[Flag]:
     if f.planned_total_mg is None or not f.mass_kg or f.mass_kg <= 0:
         return []
-    total = Decimal(f.planned_total_mg)
-    per_kg = total / Decimal(f.mass_kg)
-    ceiling = p.ceiling_mg(f.mass_kg)
-    facts = _facts(planned_total_mg=total, mg_per_kg=round(per_kg, 2), ceiling_mg=round(ceiling, 1))
+    return dose_flags(Decimal(f.planned_total_mg), Decimal(f.mass_kg), f.prior_high_dose_sessions, p)
+
+
+def dose_flags(total: Decimal, mass_kg: Decimal, prior_high_dose_sessions: int, p: Policy) -> list[Flag]:
+    """The flags of a total dose for a body mass: above the ceiling (always avoid), above the
+    high-dose mg/kg (information, a precaution; a caution after a handful of such sessions)."""
+    per_kg = total / mass_kg
+    ceiling = p.ceiling_mg(mass_kg)
+    facts = _facts(total_mg=total, mg_per_kg=round(per_kg, 2), ceiling_mg=round(ceiling, 1))
     flags = []
     if total > ceiling:
         flags.append(Flag(ALWAYS_AVOID, "dose_above_ceiling",
                           f"A total of {total} mg is above the ceiling of {round(ceiling, 1)} mg "
                           f"({p.ceiling_mg_per_kg} mg/kg or {p.ceiling_total_mg} mg, whichever is lower).", "Dosing", facts))
     if per_kg > p.high_dose_mg_per_kg:
-        if f.prior_high_dose_sessions >= p.high_dose_handful:
+        if prior_high_dose_sessions >= p.high_dose_handful:
             flags.append(Flag(CAUTION, "high_dose_repeated",
-                              f"Above {p.high_dose_mg_per_kg} mg/kg again after {f.prior_high_dose_sessions} such sessions "
-                              f"(more than a handful: {p.high_dose_handful}).", "Dosing",
-                              facts + _facts(prior_high_dose_sessions=f.prior_high_dose_sessions)))
+                              f"{total} mg is {round(per_kg, 2)} mg/kg, above {p.high_dose_mg_per_kg} mg/kg again after "
+                              f"{prior_high_dose_sessions} such sessions (more than a handful: {p.high_dose_handful}).",
+                              "Dosing", facts + _facts(prior_high_dose_sessions=prior_high_dose_sessions)))
         else:
             flags.append(Flag(PRECAUTION, "high_dose",
-                              f"Above {p.high_dose_mg_per_kg} mg/kg: the large trials' dosing, with less certainty "
-                              "about oxidative stress.", "Dosing", facts))
+                              f"{total} mg is {round(per_kg, 2)} mg/kg, above {p.high_dose_mg_per_kg} mg/kg in one "
+                              "session: the large trials' dosing, with less certainty about oxidative stress. "
+                              "Information; it becomes a caution after a handful of such sessions.", "Dosing", facts))
     return flags
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from practice.models import Membership, User
 from practice.roles import Role
 
 from . import medications as med
+from .dosing import standard_dose
 from .facts import build_facts, name_key, sources_for
 from .models import (
     CautionAcknowledgement,
@@ -89,6 +90,9 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
     return draft
 
 
+RATIONALE_MIN = 20  # characters: at least a sentence
+
+
 def flag_digest(flag: Flag) -> str:
     return hashlib.sha256(json.dumps([flag.code, list(flag.facts)]).encode()).hexdigest()
 
@@ -126,6 +130,11 @@ def review_create(*, client: Client) -> ScreeningReview:
     facts = build_facts(client, sources)
     policy = practice_policy(client.practice_id)
     flags = evaluate(facts, policy)
+    if facts.mass_kg and facts.age is not None and facts.mass_kg > 0:
+        # The dose flags of the standard plan (e.g. above 2 mg/kg: information) belong in the
+        # review too, so every page that shows it, the flight plan checklist included, has them.
+        plan = standard_dose(mass_kg=facts.mass_kg, age=facts.age, flags=flags, policy=policy)
+        flags = evaluate(replace(facts, planned_total_mg=plan.total_mg), policy)
     return ScreeningReview.objects.create(
         client=client, as_of=facts.as_of, intake=sources.intake, medical=sources.medical,
         medications=sources.medications, psychological=sources.psychological, policy=policy.as_dict(),
@@ -176,10 +185,28 @@ def caution_acknowledge(*, review: ScreeningReview, flag_key: str, rationale: st
         # ALWAYS AVOID flags resolve only when a fact changes; precautions need no rationale.
         raise ValidationError("Only CAUTION flags can be acknowledged.")
     rationale = rationale.strip()
-    if len(rationale) < 20:
+    if len(rationale) < RATIONALE_MIN:
         raise ValidationError("Write a rationale of at least a sentence.")
     return CautionAcknowledgement.objects.create(client=review.client, review=review, flag_key=flag_key,
                                                  flag_digest=flag["digest"], rationale=rationale, acknowledged_by=by)
+
+
+def gate_caution_acknowledge(*, client: Client, flag: Flag, rationale: str, by: Membership):
+    """A caution decided at the readiness checklist (spacing, a repeated high dose, or any other
+    not yet acknowledged), acknowledged on its own with its own rationale. It holds while the
+    flag's facts stay the same (the digest)."""
+    if by.role != Role.THERAPIST:
+        raise PermissionDenied("Only the client's therapist acknowledges cautions.")
+    if flag.tier != CAUTION:
+        raise ValidationError("Only CAUTION flags can be acknowledged.")
+    rationale = rationale.strip()
+    if len(rationale) < RATIONALE_MIN:
+        raise ValidationError("Write a rationale of at least a sentence.")
+    review = client.screening_reviews.first()
+    if review is None:
+        raise ValidationError("The client has no screening review yet.")
+    return CautionAcknowledgement.objects.create(client=client, review=review, flag_key=flag.key,
+                                                 flag_digest=flag_digest(flag), rationale=rationale, acknowledged_by=by)
 
 
 @transaction.atomic

@@ -42,6 +42,18 @@ class ScheduleForm(forms.Form):
         return data
 
 
+def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
+    """The rationales written for single cautions at the readiness checklist (fields named
+    "ack:<flag key>"), validated like any text field: ({key: text}, errors)."""
+    keys = [k for k in data if k.startswith("ack:")][:50]
+    form = forms.Form(data)
+    for key in keys:
+        form.fields[key] = forms.CharField(max_length=5000, required=False, label="Rationale for a caution")
+    if not form.is_valid():
+        return {}, [e for errs in form.errors.values() for e in errs]
+    return {k[4:][:300]: v for k, v in form.cleaned_data.items() if v}, []
+
+
 class StartForm(forms.Form):
     rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="Rationale for amber lines")

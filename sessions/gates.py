@@ -4,7 +4,11 @@ No database access here (sessions/readiness.py gathers the facts). Each line is
 - REFUSED (red): the session cannot be scheduled or started while it stands;
 - RATIONALE (amber): the therapist may proceed with a written rationale, which the
   supervisor sees;
-- OK (green).
+- OK (green);
+- INFO: a precaution or piece of information shown where the decision is made (the 2 mg/kg
+  note, SSRIs, the water limit...); it neither blocks nor needs a rationale.
+A CAUTION is acknowledged on its own, with its own rationale (kept while its facts stay the
+same); until it is, its line refuses. One rationale never clears several cautions.
 [Manual: Pre-Session Checklist; Safety; Session Frequency; Dosing]
 """
 
@@ -12,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from screening.rules import ALWAYS_AVOID, CAUTION, Flag
+from screening.rules import ALWAYS_AVOID, CAUTION, PRECAUTION, Flag
 
-OK, RATIONALE, REFUSED = "ok", "rationale", "refused"
+OK, RATIONALE, REFUSED, INFO = "ok", "rationale", "refused", "info"
+HARD_WARNINGS = {"spacing_under_20_days"}
 SCHEDULE, START = "schedule", "start"
 MIN_PRIOR_SESSIONS, PREFERRED_PRIOR_SESSIONS = 3, 5
 
@@ -25,6 +30,9 @@ class Line:
     code: str
     text: str
     fix: str = ""  # which page fixes it: screening | consent | flight_plan | dose | alliance | ""
+    ack_key: str = ""  # a caution that needs its own rationale: the flag's key
+    flag: Flag | None = None
+    hard: bool = False  # a hard warning: shown stronger than an ordinary caution
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,20 @@ class GateFacts:
 def readiness(f: GateFacts) -> list[Line]:
     lines: list[Line] = []
     for flag in f.flags:
+        fix = "dose" if flag.code.startswith("high_dose") or flag.code == "dose_above_ceiling" else "screening"
+        if flag.code.startswith("spacing"):
+            fix = ""
         if flag.tier == ALWAYS_AVOID:
-            lines.append(Line(REFUSED, flag.code, flag.reason, "screening"))
+            lines.append(Line(REFUSED, flag.code, flag.reason, fix))
         elif flag.tier == CAUTION:
+            hard = flag.code in HARD_WARNINGS
             if flag.key in f.acknowledged:
-                lines.append(Line(OK, flag.code, f"Acknowledged with rationale: {flag.reason}", "screening"))
-            elif flag.code.startswith("spacing") or flag.code == "high_dose_repeated":
-                # Depend on the planned date or dose, so they are decided here, with a rationale.
-                lines.append(Line(RATIONALE, flag.code, flag.reason, "dose" if flag.code.startswith("high") else ""))
+                lines.append(Line(OK, flag.code, f"Acknowledged with its own rationale: {flag.reason}", fix, hard=hard))
             else:
-                lines.append(Line(RATIONALE, flag.code, f"Caution not yet acknowledged: {flag.reason}", "screening"))
+                lines.append(Line(REFUSED, flag.code, f"Caution without its own rationale yet: {flag.reason}", fix,
+                                  ack_key=flag.key, flag=flag, hard=hard))
+        elif flag.tier == PRECAUTION:
+            lines.append(Line(INFO, flag.code, f"{flag.reason} [Manual: {flag.section}]", fix))
     if not f.screening_complete:
         lines.append(Line(REFUSED, "screening_incomplete", "Screening is incomplete.", "screening"))
     elif not f.screened_since_last_medicine_session:

@@ -24,7 +24,7 @@ from screening.dosing import standard_dose
 from screening.facts import build_facts, sources_for
 from screening.models import CautionAcknowledgement
 from screening.rules import age_on, evaluate
-from screening.services import flag_digest, practice_policy
+from screening.services import RATIONALE_MIN, flag_digest, gate_caution_acknowledge, practice_policy
 
 from . import gates
 from .flightplans import latest_screening_at, plan_in_force
@@ -132,20 +132,35 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
 def _decide(lines, rationale: str) -> str:
     result = gates.outcome(lines)
     if result == gates.REFUSED:
-        raise GateBlocked("Refused: the readiness checklist has red lines. Nothing was changed.", lines)
-    if result == gates.RATIONALE and len(rationale.strip()) < 20:
+        waiting = sum(1 for line in lines if line.ack_key)
+        extra = f" {waiting} caution(s) each need their own rationale." if waiting else ""
+        raise GateBlocked(f"Refused: the readiness checklist has red lines.{extra} Nothing was changed.", lines)
+    if result == gates.RATIONALE and len(rationale.strip()) < RATIONALE_MIN:
         raise GateBlocked("Amber lines need your written rationale (at least a sentence) to proceed.", lines)
     return result
 
 
+def _checked(client: Client, by: Membership, check, acknowledgements: dict[str, str]) -> list:
+    """The checklist, after recording the rationale written for each caution on its own line."""
+    lines = check()
+    recorded = False
+    for line in lines:
+        text = (acknowledgements.get(line.ack_key) or "").strip() if line.ack_key else ""
+        if len(text) >= RATIONALE_MIN:
+            gate_caution_acknowledge(client=client, flag=line.flag, rationale=text, by=by)
+            recorded = True
+    return check() if recorded else lines
+
+
 def _line_json(lines) -> list[dict]:
-    return [{"level": ln.level, "code": ln.code, "text": ln.text, "fix": ln.fix} for ln in lines]
+    return [{"level": ln.level, "code": ln.code, "text": ln.text, "fix": ln.fix, "hard": ln.hard} for ln in lines]
 
 
 @transaction.atomic
 def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
                      initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
-                     rationale: str = "", second_practitioner: Membership | None = None) -> TherapySession:
+                     rationale: str = "", second_practitioner: Membership | None = None,
+                     acknowledgements: dict[str, str] | None = None) -> TherapySession:
     if start <= timezone.now():
         raise ValidationError("A session is scheduled in the future.")
     if second_practitioner is not None and (second_practitioner.practice_id != client.practice_id
@@ -154,8 +169,9 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
     Client.objects.select_for_update().filter(pk=client.pk).first()
     lines = None
     if kind == Kind.MEDICINE:
-        lines = gates.readiness(gate_facts(client=client, practitioner=practitioner, start=start, initial_mg=initial_mg,
-                                           booster_mg=booster_mg, stage=gates.SCHEDULE))
+        lines = _checked(client, practitioner, lambda: gates.readiness(gate_facts(
+            client=client, practitioner=practitioner, start=start, initial_mg=initial_mg, booster_mg=booster_mg,
+            stage=gates.SCHEDULE)), acknowledgements or {})
         result = _decide(lines, rationale)
     session = TherapySession.objects.create(
         client=client, practitioner=practitioner, kind=kind, scheduled_start=start, other_people=other_people.strip(),
@@ -178,12 +194,13 @@ def start_checklist(session: TherapySession, by: Membership) -> list:
 
 
 @transaction.atomic
-def session_start(*, session: TherapySession, by: Membership, rationale: str = "") -> TherapySession:
+def session_start(*, session: TherapySession, by: Membership, rationale: str = "",
+                  acknowledgements: dict[str, str] | None = None) -> TherapySession:
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if session.status != Status.SCHEDULED:
         raise ValidationError("Only a scheduled session can be started.")
     if session.kind == Kind.MEDICINE:
-        lines = start_checklist(session, by)
+        lines = _checked(session.client, by, lambda: start_checklist(session, by), acknowledgements or {})
         result = _decide(lines, rationale)
         GateCheck.objects.create(session=session, stage=gates.START, lines=_line_json(lines), outcome=result,
                                  rationale=rationale.strip() if result == gates.RATIONALE else "", checked_by=by)

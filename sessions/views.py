@@ -29,6 +29,7 @@ from .forms import (
     StatusForm,
     VitalsForm,
     WaterForm,
+    caution_rationales,
 )
 from .livelog import AlreadyRecorded, cyp2d6_window, live_state, record
 from .models import Kind, Status, TherapySession
@@ -55,14 +56,16 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
     form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY)},
                         colleagues=colleagues)
     lines = None
-    if request.method == "POST" and form.is_valid():
+    acks, ack_errors = caution_rationales(request.POST) if request.method == "POST" else ({}, [])
+    if request.method == "POST" and form.is_valid() and not ack_errors:
         data = form.cleaned_data
         try:
             start = local_start(client, data["day"], data["at"])
             session = session_schedule(client=client, practitioner=request.membership, kind=data["kind"], start=start,
                                        other_people=data["other_people"], initial_mg=data["initial_mg"],
                                        second_practitioner=data["second_practitioner"],
-                                       booster_mg=data["booster_mg"], rationale=data["rationale"])
+                                       booster_mg=data["booster_mg"], rationale=data["rationale"],
+                                       acknowledgements=acks)
         except GateBlocked as exc:
             form.add_error(None, exc.messages[0])
             lines = exc.lines
@@ -76,9 +79,12 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
         lines = gates.readiness(gate_facts(client=client, practitioner=request.membership,
                                            start=timezone.now() + timedelta(hours=1), initial_mg=None, booster_mg=None,
                                            stage=gates.SCHEDULE))
+    for error in ack_errors:
+        form.add_error(None, error)
     return render(request, "sessions/schedule.html", {"client": client, "form": form, "lines": lines,
                                                       "zone": client_zone(client).key,
-                                                      "preliminary": request.method == "GET"},
+                                                      "preliminary": request.method == "GET",
+                                                      "ack_form": "schedule-form", "ack_values": acks},
                   status=400 if form.errors else 200)
 
 
@@ -92,6 +98,9 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         lines = start_checklist(session, request.membership)
     return render(request, "sessions/detail.html", {
         "client": client, "session": session, "lines": lines, "outcome": gates.outcome(lines) if lines else None,
+        "only_cautions_wait": bool(lines) and all(ln.ack_key for ln in lines if ln.level == gates.REFUSED),
+        "needs_rationale": bool(lines) and any(ln.level == gates.RATIONALE for ln in lines),
+        "ack_form": "start-form",
         "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
         "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(),
         "note": SessionNote.objects.filter(session=session).prefetch_related(
@@ -110,8 +119,11 @@ def start(request: HttpRequest, client_id, session_id) -> HttpResponse:
     session = get_object_or_404(TherapySession, pk=session_id, client=client)
     form = StartForm(request.POST)
     rationale = form.cleaned_data["rationale"] if form.is_valid() else ""
+    acks, errors = caution_rationales(request.POST)
     try:
-        session_start(session=session, by=request.membership, rationale=rationale)
+        if errors:
+            raise ValidationError(errors[0])
+        session_start(session=session, by=request.membership, rationale=rationale, acknowledgements=acks)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

@@ -249,3 +249,49 @@ def test_a_session_open_under_24_hours_is_not(ready, therapist):
 
     _medicine(ready, days=0, status="in_progress", started_days_ago=0.5)
     assert "still in progress after 24 hours" not in therapist.get(reverse("caseload")).content.decode()
+
+
+# --- "every CAUTION acknowledged" (Pre-Session Checklist): one by one, each its own rationale
+
+def test_each_caution_is_acknowledged_on_its_own_at_scheduling(ready, therapist):
+    from django.utils import timezone
+
+    from screening.models import CautionAcknowledgement
+    from screening.services import version_save
+    from sessions.models import TherapySession
+
+    from .test_sessions_schedule import schedule
+
+    version_save(kind="medical", client=ready.client, user=ready.client.membership.user,
+                 answers={"liver_disease": True, "seizures": True}, submit=True)
+    TherapySession.objects.create(client=ready.client, practitioner=ready.therapist, kind="medicine",
+                                  status="scheduled", scheduled_start=timezone.now() + timedelta(days=24))
+    from sessions import flightplans
+
+    plan = flightplans.plan_save(client=ready.client, author=ready.therapist.user, content={
+        "intentions": "y", "substance_test": "Reagent: MDMA", "recording": "none", "touch_allowed": ""})
+    for signer, role in ((ready.client.membership.user, flightplans.CLIENT),
+                         (ready.therapist.user, flightplans.THERAPIST)):  # signed again after the new screening
+        flightplans.plan_sign(client=ready.client, user=signer, role=role, version_id=plan.pk,
+                              content_sha256=plan.content_sha256)
+    blanket = "I have considered every caution and judge it safe to proceed."
+    response = schedule(therapist, ready, days=8, rationale=blanket)
+    page = response.content.decode()
+    assert response.status_code == 400 and "3 caution(s) each need their own rationale" in page
+    assert 'name="ack:liver_disease"' in page and 'name="ack:seizure_history"' in page
+    assert 'hard-warning' in page and "Hard warning: only 16 days" in page  # under 20 days reads stronger
+    from .test_sessions_schedule import BERLIN
+
+    day = (timezone.now().astimezone(BERLIN) + timedelta(days=8)).date()
+    base = {"kind": "medicine", "day": str(day), "at": "09:30", "initial_mg": "125", "booster_mg": "62.5",
+            "rationale": blanket}
+    url = f"/clients/{ready.client.pk}/sessions/new/"
+    one = therapist.post(url, {**base, "ack:liver_disease": "Hepatologist letter: mild, stable, normal enzymes."})
+    assert one.status_code == 400 and "2 caution(s) each need their own rationale" in one.content.decode()
+    assert not CautionAcknowledgement.objects.exists()  # a refused check writes nothing
+    done = therapist.post(url, {**base, "ack:liver_disease": "Hepatologist letter: mild, stable, normal enzymes.",
+                                "ack:seizure_history": "One febrile seizure in childhood; neurologist agrees.",
+                                "ack:spacing_under_20_days": "Supervisor agreed: client stable, one-off shorter gap."})
+    assert done.status_code == 302, done.content.decode()[-3000:]
+    assert set(CautionAcknowledgement.objects.values_list("flag_key", flat=True)) == {
+        "liver_disease", "seizure_history", "spacing_under_20_days"}

@@ -16,8 +16,9 @@ from screening.rules import Facts, evaluate
 def test_standard_initial_dose(mass, age, initial):
     plan = standard_dose(mass_kg=Decimal(mass), age=age)
     assert plan.initial_mg == initial
-    assert plan.booster_mg == Decimal(initial) / 2
-    assert plan.total_mg == plan.initial_mg + plan.booster_mg
+    # Half the initial dose, unless that would pass the client's ceiling (3 mg/kg here).
+    assert plan.booster_mg == min(Decimal(initial) / 2, Decimal(mass) * 3 - initial)
+    assert plan.total_mg == plan.initial_mg + plan.booster_mg <= plan.ceiling_mg
 
 
 def test_mg_per_kg_and_ceiling():

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from screening.rules import Facts, evaluate
-from sessions.gates import OK, RATIONALE, REFUSED, START, GateFacts, outcome, readiness
+from sessions.gates import INFO, OK, RATIONALE, REFUSED, START, GateFacts, outcome, readiness
 
 DAY = date(2027, 5, 10)
 
@@ -25,7 +25,8 @@ READY = GateFacts(stage="schedule", flags=flags(), screening_complete=True, scre
 
 
 def level(facts: GateFacts, code: str) -> str:
-    return next(line.level for line in readiness(facts) if line.code == code)
+    # The checklist's own line of that code (a precaution of the same name is an INFO line beside it).
+    return next(line.level for line in readiness(facts) if line.code == code and line.level != INFO)
 
 
 def test_a_fully_prepared_session_passes():
@@ -33,14 +34,38 @@ def test_a_fully_prepared_session_passes():
 
 
 @pytest.mark.parametrize("days,code,expected", [
-    (13, "spacing_minimum", REFUSED), (14, "spacing_under_20_days", RATIONALE), (19, "spacing_under_20_days", RATIONALE),
-    (20, "spacing_under_6_weeks", RATIONALE), (41, "spacing_under_6_weeks", RATIONALE), (42, None, OK),
+    (13, "spacing_minimum", REFUSED),
+    # A caution refuses until it carries its own rationale; then it is OK. [Session Frequency]
+    (14, "spacing_under_20_days", REFUSED), (19, "spacing_under_20_days", REFUSED),
+    (20, "spacing_under_6_weeks", REFUSED), (41, "spacing_under_6_weeks", REFUSED), (42, None, OK),
 ])
 def test_spacing(days, code, expected):
     f = replace(READY, flags=flags(medicine_sessions_in_app=(DAY - timedelta(days=days),)))
     assert outcome(readiness(f)) == expected
     if code:
         assert level(f, code) == expected
+    if code and code != "spacing_minimum":
+        [line] = [ln for ln in readiness(f) if ln.code == code]
+        assert line.ack_key == code and line.hard is (code == "spacing_under_20_days")
+        assert outcome(readiness(replace(f, acknowledged=frozenset({code})))) == OK
+
+
+def test_one_rationale_never_clears_several_cautions():
+    f = replace(READY, flags=flags(liver_disease=True, seizures=True,
+                                   medicine_sessions_in_app=(DAY - timedelta(days=30),)))
+    waiting = {ln.ack_key for ln in readiness(f) if ln.ack_key}
+    assert waiting == {"liver_disease", "seizure_history", "spacing_under_6_weeks"}
+    one = replace(f, acknowledged=frozenset({"liver_disease"}))
+    assert outcome(readiness(one)) == REFUSED
+    assert {ln.ack_key for ln in readiness(one) if ln.ack_key} == {"seizure_history", "spacing_under_6_weeks"}
+
+
+def test_precautions_and_the_2_mg_per_kg_information_show_at_the_gate():
+    f = replace(READY, flags=flags(planned_total_mg=Decimal("187.5")))  # 2.68 mg/kg at 70 kg
+    info = {ln.code: ln for ln in readiness(f) if ln.level == INFO}
+    assert "high_dose" in info and "2.68 mg/kg" in info["high_dose"].text and "[Manual: Dosing]" in info["high_dose"].text
+    assert {"substance_test", "water_limit"} <= set(info)
+    assert outcome(readiness(f)) == OK  # information never blocks
 
 
 @pytest.mark.parametrize("external,expected", [(239, OK), (240, REFUSED)])
@@ -68,15 +93,16 @@ def test_refusals(change, code):
     assert level(f, code) == REFUSED and outcome(readiness(f)) == REFUSED
 
 
-def test_cautions_need_a_rationale_until_acknowledged():
+def test_cautions_need_their_own_rationale_until_acknowledged():
     cautious = replace(READY, flags=flags(liver_disease=True))
-    assert level(cautious, "liver_disease") == RATIONALE
+    assert level(cautious, "liver_disease") == REFUSED
     assert level(replace(cautious, acknowledged=frozenset({"liver_disease"})), "liver_disease") == OK
 
 
-def test_repeated_high_doses_need_a_rationale_at_scheduling():
+def test_repeated_high_doses_need_their_own_rationale_at_scheduling():
     f = replace(READY, flags=flags(planned_total_mg=Decimal("150"), prior_high_dose_sessions=5))
-    assert level(f, "high_dose_repeated") == RATIONALE
+    [line] = [ln for ln in readiness(f) if ln.code == "high_dose_repeated"]
+    assert line.level == REFUSED and line.ack_key == "high_dose_repeated"
 
 
 @pytest.mark.parametrize("change,code", [({"substance_test_recorded": False}, "substance_test"),
