@@ -61,3 +61,42 @@ def test_domain_guide_classes_are_all_present():
         assert med.CYP2D6_INHIBITOR in table[name], name
     for name in ("haloperidol", "pindolol", "doxazosin", "diazepam"):
         assert med.BLUNTING in table[name], name
+
+
+# Every class of the domain guide, section 3, with generic and brand names as a client would
+# type them. A name missing from the table would be "unreviewed" (a caution), not its class.
+CLASS_MEMBERS = {
+    med.CYP_STRONG_INHIBITOR: [
+        "ritonavir", "Norvir", "Paxlovid", "Kaletra", "Aluvia", "Viekira Pak", "Viekira XR", "Technivie",
+        "Viekirax", "cobicistat", "Tybost", "Stribild", "Genvoya", "Prezcobix", "Rezolsta", "Symtuza", "Evotaz",
+        "ombitasvir/paritaprevir/ritonavir", "lopinavir + ritonavir 200/50 mg"],
+    med.MAOI_IRREVERSIBLE: [
+        "phenelzine", "Nardil", "tranylcypromine", "Parnate", "isocarboxazid", "Marplan", "selegiline", "Emsam",
+        "Zelapar", "Eldepryl", "rasagiline", "Azilect", "safinamide", "Xadago", "Onstryv", "procarbazine",
+        "Matulane", "linezolid", "Zyvox", "tedizolid", "Sivextro", "methylene blue", "ProvayBlue", "pargyline",
+        "iproniazid", "furazolidone"],
+    med.MAOI_REVERSIBLE: ["moclobemide", "Manerix", "Aurorix", "toloxatone"],
+    med.HARMALA: ["ayahuasca", "harmaline", "Syrian rue", "caapi"],
+    med.SSRI: ["fluoxetine", "Prozac", "sertraline", "Zoloft", "paroxetine", "Paxil", "citalopram", "Celexa",
+               "escitalopram", "Lexapro", "fluvoxamine", "Luvox", "vilazodone", "Viibryd", "vortioxetine",
+               "Trintellix", "clomipramine", "Anafranil"],
+    med.SNRI: ["venlafaxine", "Effexor XR", "desvenlafaxine", "Pristiq", "duloxetine", "Cymbalta", "milnacipran",
+               "Savella", "levomilnacipran", "Fetzima"],
+    med.CYP2D6_INHIBITOR: ["bupropion", "Wellbutrin", "fluoxetine", "paroxetine", "quinidine", "terbinafine",
+                           "Lamisil", "duloxetine", "cinacalcet", "Sensipar", "mirabegron", "Myrbetriq",
+                           "diphenhydramine", "Benadryl", "Auvelity"],
+    med.BLUNTING: ["haloperidol", "pindolol", "doxazosin", "olanzapine", "quetiapine", "risperidone", "aripiprazole",
+                   "paliperidone", "Invega", "cariprazine", "Vraylar", "brexpiprazole", "lumateperone", "asenapine",
+                   "fluphenazine", "perphenazine", "diazepam", "Valium", "lorazepam", "alprazolam", "clonazepam",
+                   "triazolam", "clobazam"],
+}
+
+
+@pytest.mark.parametrize("cls,name", [(cls, name) for cls, names in CLASS_MEMBERS.items() for name in names])
+def test_every_class_member_is_known_with_its_class(cls, name):
+    m = med.match(name)
+    assert m.known and cls in m.classes, (name, m.classes)
+
+
+def test_the_table_version_was_bumped_for_the_class_review():
+    assert med.load_table().version >= "2026-11-28.1"
