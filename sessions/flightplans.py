@@ -112,6 +112,30 @@ def plan_in_force(client: Client) -> tuple[FlightPlanVersion | None, str]:
     return None, "No version is signed by both client and therapist."
 
 
+@dataclass(frozen=True)
+class CrisisPlan:
+    """What to show in an emergency: the crisis section of the latest plan signed by both."""
+
+    hospital: str
+    notify: str
+    hotline: str
+    version: int | None  # None: no plan signed by both exists
+    signed_on: object  # the date both signatures were complete
+
+
+def crisis_plan(client: Client) -> CrisisPlan:
+    """In an emergency the latest plan signed by both counts whatever its freshness (a routine
+    screening update must not hide it); the readiness gate still requires a fresh one."""
+    for version in FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number"):
+        signed = {s.role: s.signed_at for s in version.signatures.all()}
+        if set(signed) == {CLIENT, THERAPIST}:
+            content = version.content
+            return CrisisPlan(hospital=content.get("preferred_hospital", ""), notify=content.get("people_to_notify", ""),
+                              hotline=content.get("hotline", ""), version=version.number,
+                              signed_on=max(signed.values()))
+    return CrisisPlan(hospital="", notify="", hotline="", version=None, signed_on=None)
+
+
 LABELS = {name: field.label for name, field in FlightPlanForm.base_fields.items()}
 
 

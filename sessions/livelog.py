@@ -14,7 +14,7 @@ from practice.models import Membership
 from screening.services import practice_policy
 
 from . import vitals
-from .flightplans import plan_in_force
+from .flightplans import crisis_plan
 from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from .models import Status, TherapySession
 from .readiness import client_zone
@@ -124,16 +124,16 @@ def live_state(session: TherapySession) -> LiveState:
         [vitals.Reading(r.at.astimezone(zone), r.systolic, r.diastolic, r.heart_rate,
                         r.temperature_c) for r in readings],
         [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
-    plan, _ = plan_in_force(session.client)
-    content = plan.content if plan else {}
+    crisis = crisis_plan(session.client)
     return LiveState(
         now=now, initial_at=initial, phase=vitals.phase(initial, now),
         booster=vitals.booster_window(initial, now, *p.booster_after_hours, booster_at=booster),
         doses=doses, readings=readings,
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
         water_limit_ml=int(p.water_limit_litres * 1000), events=events, alerts=signs,
-        crisis={"hospital": content.get("preferred_hospital", ""), "notify": content.get("people_to_notify", ""),
-                "hotline": content.get("hotline") or "Fireside Project (US) +1 (623) 473-7433"},
+        crisis={"hospital": crisis.hospital, "notify": crisis.notify,
+                "hotline": crisis.hotline or "Fireside Project (US) +1 (623) 473-7433",
+                "version": crisis.version, "signed_on": crisis.signed_on},
     )
 
 

@@ -16,7 +16,7 @@ from practice.roles import Role
 
 from .checkin_service import answer_save, checkin_from_token
 from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
-from .flightplans import plan_in_force
+from .flightplans import crisis_plan
 from .forms import CheckInForm, PauseForm
 
 
@@ -29,8 +29,7 @@ def _answer_page(request, checkin: CheckIn) -> HttpResponse:
             answer = answer_save(checkin=checkin, data=form.cleaned_data)
         except ValidationError as exc:
             return render(request, "sessions/checkin_invalid.html", {"reason": exc.messages[0]}, status=409)
-        plan, _ = plan_in_force(checkin.client)
-        return render(request, "sessions/checkin_done.html", {"answer": answer, "plan": plan.content if plan else {}})
+        return render(request, "sessions/checkin_done.html", {"answer": answer, "crisis": crisis_plan(checkin.client)})
     return render(request, "sessions/checkin_form.html", {"form": form, "checkin": checkin},
                   status=400 if form.errors else 200)
 

@@ -295,3 +295,56 @@ def test_each_caution_is_acknowledged_on_its_own_at_scheduling(ready, therapist)
     assert done.status_code == 302, done.content.decode()[-3000:]
     assert set(CautionAcknowledgement.objects.values_list("flag_key", flat=True)) == {
         "liver_disease", "seizure_history", "spacing_under_20_days"}
+
+
+# --- The crisis plan in an emergency (When to Seek Emergency Care; Flight Plan) -----------
+
+def _signed_plan(world, hospital="St Mary's", notify="Ed, my brother"):
+    from sessions import flightplans
+
+    plan = flightplans.plan_save(client=world.client, author=world.therapist.user, content={
+        "intentions": "x", "preferred_hospital": hospital, "people_to_notify": notify})
+    for signer, role in ((world.client.membership.user, flightplans.CLIENT),
+                         (world.therapist.user, flightplans.THERAPIST)):
+        flightplans.plan_sign(client=world.client, user=signer, role=role, version_id=plan.pk,
+                              content_sha256=plan.content_sha256)
+    return plan
+
+
+def test_a_danger_answer_shows_the_crisis_plan_after_a_screening_update(client, world):
+    from screening.services import version_save
+    from sessions.flightplans import plan_in_force
+
+    from .test_checkins import ANSWER, sent_checkin
+
+    _signed_plan(world)
+    version_save(kind="medical", client=world.client, user=world.client.membership.user, answers={}, submit=True)
+    assert plan_in_force(world.client)[0] is None  # the gate wants a fresh plan; an emergency does not
+    link = sent_checkin(world)
+    page = client.post(link, {**ANSWER, "harm_thoughts": "yes", "harm_intent": "on"}).content.decode()
+    assert "Ed, my brother" in page and "St Mary&#x27;s" in page and "flight plan version 1, signed" in page
+    assert 'href="tel:+16234737433"' in page
+
+
+def test_without_a_signed_plan_the_page_says_so(client, world):
+    from .test_checkins import ANSWER, sent_checkin
+
+    link = sent_checkin(world)
+    page = client.post(link, {**ANSWER, "harm_thoughts": "yes", "harm_intent": "on"}).content.decode()
+    assert "no crisis plan of your own" in page
+
+
+def test_the_live_log_shows_the_latest_signed_crisis_plan(ready, therapist):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from screening.services import version_save
+    from sessions.models import TherapySession
+
+    _signed_plan(ready, hospital="Riverside General")
+    version_save(kind="medical", client=ready.client, user=ready.client.membership.user, answers={}, submit=True)
+    session = TherapySession.objects.create(client=ready.client, practitioner=ready.therapist, kind="medicine",
+                                            status="in_progress", started_at=timezone.now(),
+                                            scheduled_start=timezone.now())
+    page = therapist.get(reverse("session_live", kwargs={"client_id": ready.client.pk, "session_id": session.pk}))
+    assert "Riverside General" in page.content.decode() and "From flight plan version" in page.content.decode()
