@@ -19,7 +19,7 @@ from practice.invitations import InvitationError, invitation_create, invitation_
 from practice.models import Invitation, SupervisionLink
 from practice.posted import posted
 from practice.roles import Role
-from screening.selectors import attach_screening_status, dose_for
+from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
 from screening.services import KINDS, latest_version
 from sessions.checkin_service import CHECKIN_DAYS
 from sessions.checkins import CheckIn, CheckInAnswer
@@ -55,13 +55,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     overdue = list(overdue_notes([request.membership]))
     still_open = list(open_too_long([request.membership]))
+    suicide_screens = suicide_screens_to_follow_up(access.clients_visible_to(request.membership))
     danger = list(CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
                                                checkin__client__in=access.clients_visible_to(request.membership))
                   .select_related("checkin__client__membership__user").order_by("-submitted_at"))
     note_read(request, [c.pk for c in page.object_list] + [a.checkin.client_id for a in danger]
-              + [s.client_id for s in overdue] + [s.client_id for s in still_open])
+              + [s.client_id for s in overdue] + [s.client_id for s in still_open]
+              + [r.client_id for r in suicide_screens])
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
-                                                     "overdue": overdue, "danger": danger, "still_open": still_open})
+                                                     "overdue": overdue, "danger": danger, "still_open": still_open,
+                                                     "suicide_screens": suicide_screens})
 
 
 @access.member_required(Role.THERAPIST)

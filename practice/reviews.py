@@ -17,6 +17,7 @@ class ReviewMark(models.Model):
         CONCERN = "concern", "Client concern"
         DOSE = "dose", "Dose outside the plan or booster window"
         OPEN_SESSION = "open", "Medicine session left open"
+        SUICIDE_SCREEN = "cssrs", "Screening answer about suicide"
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("practice.Membership", on_delete=models.PROTECT, related_name="+")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clients.consent import ConsentKind, ConsentSignature
 from screening.models import CautionAcknowledgement
+from screening.selectors import latest_reviews_with_suicide_risk
 from sessions.checkins import CheckInAnswer
 from sessions.log import DoseGiven
 from sessions.models import GateCheck
@@ -58,6 +59,7 @@ def _sections(request, therapist):
         ("danger", "Danger check-ins and how fast they were acknowledged",
          CheckInAnswer.objects.filter(danger=True, checkin__client__in=clients).select_related(
              "checkin__client__membership__user").prefetch_related("acknowledgements").order_by("-submitted_at")),
+        ("cssrs", "Screening answers about suicide (C-SSRS screener)", latest_reviews_with_suicide_risk(clients)),
         ("open", "Medicine sessions still in progress after 24 hours", open_too_long([therapist])),
         ("dose", "Doses outside the plan or the booster window",
          DoseGiven.objects.filter(session__practitioner=therapist).exclude(warning="").select_related(

@@ -121,7 +121,24 @@ CSSRS_LABELS = {
 }
 
 
+class ScreenerItem(NullableYesNo):
+    """A C-SSRS screener question: Yes or No, and a skipped one stays "not answered"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = [("yes", "Yes"), ("no", "No")]
+
+
 class PsychologicalForm(forms.ModelForm):
+    cssrs_wish_dead = ScreenerItem(label=CSSRS_LABELS["cssrs_wish_dead"],
+                                   help_text="Questions 1-6 are the Columbia Suicide Severity Rating Scale (C-SSRS) "
+                                             "screener. If you are in danger now, call your local emergency number.")
+    cssrs_thoughts = ScreenerItem(label=CSSRS_LABELS["cssrs_thoughts"])
+    cssrs_method = ScreenerItem(label=CSSRS_LABELS["cssrs_method"])
+    cssrs_intent = ScreenerItem(label=CSSRS_LABELS["cssrs_intent"])
+    cssrs_plan = ScreenerItem(label=CSSRS_LABELS["cssrs_plan"])
+    cssrs_behaviour = ScreenerItem(label=CSSRS_LABELS["cssrs_behaviour"])
+    cssrs_behaviour_recent = ScreenerItem(label=CSSRS_LABELS["cssrs_behaviour_recent"])
     followup_capacity = NullableYesNo(
         label="In the weeks after a medicine session, will you have time and support for more therapy?",
         help_text="Symptoms can get worse for a while before they settle; room in your life for extra sessions "
@@ -149,8 +166,6 @@ class PsychologicalForm(forms.ModelForm):
             "mania_personal": "Sleep plans and a gentler dose help. [Manual: Psychological Risks]",
             "lives_with_abuser": "Therapy can loosen old protective habits; we plan for your safety at home. "
                                  "[Manual: Psychological Risks]",
-            "cssrs_wish_dead": "Questions 1-6 are the Columbia Suicide Severity Rating Scale (C-SSRS) screener. "
-                               "If you are in danger now, call your local emergency number.",
         }
 
     def clean(self):

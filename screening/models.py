@@ -92,19 +92,21 @@ class PsychologicalScreening(VersionedRecord):
     psychosis_family = models.BooleanField(default=False)
     mania_personal = models.BooleanField(default=False)
     stimulant_addiction = models.BooleanField(default=False)
-    # C-SSRS Screener (recent version), questions 1-6.
-    cssrs_wish_dead = models.BooleanField(default=False)
-    cssrs_thoughts = models.BooleanField(default=False)
-    cssrs_method = models.BooleanField(default=False)
-    cssrs_intent = models.BooleanField(default=False)
-    cssrs_plan = models.BooleanField(default=False)
-    cssrs_behaviour = models.BooleanField(default=False)
-    cssrs_behaviour_recent = models.BooleanField(default=False)
+    # C-SSRS Screener (recent version), questions 1-6: yes, no, or None (not answered, never "no").
+    cssrs_wish_dead = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_thoughts = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_method = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_intent = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_plan = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_behaviour = models.BooleanField(null=True, blank=True, default=None)
+    cssrs_behaviour_recent = models.BooleanField(null=True, blank=True, default=None)
     dissociation = models.BooleanField(default=False)
     lives_with_abuser = models.BooleanField(default=False)
     followup_capacity = models.BooleanField(null=True, blank=True)
     ait_risk_factors = models.JSONField(default=list, blank=True)
 
+    SCREENER_FIELDS = ("cssrs_wish_dead", "cssrs_thoughts", "cssrs_method", "cssrs_intent", "cssrs_plan",
+                       "cssrs_behaviour")  # 6b is asked only after a yes to 6
     ANSWER_FIELDS = (
         "psychosis_personal", "psychosis_family", "mania_personal", "stimulant_addiction", "cssrs_wish_dead",
         "cssrs_thoughts", "cssrs_method", "cssrs_intent", "cssrs_plan", "cssrs_behaviour", "cssrs_behaviour_recent",

@@ -55,15 +55,17 @@ class Substance:
 
 @dataclass(frozen=True)
 class SuicideScreen:
-    """The six questions of the C-SSRS Screener (Columbia Suicide Severity Rating Scale)."""
+    """The six questions of the C-SSRS Screener (Columbia Suicide Severity Rating Scale).
 
-    wish_to_be_dead: bool = False  # 1, past month
-    suicidal_thoughts: bool = False  # 2, past month
-    thoughts_with_method: bool = False  # 3, past month
-    intent: bool = False  # 4, past month
-    plan_with_intent: bool = False  # 5, past month
-    behaviour_lifetime: bool = False  # 6, ever
-    behaviour_past_3_months: bool = False  # 6b
+    Each answer is True (yes), False (no) or None (not answered: never read as "no")."""
+
+    wish_to_be_dead: bool | None = False  # 1, past month
+    suicidal_thoughts: bool | None = False  # 2, past month
+    thoughts_with_method: bool | None = False  # 3, past month
+    intent: bool | None = False  # 4, past month
+    plan_with_intent: bool | None = False  # 5, past month
+    behaviour_lifetime: bool | None = False  # 6, ever
+    behaviour_past_3_months: bool | None = False  # 6b (asked only after a yes to 6)
 
     def risk(self) -> str | None:
         """C-SSRS screener triage: high, moderate, low, or None."""
@@ -74,6 +76,23 @@ class SuicideScreen:
         if self.wish_to_be_dead or self.suicidal_thoughts:
             return "low"
         return None
+
+    def unanswered(self) -> list[str]:
+        """Question numbers left unanswered (6b counts only after a yes to 6)."""
+        items = [("1", self.wish_to_be_dead), ("2", self.suicidal_thoughts), ("3", self.thoughts_with_method),
+                 ("4", self.intent), ("5", self.plan_with_intent), ("6", self.behaviour_lifetime)]
+        if self.behaviour_lifetime:
+            items.append(("6b", self.behaviour_past_3_months))
+        return [number for number, answer in items if answer is None]
+
+
+RISK_WORDS = {
+    "high": "High risk: intent or a plan with intent in the past month, or suicidal behaviour in the past 3 months",
+    "moderate": "Moderate risk: thoughts of suicide with a method in the past month, or suicidal behaviour in "
+                "the past",
+    "low": "Low risk: a wish to be dead or thoughts of suicide in the past month, without a method, intent, plan or "
+           "behaviour",
+}
 
 
 @dataclass(frozen=True)
@@ -383,15 +402,20 @@ def _psychological(f: Facts, p: Policy) -> list[Flag]:
                           "Lives with a person who abused them: loosening old protective patterns may leave them exposed.",
                           "Psychological Risks", _facts(lives_with_abuser="yes")))
     risk = f.suicide_screen.risk()
-    if risk in ("high", "moderate"):
+    if risk:
+        # Any yes: the therapist follows it up (at once for moderate or high), whatever the tier
+        # of the rest; acknowledging it records what was done. [Psychological Risks]
+        follow_up = "today, before anything else" if risk in ("high", "moderate") else "within the day"
         flags.append(Flag(CAUTION, f"suicide_risk_{risk}",
-                          f"C-SSRS screener: {risk} risk. Assess and document safety before any medicine session"
-                          + (", and today." if risk == "high" else "."),
-                          "Psychological Risks", _facts(cssrs_risk=risk)))
-    elif risk == "low":
-        flags.append(Flag(PRECAUTION, "suicidal_ideation",
-                          "C-SSRS screener: passive or non-specific thoughts of suicide in the past month; revisit in "
-                          "preparation and in the crisis plan.", "Psychological Risks", _facts(cssrs_risk=risk)))
+                          f"C-SSRS screener: {RISK_WORDS[risk].lower()}. Talk with the client {follow_up}; assess "
+                          "and document safety, and revisit it in preparation and in the crisis plan.",
+                          "Psychological Risks", _facts(risk_level=RISK_WORDS[risk])))
+    unanswered = f.suicide_screen.unanswered()
+    if unanswered:
+        flags.append(Flag(CAUTION, "cssrs_not_answered",
+                          f"C-SSRS screener question(s) {', '.join(unanswered)} not answered: ask them in person; a "
+                          "skipped question is not a no.", "Psychological Risks",
+                          _facts(not_answered=", ".join(unanswered))))
     if f.mania_personal:
         tier = CAUTION if p.mania_is_caution else PRECAUTION
         flags.append(Flag(tier, "mania_history",

@@ -75,3 +75,35 @@ def dose_for(review, client=None) -> DoseView | None:
     plan = standard_dose(mass_kg=intake.body_mass_kg, age=age, flags=flags,
                          policy=practice_policy(client.practice_id))
     return DoseView(plan=plan, age=age, age_on=day, basis=basis)
+
+
+SUICIDE_CODES = ("suicide_risk_high", "suicide_risk_moderate", "suicide_risk_low")
+
+
+def latest_reviews_with_suicide_risk(clients):
+    """The latest screening review of each of these clients where the C-SSRS screener had a yes
+    (a queryset: two subqueries, whatever the number of clients)."""
+    from django.db.models import Q
+
+    latest = (ScreeningReview.objects.filter(client__in=clients).order_by("client_id", "-created_at", "-id")
+              .distinct("client_id").values("pk"))
+    any_yes = Q()
+    for code in SUICIDE_CODES:
+        any_yes |= Q(flags__contains=[{"code": code}])
+    return (ScreeningReview.objects.filter(pk__in=latest).filter(any_yes)
+            .select_related("client__membership__user").order_by("-created_at"))
+
+
+def suicide_screens_to_follow_up(clients) -> list:
+    """Those latest reviews whose C-SSRS caution nobody has acknowledged yet, each with
+    `.risk_flag` set (the flag as stored): the therapists' attention list."""
+    reviews = list(latest_reviews_with_suicide_risk(clients))
+    done = {(a.client_id, a.flag_key, a.flag_digest) for a in CautionAcknowledgement.objects.filter(
+        client_id__in=[r.client_id for r in reviews], flag_key__in=SUICIDE_CODES)}
+    waiting = []
+    for review in reviews:
+        flag = next(f for f in review.flags if f["code"] in SUICIDE_CODES)
+        if (review.client_id, flag["key"], flag["digest"]) not in done:
+            review.risk_flag = flag
+            waiting.append(review)
+    return waiting

@@ -33,7 +33,7 @@ from .policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_ov
 from .rules import CAUTION, Flag, evaluate
 from .rules import status as rules_status
 
-URGENT_CODES = {"suicide_risk_high", "suicide_risk_moderate"}
+URGENT_CODES = {"suicide_risk_high", "suicide_risk_moderate", "suicide_risk_low"}  # any yes on the C-SSRS screener
 
 KINDS = {
     "intake": IntakeVersion,
@@ -82,7 +82,8 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         draft.save(update_fields=["submitted_at", "submitted_by"])
         review = review_create(client=client)
         if kind == "psychological" and any(f["code"] in URGENT_CODES for f in review.flags):
-            # A high or moderate C-SSRS screen reaches the therapists at once (no answers in the email).
+            # Any yes on the C-SSRS screener reaches the therapists at once (moderate and high must be
+            # seen at once, low within the day; the email carries no answers, only a link).
             from practice.tasking import publish
             from sessions.tasks import notify_attention
 

@@ -35,18 +35,12 @@ TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medic
           "psychological": "Psychological screening"}
 
 
-CRISIS_MESSAGE = (
-    "Thank you for telling us. Your therapist will talk this through with you. If you might act on thoughts of "
-    "ending your life, call your local emergency number now. Fireside Project (US): +1 (623) 473-7433."
-)
-
-
 def _suicide_risk(data: dict) -> str | None:
     return SuicideScreen(
-        wish_to_be_dead=data.get("cssrs_wish_dead", False), suicidal_thoughts=data.get("cssrs_thoughts", False),
-        thoughts_with_method=data.get("cssrs_method", False), intent=data.get("cssrs_intent", False),
-        plan_with_intent=data.get("cssrs_plan", False), behaviour_lifetime=data.get("cssrs_behaviour", False),
-        behaviour_past_3_months=data.get("cssrs_behaviour_recent", False),
+        wish_to_be_dead=data.get("cssrs_wish_dead"), suicidal_thoughts=data.get("cssrs_thoughts"),
+        thoughts_with_method=data.get("cssrs_method"), intent=data.get("cssrs_intent"),
+        plan_with_intent=data.get("cssrs_plan"), behaviour_lifetime=data.get("cssrs_behaviour"),
+        behaviour_past_3_months=data.get("cssrs_behaviour_recent"),
     ).risk()
 
 
@@ -110,8 +104,11 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
             else:
                 messages.success(request, f"{TITLES[kind]}: submitted. Thank you." if submit else
                                  f"{TITLES[kind]}: draft saved. Submit it when you are ready.")
-                if submit and kind == "psychological" and _suicide_risk(form.cleaned_data) in ("high", "moderate"):
-                    messages.warning(request, CRISIS_MESSAGE)
+                if submit and kind == "psychological" and _suicide_risk(form.cleaned_data):
+                    # Any yes on the screener: support is shown now, on the page the client is on.
+                    return render(request, "screening/support.html", {
+                        "risk": _suicide_risk(form.cleaned_data), "done_url": done_url, "client": client,
+                        "by_client": request.membership.role == Role.CLIENT})
                 return redirect(done_url if submit else request.path)
         status = 400
     else:

@@ -359,11 +359,12 @@ def test_ended_assignment_removes_access(as_role, world):
 
 @pytest.mark.parametrize("role,status", WRITE_EXPECTATIONS)
 def test_only_the_caseload_therapist_may_acknowledge_a_caution(as_role, world, role, status):
-    from screening.models import CautionAcknowledgement
+    from screening.models import CautionAcknowledgement, PsychologicalScreening
     from screening.services import version_save
 
     version_save(kind="psychological", client=world.client, user=world.client.membership.user,
-                 answers={"psychosis_family": True}, submit=True)
+                 answers={"psychosis_family": True, **dict.fromkeys(PsychologicalScreening.SCREENER_FIELDS, False)},
+                 submit=True)
     c = as_role(role)
     response = c.post(reverse("screening_acknowledge", kwargs={"client_id": world.client.pk}),
                       {"flag_key": "psychosis_history", "rationale": "Family history only; discussed at length."})

@@ -348,3 +348,68 @@ def test_the_live_log_shows_the_latest_signed_crisis_plan(ready, therapist):
                                             scheduled_start=timezone.now())
     page = therapist.get(reverse("session_live", kwargs={"client_id": ready.client.pk, "session_id": session.pk}))
     assert "Riverside General" in page.content.decode() and "From flight plan version" in page.content.decode()
+
+
+# --- C-SSRS screener at intake (Psychological Risks) --------------------------------------
+
+@pytest.mark.parametrize("answers,risk,words", [
+    ({"wish_to_be_dead": True}, "low", "Low risk"),
+    ({"suicidal_thoughts": True}, "low", "Low risk"),
+    ({"thoughts_with_method": True}, "moderate", "Moderate risk"),
+    ({"behaviour_lifetime": True, "behaviour_past_3_months": False}, "moderate", "Moderate risk"),
+    ({"intent": True}, "high", "High risk"),
+    ({"plan_with_intent": True}, "high", "High risk"),
+    ({"behaviour_lifetime": True, "behaviour_past_3_months": True}, "high", "High risk"),
+    ({}, None, None),
+])
+def test_any_yes_on_the_screener_is_a_caution_named_in_words(answers, risk, words):
+    from screening.rules import SuicideScreen
+
+    found = flags_of(facts(suicide_screen=SuicideScreen(**answers)), "suicide_risk")
+    assert [fl.code for fl in found] == ([f"suicide_risk_{risk}"] if risk else [])
+    if risk:
+        assert found[0].tier == CAUTION and dict(found[0].facts)["risk_level"].startswith(words)
+
+
+@pytest.mark.parametrize("answers,missing", [
+    ({"wish_to_be_dead": None}, "1"),
+    ({"intent": None, "plan_with_intent": None}, "4, 5"),
+    ({"behaviour_lifetime": True, "behaviour_past_3_months": None}, "6b"),
+    ({"behaviour_lifetime": False, "behaviour_past_3_months": None}, None),   # 6b is asked only after a yes
+])
+def test_a_skipped_screener_question_is_not_a_no(answers, missing):
+    from screening.rules import SuicideScreen
+
+    found = flags_of(facts(suicide_screen=SuicideScreen(**answers)), "cssrs_not_answered")
+    assert [dict(fl.facts)["not_answered"] for fl in found] == ([missing] if missing else [])
+
+
+def test_the_screener_is_yes_no_radios_and_a_yes_shows_support_and_alerts(client, world,
+                                                                           django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from sessions.checkin_service import notify_therapists
+
+    client.force_login(world.client.membership.user)
+    url = reverse("client_form", kwargs={"kind": "psychological"})
+    form = client.get(url).content.decode()
+    assert 'type="radio" name="cssrs_wish_dead" value="yes"' in form and 'name="cssrs_wish_dead" value="no"' in form
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        page = client.post(url, {"cssrs_wish_dead": "yes", "followup_capacity": "yes", "action": "submit"})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'href="tel:988"' in body and 'href="tel:+16234737433"' in body
+    assert len(queued) == 1 and notify_therapists(world.client) == 1  # the therapist is told, low risk included
+    review = world.client.screening_reviews.first()
+    assert {"suicide_risk_low", "cssrs_not_answered"} <= {f["code"] for f in review.flags}
+    therapist = _as_therapist(world)
+    page = therapist.get(reverse("screening_review", kwargs={"client_id": world.client.pk})).content.decode()
+    assert "Low risk: a wish to be dead" in page and "Cssrs" not in page
+    assert "Screening answers about suicide" in therapist.get(reverse("caseload")).content.decode()
+
+
+def _as_therapist(world):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.therapist.user)
+    return c

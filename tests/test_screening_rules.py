@@ -229,8 +229,9 @@ def test_standing_precautions_and_conditional_ones():
     assert "Being a sexual minority" in dict(flag.facts)["factors"]
 
 
-def test_low_suicide_screen_is_a_precaution():
-    assert "suicidal_ideation" in codes(facts(suicide_screen=SuicideScreen(wish_to_be_dead=True)), PRECAUTION)
+def test_low_suicide_screen_is_a_caution_to_follow_up():
+    # Any yes gets a response (issue: "Cssrs risk: low" showed as a blue precaution only).
+    assert "suicide_risk_low" in codes(facts(suicide_screen=SuicideScreen(wish_to_be_dead=True)), CAUTION)
 
 
 # --- Flags carry their evidence; status; policy -------------------------------------------

@@ -53,6 +53,9 @@ def meds(*rows, none_taken=False):
     return data
 
 
+SCREENER_NO = {name: "no" for name in PsychologicalScreening.SCREENER_FIELDS}
+
+
 def post(client, kind, data, action="submit"):
     return client.post(reverse("client_form", kwargs={"kind": kind}), {**data, "action": action})
 
@@ -61,7 +64,8 @@ def fill_all(client, *, medications=None, medical=None, psychological=None, inta
     assert post(client, "intake", {**INTAKE, **(intake or {})}).status_code == 302
     assert post(client, "medical", {"cyp2d6_status": "unknown", **(medical or {})}).status_code == 302
     assert post(client, "medications", medications or meds(none_taken=True)).status_code == 302
-    assert post(client, "psychological", {"followup_capacity": "yes", **(psychological or {})}).status_code == 302
+    assert post(client, "psychological", {"followup_capacity": "yes", **SCREENER_NO,
+                                          **(psychological or {})}).status_code == 302
 
 
 @pytest.fixture
@@ -106,7 +110,8 @@ def test_intake_draft_then_submit_then_new_version(as_client, world):
     ("medications", meds({"name": "sertraline"}, none_taken=True), "ticked"),
     ("medical", {"cyp2d6_status": "unknown", "hyperthyroidism": "on"}, "whether a doctor has assessed it"),
     ("medical", {"cyp2d6_status": "unknown", "caffeine_mg_per_day": "-5"}, "greater than or equal to 0"),
-    ("psychological", {"cssrs_behaviour_recent": "on"}, "Answer question 6 first"),
+    ("psychological", {"cssrs_behaviour_recent": "yes"}, "Answer question 6 first"),
+    ("psychological", {"cssrs_thoughts": "on"}, "Select a valid choice"),
 ])
 def test_bad_input_is_refused_on_the_form_and_nothing_is_saved(as_client, world, kind, data, message):
     response = post(as_client, kind, data)
@@ -185,7 +190,7 @@ def test_caution_needs_a_rationale_and_is_carried_to_an_unrelated_new_version(as
     post(as_client, "intake", {**INTAKE, "phone": "+1 555 0199"})  # unrelated change: still acknowledged
     assert "All 1 caution" in review_status(reviews.first(), CautionAcknowledgement.objects.all()).reason
     response = post(as_client, "psychological",
-                    {"psychosis_family": "on", "psychosis_personal": "on", "followup_capacity": "yes"})
+                    {"psychosis_family": "on", "psychosis_personal": "on", "followup_capacity": "yes", **SCREENER_NO})
     assert response.status_code == 302, response.content.decode()[-3000:]
     status = review_status(reviews.first(), CautionAcknowledgement.objects.all())  # changed facts: ask again
     assert status.reason.startswith("1 of 1 caution")
@@ -290,10 +295,10 @@ def test_only_admins_change_policy(client, world):
 
 
 def test_high_suicide_risk_answers_show_crisis_contacts_at_once(as_client, world):
-    response = post(as_client, "psychological", {"cssrs_thoughts": "on", "cssrs_intent": "on", "followup_capacity": "no"})
-    assert response.status_code == 302
-    page = as_client.get(response.url).content.decode()
-    assert "+1 (623) 473-7433" in page and "local emergency number" in page
+    response = post(as_client, "psychological", {"cssrs_thoughts": "yes", "cssrs_intent": "yes", "followup_capacity": "no"})
+    assert response.status_code == 200  # the support page, shown on submit
+    page = response.content.decode()
+    assert 'href="tel:+16234737433"' in page and 'href="tel:988"' in page and "local emergency number" in page
     assert "suicide_risk_high" in {f["code"] for f in world.client.screening_reviews.first().flags}
 
 
@@ -302,7 +307,7 @@ def test_high_suicide_risk_screen_emails_the_therapist_without_content(as_client
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        post(as_client, "psychological", {"cssrs_thoughts": "on", "cssrs_plan": "on", "followup_capacity": "no"})
+        post(as_client, "psychological", {"cssrs_thoughts": "yes", "cssrs_plan": "yes", "followup_capacity": "no"})
     assert len(callbacks) == 1
     from sessions.checkin_service import notify_therapists
 

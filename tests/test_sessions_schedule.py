@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from clients import consents
 from clients.consent import ConsentSignature
+from screening.models import PsychologicalScreening
 from screening.services import version_save
 from sessions import flightplans
 from sessions.models import GateCheck, TherapySession
 from sessions.readiness import local_start, session_set_status, session_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
+SCREENER_NO = dict.fromkeys(PsychologicalScreening.SCREENER_FIELDS, False)  # every C-SSRS screener question: no
 
 
 def make_ready(world, *, prior_sessions=3):
@@ -35,7 +37,8 @@ def prepare_client(*, client, therapist, admin, prior_sessions=3):
         "body_mass_kg": Decimal("70.0"), "emergency_contact_name": "Ed", "emergency_contact_phone": "1"})
     version_save(kind="medical", client=client, user=user, answers={}, submit=True)
     version_save(kind="medications", client=client, user=user, answers={"none_taken": True}, entries=[], submit=True)
-    version_save(kind="psychological", client=client, user=user, answers={"followup_capacity": True}, submit=True)
+    version_save(kind="psychological", client=client, user=user, answers={"followup_capacity": True, **SCREENER_NO},
+                 submit=True)
     doc = consents.template_write(by=admin, kind="informed", title="Informed consent", body="Benefits, risks.")
     consents.consent_sign(client=client, user=user, version_id=doc.pk,
                           text_sha256=consents.sha256(consents.render(doc, client)), typed_name=user.full_name,

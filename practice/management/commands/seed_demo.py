@@ -18,6 +18,7 @@ from clients.models import CaseloadAssignment, Client, ConsentTemplateVersion, I
 from practice.models import Membership, Practice, PractitionerProfile, User
 from practice.roles import Role
 from practice.services import supervision_link
+from screening.models import PsychologicalScreening
 from sessions.models import Kind, Status, TherapySession
 
 DEMO_PASSWORD = "demo-practice-2026"  # noqa: S105 (demo only; printed by make run)
@@ -68,6 +69,8 @@ def _enrol_totp(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
+SCREENER_NO = dict.fromkeys(PsychologicalScreening.SCREENER_FIELDS, False)  # "no" to every C-SSRS question
+
 # Demo screening answers: which forms each client has submitted, and what they say.
 SCREENING = {
     "client2@demo.example": {"intake": {"date_of_birth": date(1990, 3, 14), "body_mass_kg": Decimal("64.0")}},
@@ -75,18 +78,18 @@ SCREENING = {
         "intake": {"date_of_birth": date(1978, 9, 2), "body_mass_kg": Decimal("58.5")},
         "medical": {"caffeine_mg_per_day": 250},
         "medications": [{"name": "Zoloft 50 mg", "dose_text": "50 mg daily", "since": date(2022, 1, 10)}],
-        "psychological": {"psychosis_family": True, "followup_capacity": True},
+        "psychological": {"psychosis_family": True, "followup_capacity": True, **SCREENER_NO},
     },
     "client4@demo.example": {
         "intake": {"date_of_birth": date(1985, 6, 21), "body_mass_kg": Decimal("72.0")},
-        "medical": {}, "medications": [], "psychological": {"followup_capacity": True},
+        "medical": {}, "medications": [], "psychological": {"followup_capacity": True, **SCREENER_NO},
     },
     "client5@demo.example": {
         "intake": {"date_of_birth": date(1970, 12, 5), "body_mass_kg": Decimal("80.0")},
         "medical": {"hypertension": True, "hypertension_controlled": True},
         "medications": [{"name": "Lopressor", "dose_text": "25 mg twice daily", "since": date(2019, 5, 1),
                          "critical": True}],
-        "psychological": {"followup_capacity": True, "ait_risk_factors": ["unrealistic_expectations"]},
+        "psychological": {"followup_capacity": True, "ait_risk_factors": ["unrealistic_expectations"], **SCREENER_NO},
     },
 }
 

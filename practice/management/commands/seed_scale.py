@@ -101,7 +101,8 @@ def build(name: str, n_therapists: int, n_clients: int, n_checkins: int, rnd: ra
     # Screening: intake, medical and psychological forms submitted, with a clean review.
     forms = {}
     for model in (IntakeVersion, MedicalScreening, PsychologicalScreening):
-        extra = {"time_zone": "Europe/Berlin", "legal_name": "Seeded"} if model is IntakeVersion else {}
+        extra = {"time_zone": "Europe/Berlin", "legal_name": "Seeded"} if model is IntakeVersion else \
+            dict.fromkeys(PsychologicalScreening.SCREENER_FIELDS, False) if model is PsychologicalScreening else {}
         forms[model] = model.objects.bulk_create([
             model(client=c, number=1, created_by=u, submitted_at=c.created_at, submitted_by=u, **extra)
             for c, u in zip(clients, client_users, strict=True)], batch_size=BATCH)
