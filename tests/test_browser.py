@@ -268,6 +268,9 @@ def test_client_fills_every_form_and_the_therapist_sees_the_flags(browser, live_
     page.get_by_role("link", name="Psychological screening").click()
     page.get_by_label("Has a close family member had psychosis or schizophrenia?").check()
     page.locator("input[name=followup_capacity][value=yes]").check()
+    for question in ("cssrs_wish_dead", "cssrs_thoughts", "cssrs_method", "cssrs_intent", "cssrs_plan",
+                     "cssrs_behaviour"):
+        page.locator(f"input[name={question}][value=no]").check()  # the screener: Yes/No, each answered
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/portal/")
     client_ctx.close()
