@@ -54,6 +54,21 @@ def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
     return {k[4:][:300]: v for k, v in form.cleaned_data.items() if v}, []
 
 
+def sign_outcomes(data) -> tuple[dict[str, str], list[str]]:
+    """What became of each open emergency sign when closing (fields "outcome:<sign key>"):
+    ({key: outcome}, errors)."""
+    from .log import SessionEvent
+
+    keys = [k for k in data if k.startswith("outcome:")][:50]
+    form = forms.Form(data)
+    for key in keys:
+        form.fields[key] = forms.ChoiceField(choices=SessionEvent.Outcome.choices, required=False,
+                                             label="What became of the emergency sign")
+    if not form.is_valid():
+        return {}, [e for errs in form.errors.values() for e in errs]
+    return {k[8:]: v for k, v in form.cleaned_data.items() if v}, []
+
+
 class StartForm(forms.Form):
     rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="Rationale for amber lines")

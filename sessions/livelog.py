@@ -106,6 +106,8 @@ class LiveState:
     events: list
     alerts: list[str]
     crisis: dict
+    open_alerts: list[str] = ()  # emergency signs with nothing recorded about them yet
+    outcomes: list = ()  # what was done about each sign (SessionEvent, kind "outcome")
 
 
 def live_state(session: TherapySession) -> LiveState:
@@ -117,13 +119,8 @@ def live_state(session: TherapySession) -> LiveState:
     initial = next((d.at for d in doses if d.which == DoseGiven.Which.INITIAL), None)
     booster = next((d.at for d in doses if d.which == DoseGiven.Which.BOOSTER), None)
     p = practice_policy(session.client.practice_id)
-    alert_policy = vitals.AlertPolicy(p.alert_temperature_c, p.alert_systolic_jump, p.alert_heart_rate_jump,
-                                      p.alert_systolic_max, p.alert_diastolic_max)
-    zone = client_zone(session.client)
-    signs = vitals.emergency_signs(
-        [vitals.Reading(r.at.astimezone(zone), r.systolic, r.diastolic, r.heart_rate,
-                        r.temperature_c) for r in readings],
-        [e.code for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
+    signs = _signs(session, readings, events, p)
+    done = {e.text for e in events if e.kind == SessionEvent.Kind.OUTCOME}
     crisis = crisis_plan(session.client)
     return LiveState(
         now=now, initial_at=initial, phase=vitals.phase(initial, now),
@@ -131,10 +128,67 @@ def live_state(session: TherapySession) -> LiveState:
         doses=doses, readings=readings,
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
         water_limit_ml=int(p.water_limit_litres * 1000), events=events, alerts=signs,
+        open_alerts=[sign for sign in signs if sign not in done],
+        outcomes=[e for e in events if e.kind == SessionEvent.Kind.OUTCOME],
         crisis={"hospital": crisis.hospital, "notify": crisis.notify,
                 "hotline": crisis.hotline or "Fireside Project (US) +1 (623) 473-7433",
                 "version": crisis.version, "signed_on": crisis.signed_on},
     )
+
+
+def _signs(session: TherapySession, readings, events, policy) -> list:
+    alert_policy = vitals.AlertPolicy(policy.alert_temperature_c, policy.alert_systolic_jump,
+                                      policy.alert_heart_rate_jump, policy.alert_systolic_max,
+                                      policy.alert_diastolic_max)
+    zone = client_zone(session.client)
+    return vitals.emergency_signs(
+        [vitals.Reading(r.at.astimezone(zone), r.systolic, r.diastolic, r.heart_rate, r.temperature_c)
+         for r in readings],
+        [(e.code, e.at.astimezone(zone)) for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
+
+
+def open_signs(session: TherapySession) -> list:
+    """Emergency signs of the session with no outcome recorded for them yet."""
+    readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
+    events = list(SessionEvent.objects.filter(session=session).order_by("at"))
+    done = {e.text for e in events if e.kind == SessionEvent.Kind.OUTCOME}
+    signs = _signs(session, readings, events, practice_policy(session.client.practice_id))
+    return [sign for sign in signs if sign not in done]
+
+
+def sign_key(sign: str) -> str:
+    """A short stable key for a sign's text, for form field names."""
+    import hashlib
+
+    return hashlib.sha256(sign.encode()).hexdigest()[:12]
+
+
+def record_outcomes(*, session: TherapySession, by: Membership, outcomes: dict[str, str], note: str = "") -> int:
+    """Record what was done about each open emergency sign ({sign key: outcome code}); the
+    caller holds the session's row lock. Returns how many were recorded."""
+    valid = set(SessionEvent.Outcome.values)
+    recorded = 0
+    for sign in open_signs(session):
+        code = outcomes.get(sign_key(sign))
+        if code in valid:
+            SessionEvent.objects.create(session=session, recorded_by=by, at=timezone.now(),
+                                        kind=SessionEvent.Kind.OUTCOME, code=code, text=str(sign))
+            recorded += 1
+    return recorded
+
+
+def adverse_in_log(session: TherapySession) -> list[str]:
+    """What the log says went wrong (adverse effects and emergency signs with their outcomes),
+    for the note: a note cannot be signed with "Adverse events" empty while this is not."""
+    events = list(SessionEvent.objects.filter(session=session).order_by("at"))
+    readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
+    zone = client_zone(session.client)
+    lines = [f"{e.at.astimezone(zone):%H:%M} adverse effect: {vitals.ADVERSE_EFFECTS.get(e.code, (e.code,))[0]}"
+             + (f" ({e.text})" if e.text else "") for e in events if e.kind == SessionEvent.Kind.ADVERSE]
+    outcomes = {e.text: SessionEvent.Outcome(e.code).label for e in events if e.kind == SessionEvent.Kind.OUTCOME}
+    for sign in _signs(session, readings, events, practice_policy(session.client.practice_id)):
+        lines.append(f"Emergency sign: {sign}" + (f"; outcome: {outcomes[sign]}" if sign in outcomes else ""))
+    return lines
 
 
 def cyp2d6_window(session: TherapySession) -> list[tuple[str, int]]:

@@ -83,9 +83,16 @@ class SessionEvent(LogEntry):
         LEFT = "left", "Person left"
         ADVERSE = "adverse", "Adverse effect"
         OBSERVATION = "observation", "Observation"
+        OUTCOME = "outcome", "What was done about an emergency sign"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "Resolved without outside care"
+        MEDICAL_CARE = "medical_care", "Medical care (doctor or hospital)"
+        EMERGENCY_SERVICES = "emergency", "Emergency services called"
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    code = models.CharField(max_length=40, blank=True, help_text="For adverse effects: the checklist item.")
+    code = models.CharField(max_length=40, blank=True,
+                            help_text="For adverse effects: the checklist item; for an outcome: what was done.")
     text = models.TextField(max_length=2000, blank=True)
 
     def __str__(self) -> str:

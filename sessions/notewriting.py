@@ -16,6 +16,7 @@ from .models import Kind, Status, TherapySession
 from .notes import TEMPLATES, NoteAddendum, NoteCoSignature, SessionNote
 
 OVERDUE_AFTER = timedelta(hours=72)
+NOTHING = {"", "none", "no", "nil", "n/a", "na", "-", "nothing"}  # an "Adverse events" field that says none
 
 
 @transaction.atomic
@@ -29,6 +30,13 @@ def note_save(*, session: TherapySession, author: Membership, content: dict, sig
         raise ValidationError("This note is signed and locked. Add an addendum instead.")
     if sign and not any(content.values()):
         raise ValidationError("An empty note cannot be signed.")
+    if sign and session.kind == Kind.MEDICINE and content.get("adverse_events", "").strip().lower() in NOTHING:
+        from .livelog import adverse_in_log
+
+        logged = adverse_in_log(session)
+        if logged:
+            raise ValidationError("The session log records adverse effects or emergency signs (" + "; ".join(logged)
+                                  + "). Describe them under Adverse events before signing.")
     now = timezone.now()
     if note is None:
         note = SessionNote(session=session, author=author)

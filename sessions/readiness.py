@@ -217,10 +217,23 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def session_set_status(*, session: TherapySession, status: str) -> TherapySession:
+def session_set_status(*, session: TherapySession, status: str, by: Membership | None = None,
+                       outcomes: dict[str, str] | None = None) -> TherapySession:
+    """Move a session on. Closing a medicine session first records what became of each
+    emergency sign still open in its log (`outcomes`: {sign key: resolved | medical_care |
+    emergency}); it is refused while any sign has none."""
     session = TherapySession.objects.select_for_update().get(pk=session.pk)
     if status not in TRANSITIONS.get(session.status, set()):
         raise ValidationError(f"A {session.get_status_display().lower()} session cannot become {status.replace('_', ' ')}.")
+    if status == Status.COMPLETED and session.kind == Kind.MEDICINE:
+        from .livelog import open_signs, record_outcomes
+
+        if outcomes and by is not None:
+            record_outcomes(session=session, by=by, outcomes=outcomes)
+        still_open = open_signs(session)
+        if still_open:
+            raise ValidationError("Record what became of each emergency sign before closing the session: "
+                                  + "; ".join(still_open) + ".")
     session.status = status
     if status == Status.COMPLETED:
         session.ended_at = timezone.now()

@@ -30,8 +30,10 @@ from .forms import (
     VitalsForm,
     WaterForm,
     caution_rationales,
+    sign_outcomes,
 )
-from .livelog import AlreadyRecorded, cyp2d6_window, live_state, record
+from .livelog import AlreadyRecorded, adverse_in_log, cyp2d6_window, live_state, open_signs, record, sign_key
+from .log import DoseGiven, SessionEvent
 from .models import Kind, Status, TherapySession
 from .notes import TEMPLATES, SessionNote
 from .notewriting import addendum_add, note_cosign, note_save
@@ -109,6 +111,9 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "addendum_form": AddendumForm(), "cosign_form": CosignForm(),
         "is_supervisor": request.membership.role == Role.SUPERVISOR,
         "cyp2d6_window": cyp2d6_window(session),
+        "open_signs": [(sign_key(sign), sign) for sign in open_signs(session)]
+        if session.kind == Kind.MEDICINE and session.status == Status.IN_PROGRESS else [],
+        "outcome_choices": SessionEvent.Outcome.choices,
     })
 
 
@@ -137,11 +142,13 @@ def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
     session = get_object_or_404(TherapySession, pk=session_id, client=client)
     form = StatusForm(request.POST)
-    if not form.is_valid():
+    outcomes, errors = sign_outcomes(request.POST)
+    if not form.is_valid() or errors:
         messages.error(request, "Choose one of the listed outcomes.")
     else:
         try:
-            session_set_status(session=session, status=form.cleaned_data["status"])
+            session_set_status(session=session, status=form.cleaned_data["status"], by=request.membership,
+                               outcomes=outcomes)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -172,8 +179,11 @@ def note(request: HttpRequest, client_id, session_id) -> HttpResponse:
             messages.success(request, "Note signed and locked." if request.POST.get("action") == "sign"
                              else "Draft saved.")
             return redirect("session_detail", client_id=client.pk, session_id=session.pk)
-    return render(request, "sessions/note.html", {"client": client, "session": session, "form": form},
-                  status=400 if form.errors else 200)
+    medicine = session.kind == Kind.MEDICINE
+    return render(request, "sessions/note.html", {
+        "client": client, "session": session, "form": form,
+        "doses": DoseGiven.objects.filter(session=session).order_by("at") if medicine else [],
+        "from_log": adverse_in_log(session) if medicine else []}, status=400 if form.errors else 200)
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)

@@ -30,6 +30,17 @@ class AlertPolicy:
 DEFAULT_ALERTS = AlertPolicy()
 
 
+class Sign(str):
+    """An emergency sign: its plain text, and when it was seen (`at`)."""
+
+    at: datetime
+
+    def __new__(cls, text: str, at: datetime):
+        sign = super().__new__(cls, text)
+        sign.at = at
+        return sign
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime
@@ -61,19 +72,30 @@ def emergency_signs(readings: list[Reading], effects: list[str], policy: AlertPo
     ordered = sorted(readings, key=lambda r: r.at)
     for r in ordered:
         if r.temperature_c is not None and r.temperature_c > policy.temperature_c:
-            signs.append(f"Temperature {r.temperature_c} °C (above {policy.temperature_c} °C) at {r.at:%H:%M}")
+            signs.append(Sign(f"Temperature {r.temperature_c} °C (above {policy.temperature_c} °C) at {r.at:%H:%M}", r.at))
         if r.systolic is not None and r.systolic > policy.systolic_max:
-            signs.append(f"Systolic pressure {r.systolic} mmHg (above {policy.systolic_max}) at {r.at:%H:%M}")
+            signs.append(Sign(f"Systolic pressure {r.systolic} mmHg (above {policy.systolic_max}) at {r.at:%H:%M}", r.at))
         if r.diastolic is not None and r.diastolic > policy.diastolic_max:
-            signs.append(f"Diastolic pressure {r.diastolic} mmHg (above {policy.diastolic_max}) at {r.at:%H:%M}")
+            signs.append(Sign(f"Diastolic pressure {r.diastolic} mmHg (above {policy.diastolic_max}) at {r.at:%H:%M}",
+                              r.at))
     for field, label, unit, limit in (("systolic", "blood pressure: systolic", "mmHg", policy.systolic_jump),
                                       ("heart_rate", "heart rate:", "bpm", policy.heart_rate_jump)):
         signs.extend(_unstable([r for r in ordered if getattr(r, field) is not None], field, label, unit, limit))
-    for code in dict.fromkeys(effects):
+    for code, at in _first_times(effects):
         label, emergency = ADVERSE_EFFECTS.get(code, (code, False))
         if emergency:
-            signs.append(label)
+            signs.append(Sign(label if at is None else f"{label} at {at:%H:%M}", at))
     return signs
+
+
+def _first_times(effects) -> list[tuple[str, datetime | None]]:
+    """Each adverse-effect code once, with the time it was first logged (codes alone: no time)."""
+    first: dict = {}
+    for effect in effects:
+        code, at = effect if isinstance(effect, tuple) else (effect, None)
+        if code not in first or (at is not None and first[code] is not None and at < first[code]):
+            first[code] = at
+    return list(first.items())
 
 
 def _unstable(readings: list[Reading], field: str, label: str, unit: str, limit: int) -> list[str]:
@@ -88,10 +110,11 @@ def _unstable(readings: list[Reading], field: str, label: str, unit: str, limit:
         value = getattr(r, field)
         low, high = min(low, value), max(high, value)
         if abs(value - base) > limit:
-            signs.append(f"Unstable {label} {value} {unit} at {r.at:%H:%M}, {value - base:+d} from the baseline "
-                         f"{base} (more than {limit})")
+            signs.append(Sign(f"Unstable {label} {value} {unit} at {r.at:%H:%M}, {value - base:+d} from the baseline "
+                              f"{base} (more than {limit})", r.at))
         elif high - low > limit:
-            signs.append(f"Unstable {label} ranged {low}-{high} {unit} by {r.at:%H:%M} (more than {limit} apart)")
+            signs.append(Sign(f"Unstable {label} ranged {low}-{high} {unit} by {r.at:%H:%M} (more than {limit} apart)",
+                              r.at))
     return signs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -204,3 +205,39 @@ def test_a_booster_outside_its_window_is_recorded_with_a_visible_warning(therapi
     supervisor.force_login(world.supervisor.user)
     review = supervisor.get(reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk}))
     assert "outside the 1.5-2.5 h window" in review.content.decode()
+
+
+def test_closing_asks_what_became_of_each_emergency_sign(therapist, world, running):
+    from sessions.log import SessionEvent
+
+    assert log(therapist, world, running, "vitals", temperature_c="39.0", at_time=hhmm(30)).status_code == 302
+    detail = reverse("session_detail", kwargs={"client_id": world.client.pk, "session_id": running.pk})
+    page = therapist.get(detail).content.decode()
+    assert "What became of it?" in page and "Emergency services called" in page
+    status = reverse("session_status", kwargs={"client_id": world.client.pk, "session_id": running.pk})
+    refused = therapist.post(status, {"status": "completed"}, follow=True).content.decode()
+    assert "Record what became of each emergency sign" in refused
+    running.refresh_from_db()
+    assert running.status == "in_progress"
+    [key] = re.findall(r'name="outcome:([0-9a-f]{12})"', page)[:1]
+    assert therapist.post(status, {"status": "completed", f"outcome:{key}": "medical_care"}).status_code == 302
+    running.refresh_from_db()
+    assert running.status == "completed"
+    outcome = SessionEvent.objects.get(kind="outcome")
+    assert outcome.code == "medical_care" and "Temperature 39.0" in outcome.text
+
+
+def test_a_note_cannot_be_signed_with_adverse_events_empty_when_the_log_has_some(therapist, world, running):
+    data = {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "nausea", "event-text": "Vomited once"}
+    assert therapist.post(reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk,
+                                                                 "kind": "event"}), data).status_code == 302
+    running.status = "completed"
+    running.save(update_fields=["status"])
+    url = reverse("session_note", kwargs={"client_id": world.client.pk, "session_id": running.pk})
+    page = therapist.get(url).content.decode()
+    assert "From the session log" in page and "adverse effect: Nausea (Vomited once)" in page
+    note = {"summary": "Worked on grief.", "worked_on": "Loss", "interventions": "Presence", "action": "sign"}
+    for empty in ("", "none", "None."):
+        response = therapist.post(url, {**note, "adverse_events": empty.rstrip(".")})
+        assert response.status_code == 400 and "Describe them under Adverse events" in response.content.decode()
+    assert therapist.post(url, {**note, "adverse_events": "Nausea at 2 h, vomited once; settled."}).status_code == 302
