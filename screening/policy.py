@@ -71,6 +71,10 @@ LABELS = {
 }
 
 
+VITAL_NAMES = {"temperature_c": "temperature (°C)", "heart_rate": "heart rate (bpm)", "systolic": "systolic (mmHg)",
+               "diastolic": "diastolic (mmHg)", "spo2": "SpO2 (%)"}
+
+
 class LooserPolicyError(ValueError):
     """A practice tried to relax a safety rule."""
 

@@ -17,7 +17,7 @@ from practice.roles import Role
 from . import forms as sf
 from .medications import load_table
 from .models import PolicyVersion, ScreeningReview
-from .policy import DEFAULT_POLICY, LABELS, STRICTER
+from .policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES
 from .rules import TIER_LABELS, TIER_ORDER, SuicideScreen
 from .selectors import dose_for
 from .services import (
@@ -216,5 +216,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 return redirect("policy")
     rows = [(LABELS[name], getattr(DEFAULT_POLICY, name), getattr(current, name)) for name in STRICTER]
     history = PolicyVersion.objects.filter(practice_id=practice_id).select_related("created_by__user")[:20]
-    return render(request, "screening/policy.html", {"rows": rows, "form": form, "history": history},
+    return render(request, "screening/policy.html", {"rows": rows, "form": form, "history": history, "policy": current,
+        "vitals_limits": [(VITAL_NAMES[n], low, high) for n, low, high in current.vitals_limits],
+        "vitals_usual": [(VITAL_NAMES[n], low, high) for n, low, high in current.vitals_usual]},
                   status=400 if form is not None and form.errors else 200)

@@ -413,3 +413,42 @@ def _as_therapist(world):
     c = Client()
     c.force_login(world.therapist.user)
     return c
+
+
+# --- Bad input: a clear message on the form, nothing stored half-way ----------------------
+
+@pytest.mark.parametrize("kind,change,message", [
+    ("intake", {"mass_value": "0", "mass_unit": "kg"}, "greater than or equal to 1"),
+    ("intake", {"mass_value": "700", "mass_unit": "kg"}, "between 20 and 350 kg"),
+    ("medications", {"meds-0-name": "sertraline", "meds-0-stopped_on": "2099-01-01"}, "be in the future"),
+    ("medications", {"meds-0-name": "sertraline", "meds-0-since": "2024-05-01", "meds-0-stopped_on": "2024-04-01"},
+     "before the start date"),
+])
+def test_bad_screening_input_is_refused_and_nothing_is_saved(client, world, kind, change, message):
+    from django.urls import reverse
+
+    from clients.models import IntakeVersion
+    from screening.models import MedicationScreening
+
+    from .test_screening_views import INTAKE, meds
+
+    client.force_login(world.client.membership.user)
+    data = {**INTAKE, **change} if kind == "intake" else {**meds({}), **change}
+    response = client.post(reverse("client_form", kwargs={"kind": kind}), {**data, "action": "submit"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not IntakeVersion.objects.filter(client=world.client).exists()
+    assert not MedicationScreening.objects.filter(client=world.client).exists()
+
+
+@pytest.mark.parametrize("initial,booster,message", [
+    ("0", "", "greater than or equal to 1"), ("5000", "", "less than or equal to 200"),
+    ("125", "5000", "less than or equal to 200"),
+])
+def test_impossible_planned_doses_are_refused(ready, therapist, initial, booster, message):
+    from sessions.models import TherapySession
+
+    from .test_sessions_schedule import schedule
+
+    response = schedule(therapist, ready, initial=initial, booster=booster)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not TherapySession.objects.filter(kind="medicine").exists()

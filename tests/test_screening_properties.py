@@ -46,9 +46,10 @@ def all_facts(draw):
         caffeine_mg_per_day=draw(st.none() | st.integers(min_value=-5, max_value=10**6)),
         substances=tuple(draw(st.lists(substances(), max_size=6))),
         followup_capacity=draw(st.none() | st.booleans()),
-        suicide_screen=SuicideScreen(*draw(st.lists(st.booleans(), min_size=7, max_size=7))),
+        suicide_screen=SuicideScreen(*draw(st.lists(st.none() | st.booleans(), min_size=7, max_size=7))),
         ait_risk_factors=frozenset(draw(st.sets(st.sampled_from(sorted(AIT_RISK_FACTORS)) | st.text(max_size=5)))),
         medicine_sessions_in_app=tuple(draw(st.lists(dates, max_size=5))),
+        for_session=draw(st.booleans()),
         external_sessions=draw(st.integers(min_value=0, max_value=500)),
         last_external_session_on=draw(st.none() | dates),
         prior_high_dose_sessions=draw(st.integers(min_value=0, max_value=50)),
@@ -93,3 +94,38 @@ def test_a_more_recent_medicine_session_never_removes_a_flag(facts, days_ago):
     tiers = {"always_avoid": 0, "caution": 1, "precaution": 2}
     worst = lambda ks: min((tiers[t] for t, c in ks if c.startswith("spacing")), default=3)  # noqa: E731
     assert worst(after) <= worst(before)
+
+
+def _ready_gate(flags, stage):
+    """Everything else on the checklist green and every caution acknowledged."""
+    from sessions.gates import GateFacts
+
+    return GateFacts(stage=stage, flags=tuple(flags), acknowledged=frozenset(fl.key for fl in flags),
+                     screening_complete=True, screened_since_last_medicine_session=True,
+                     informed_consent_in_force=True, flight_plan_in_force=True, substance_test_recorded=True,
+                     prior_sessions_with_practitioner=5, dose_planned=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(all_facts(), st.sampled_from(["schedule", "start"]))
+def test_no_always_avoid_reason_lets_a_medicine_session_be_scheduled_or_started(facts, stage):
+    from sessions.gates import REFUSED, outcome, readiness
+
+    flags = evaluate(facts)
+    lines = readiness(_ready_gate(flags, stage))
+    if any(fl.tier == "always_avoid" for fl in flags):
+        assert outcome(lines) == REFUSED
+    else:
+        assert outcome(lines) != REFUSED  # with every caution acknowledged, nothing else is red
+
+
+@settings(max_examples=300, deadline=None)
+@given(all_facts(), st.text(min_size=1, max_size=30), st.none() | dates, st.none() | dates)
+def test_no_unreviewed_substance_leaves_the_client_eligible_without_a_caution(facts, name, since, stopped):
+    from screening.rules import status
+
+    unknown = Substance(name=f"unlisted {name}", since=since, stopped_on=stopped)
+    flags = evaluate(replace(facts, substances=facts.substances + (unknown,)))
+    assert any(fl.code == "substance_unreviewed" and fl.tier == "caution" and dict(fl.facts)["substance"] == unknown.name
+               for fl in flags)
+    assert status(flags)[0] != "eligible"
