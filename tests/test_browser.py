@@ -337,10 +337,22 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
 
     from django.utils import timezone
 
+    from screening.services import version_save
+    from sessions import flightplans
+
     from .test_sessions_schedule import prepare_client
 
     robin = practice_world["clients"][0]
-    prepare_client(client=robin, therapist=practice_world["therapist"], admin=practice_world["admin"])
+    therapist = practice_world["therapist"]
+    prepare_client(client=robin, therapist=therapist, admin=practice_world["admin"])
+    # A caution (liver disease), and the flight plan signed again after that screening.
+    version_save(kind="medical", client=robin, user=robin.membership.user, answers={"liver_disease": True}, submit=True)
+    plan = flightplans.plan_save(client=robin, author=therapist.user, content={
+        "intentions": "y", "substance_test": "Reagent: MDMA", "recording": "none", "touch_allowed": "",
+        "preferred_hospital": "Lakeside General"})
+    for signer, role in ((robin.membership.user, flightplans.CLIENT), (therapist.user, flightplans.THERAPIST)):
+        flightplans.plan_sign(client=robin, user=signer, role=role, version_id=plan.pk,
+                              content_sha256=plan.content_sha256)
     ctx = browser.new_context(viewport={"width": 1024, "height": 1366})  # a tablet
     _log_in_with_cookie(ctx, live_server, practice_world["therapist"].user)
     page = ctx.new_page()
@@ -353,8 +365,16 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
     page.get_by_label("Planned initial dose (mg MDMA HCl)").fill("125")
     page.get_by_label("Planned booster (mg)").fill("62.5")
     page.get_by_role("button", name="Schedule").click()
+    # The caution needs its own rationale, written on its own line of the checklist.
+    page.get_by_text("each need their own rationale").wait_for()
+    assert "Caution without its own rationale yet: Liver disease" in page.locator("main").inner_text()
+    assert_page_ok(page, "schedule with a caution to acknowledge")
+    page.get_by_label("Your rationale for this caution").fill("Hepatologist: mild, stable; normal enzymes in May.")
+    page.get_by_role("button", name="Schedule").click()
     page.wait_for_url("**/sessions/*/")
-    assert "Readiness checklist, checked now" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "Readiness checklist, checked now" in main and "Acknowledged with its own rationale" in main
+    assert "Information:" in main and "2.68 mg/kg, above 2 mg/kg" in main  # 187.5 mg at 70 kg
     page.get_by_role("button", name="Start the session").click()
     page.wait_for_load_state()
     assert "In progress" in page.locator("main").inner_text()
@@ -367,6 +387,13 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
     page.get_by_role("button", name="Record dose").click()
     page.get_by_role("cell", name="Initial dose: 125.0 mg (batch B-17, test: Reagent kit: MDMA)").wait_for()
     assert page.get_by_label("Amount (mg)").input_value() == ""  # the form was cleared for the next entry
+    page.get_by_label("Dose", exact=True).select_option("booster")  # far too early: minutes after the initial dose
+    page.get_by_label("Amount (mg)").fill("62.5")
+    page.get_by_label("Substance batch").fill("B-17")
+    page.get_by_label("Test result for this batch").fill("Reagent kit: MDMA")
+    page.get_by_role("button", name="Record dose").click()
+    page.get_by_text("outside the 1.5-2.5 h window").wait_for()
+    assert "Booster given" in page.locator("main").inner_text()
     page.get_by_label("Water (ml)").fill("300")
     page.get_by_role("button", name="Record water").click()
     page.get_by_text("300 ml of 500 ml").wait_for()
@@ -380,8 +407,14 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
 
     page.get_by_role("link", name="Back to the session").click()
     page.get_by_label("Status").select_option("completed")
+    page.get_by_label("Medical care (doctor or hospital)").check()  # what became of the emergency sign
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_load_state()
+    from sessions.log import SessionEvent
+    from sessions.models import TherapySession
+
+    assert TherapySession.objects.get(client=robin, kind="medicine").status == "completed"
+    assert SessionEvent.objects.get(kind="outcome").code == "medical_care"
     page.get_by_role("link", name="Write the note").click()
     page.get_by_label("Summary").fill("Client: 'I could breathe into the fear.'")
     page.get_by_label("Adverse events").fill("Fever 38.6 C at peak; cooled, settled in 40 minutes.")
