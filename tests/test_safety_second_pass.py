@@ -452,3 +452,55 @@ def test_impossible_planned_doses_are_refused(ready, therapist, initial, booster
     response = schedule(therapist, ready, initial=initial, booster=booster)
     assert response.status_code == 400 and message in response.content.decode()
     assert not TherapySession.objects.filter(kind="medicine").exists()
+
+
+# --- Dose calculator: never above the ceiling; age on the session day (Dosing) -------------
+
+@pytest.mark.parametrize("mass,age,initial,booster", [
+    ("61", 40, "125", "58.0"),     # 183 mg ceiling: 125 + 62.5 would be 187.5
+    ("62.5", 40, "125", "62.5"),   # exactly 187.5 = 3 mg/kg: fits
+    ("60", 40, "125", "55.0"),     # exactly 60 kg: standard initial, ceiling 180
+    ("59.9", 40, "100", "50.0"),
+    ("45", 40, "100", "35.0"),     # ceiling 135
+    ("33", 40, "99.0", None),      # ceiling 99: the initial is lowered to it, no booster
+    ("90", 40, "125", "62.5"),     # ceiling 200: 187.5 fits
+])
+def test_the_suggested_dose_never_exceeds_the_clients_ceiling(mass, age, initial, booster):
+    from screening.dosing import standard_dose
+
+    plan = standard_dose(mass_kg=Decimal(mass), age=age)
+    assert plan.initial_mg == Decimal(initial)
+    assert plan.booster_mg == (Decimal(booster) if booster else None)
+    assert plan.total_mg <= plan.ceiling_mg
+    if booster and Decimal(booster) < plan.initial_mg / 2:
+        assert any("so the total stays within the ceiling" in a for a in plan.adjustments)
+
+
+@pytest.mark.parametrize("age_today,turns_76_in_days,session_in_days,initial", [
+    (75, 10, 20, "100"),   # 76 on the session day: the reduced dose
+    (75, 10, 5, "125"),    # still 75 on the session day
+    (75, 10, None, "125"),  # no session planned: today's age, 75
+])
+def test_the_dose_calculator_takes_the_age_on_the_planned_session_day(world, age_today, turns_76_in_days,
+                                                                        session_in_days, initial):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from screening.selectors import dose_for
+    from screening.services import version_save
+    from sessions.models import TherapySession
+
+    today = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+    birthday = today + timedelta(days=turns_76_in_days)
+    user = world.client.membership.user
+    version_save(kind="intake", client=world.client, user=user, submit=True, answers={
+        "legal_name": user.full_name, "time_zone": "Europe/Berlin",
+        "date_of_birth": birthday.replace(year=birthday.year - 76), "body_mass_kg": Decimal("80.0"),
+        "emergency_contact_name": "Ed", "emergency_contact_phone": "1"})
+    if session_in_days is not None:
+        TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                      scheduled_start=timezone.now() + timedelta(days=session_in_days))
+    view = dose_for(world.client.screening_reviews.first(), world.client)
+    assert view.plan.initial_mg == Decimal(initial)
+    assert view.basis.startswith("the planned medicine session" if session_in_days else "today")
