@@ -163,7 +163,7 @@ def sign_key(sign: str) -> str:
     return hashlib.sha256(sign.encode()).hexdigest()[:12]
 
 
-def record_outcomes(*, session: TherapySession, by: Membership, outcomes: dict[str, str], note: str = "") -> int:
+def record_outcomes(*, session: TherapySession, by: Membership, outcomes: dict[str, str]) -> int:
     """Record what was done about each open emergency sign ({sign key: outcome code}); the
     caller holds the session's row lock. Returns how many were recorded."""
     valid = set(SessionEvent.Outcome.values)

@@ -133,7 +133,7 @@ def _decide(lines, rationale: str) -> str:
     result = gates.outcome(lines)
     if result == gates.REFUSED:
         waiting = sum(1 for line in lines if line.ack_key)
-        extra = f" {waiting} caution(s) each need their own rationale." if waiting else ""
+        extra = f" {waiting} caution(s) each need their own rationale (at least a sentence each)." if waiting else ""
         raise GateBlocked(f"Refused: the readiness checklist has red lines.{extra} Nothing was changed.", lines)
     if result == gates.RATIONALE and len(rationale.strip()) < RATIONALE_MIN:
         raise GateBlocked("Amber lines need your written rationale (at least a sentence) to proceed.", lines)
