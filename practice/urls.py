@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clients import views as client_views
 from clients import views_consent as consent_views
 from clients import views_records as records_views
 from screening import views as screening_views
@@ -11,6 +10,7 @@ from sessions import views_flightplan as plan_views
 from sessions import views_survey as survey_views
 
 from . import views, views_audit, views_concerns, views_review
+from .pages import clients as client_views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,20 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import access
 from practice.auditing import act_as
-from practice.charts import Chart, Marker, Series, line_chart
 from practice.posted import posted
 from practice.roles import Role
 from screening import instruments
-from screening.alliance import NOT_NORMS
 
 from . import survey_service as svc
 from .forms import AlertAcknowledgeForm, SurveyForm, SurveyScheduleForm
-from .models import Kind, Status, TherapySession
 from .surveys import RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
 
 
@@ -73,41 +69,6 @@ def portal_list(request: HttpRequest) -> HttpResponse:
         past.append((response, [(item, instrument.label(response.answers[str(item.number)]))
                                 for item in instrument.items]))
     return render(request, "sessions/survey_portal.html", {"open": svc.open_for(client), "past": past})
-
-
-def client_alliance(client, viewer) -> dict:
-    """Context for the alliance section of a client's page (therapist or supervisor)."""
-    responses = list(SurveyResponse.objects.filter(client=client).select_related("practitioner__user")
-                     .prefetch_related("alerts__acknowledgement__by__user").order_by("submitted_at"))
-    sessions = list(TherapySession.objects.filter(client=client, status=Status.COMPLETED).only(
-        "kind", "scheduled_start", "ended_at", "practitioner_id", "second_practitioner_id"))
-    panels = []
-    for practitioner in {r.practitioner_id: r.practitioner for r in responses}.values():
-        mine = [r for r in responses if r.practitioner_id == practitioner.pk]
-        on = [timezone.localdate(r.submitted_at) for r in mine]
-        markers = [Marker(timezone.localdate(s.ended_at or s.scheduled_start),
-                          f"{'Medicine' if s.kind == Kind.MEDICINE else 'Therapy'} session", s.kind == Kind.MEDICINE)
-                   for s in sessions if practitioner.pk in (s.practitioner_id, s.second_practitioner_id)]
-        chart = Chart(f"Alliance ratings of {practitioner.user.get_full_name()} over time",
-                      [Series("Total (16-80)", list(zip(on, [r.total for r in mine], strict=True))),
-                       Series("Bond (8-40)", list(zip(on, [r.subscales.get("bond") for r in mine], strict=True))),
-                       Series("Tasks/Goals (8-40)", list(zip(on, [r.subscales.get("tasks_goals") for r in mine],
-                                                              strict=True)))],
-                      8, 80, [(8, "8"), (40, "40"), (56, "56"), (80, "80")], markers=markers, height=170)
-        latest = mine[-1]
-        instrument = instruments.from_definition(latest.definition)
-        panels.append({
-            "practitioner": practitioner, "responses": list(reversed(mine)),
-            "chart": line_chart(chart, f"alliance-{practitioner.pk}"),
-            "latest_items": [(item, instrument.label(latest.answers[str(item.number)])) for item in instrument.items],
-            "session_count": len(markers),
-        })
-    alerts = [a for r in responses for a in r.alerts.all()]
-    return {"alliance_panels": panels, "alliance_open_alerts": [a for a in alerts if not hasattr(a, "acknowledgement")],
-            "alliance_not_norms": NOT_NORMS, "can_acknowledge": access.can_acknowledge(viewer, client),
-            "schedule": svc.schedule_of(client),
-            "alliance_requests": SurveyRequest.objects.filter(client=client).select_related("practitioner__user")
-            .order_by("-due_at")[:10]}
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)

@@ -12,6 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clients import consents
+from clients.forms import StageForm
+from clients.portal import next_steps
+from clients.selectors import with_next_session
+from clients.services import client_set_stage
 from practice import access
 from practice.auditing import note_read
 from practice.forms import ClientInvitationForm
@@ -27,16 +32,10 @@ from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
 from sessions.notewriting import open_too_long, overdue_notes
 from sessions.readiness import dose_history
+from sessions.survey_selectors import client_alliance
 from sessions.survey_service import latest_by_pair
 from sessions.survey_service import open_for as survey_open_for
 from sessions.trend import checkin_charts
-from sessions.views_survey import client_alliance
-
-from . import consents
-from .forms import StageForm
-from .portal import next_steps
-from .selectors import with_next_session
-from .services import client_set_stage
 
 CASELOAD_PAGE_SIZE = 50
 

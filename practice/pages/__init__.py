@@ -1,0 +1,3 @@
+"""The top layer: pages that show everything about a client (the caseload, the client record,
+the portal). They may import from every app; nothing below imports them (tests/test_layers.py).
+"""
