@@ -32,7 +32,7 @@ app.conf.beat_schedule = {
     "checkin-followups": {"task": "sessions.tasks.checkin_followups", "schedule": 300.0},
     "dispatch-due-surveys": {"task": "sessions.tasks.dispatch_due_surveys", "schedule": 60.0},
     "survey-followups": {"task": "sessions.tasks.survey_followups", "schedule": 900.0},
-    "records-exports-housekeeping": {"task": "clients.tasks.records_exports_housekeeping", "schedule": 300.0},
+    "records-exports-housekeeping": {"task": "practice.tasks.records_exports_housekeeping", "schedule": 300.0},
     "clear-expired-sessions": {
         "task": "practice.tasks.clear_expired_sessions",
         "schedule": 3600.0,

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clients import views_consent as consent_views
-from clients import views_records as records_views
 from screening import views as screening_views
 from sessions import views as session_views
 from sessions import views_checkin as checkin_views
@@ -11,6 +10,7 @@ from sessions import views_survey as survey_views
 
 from . import views, views_audit, views_concerns, views_review
 from .pages import clients as client_views
+from .pages import records as records_views
 
 urlpatterns = [
     path("", views.home, name="home"),

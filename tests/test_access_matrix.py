@@ -233,7 +233,8 @@ def url_for(world):
 
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")
-    from clients.export import RecordsExport, export_build
+    from clients.export import RecordsExport
+    from practice.pages.records_copy import export_build
 
     records_copy = RecordsExport.objects.create(client=world.client, requested_by=world.client.membership.user)
     export_build(records_copy.pk)

@@ -248,7 +248,8 @@ def test_csv_export_neutralises_formulas(world):
 def _prepared_copy(me, django_capture_on_commit_callbacks):
     """Ask for a copy as the client and run what the worker runs (tests/test_celery_worker.py
     runs it in a real worker)."""
-    from clients.export import RecordsExport, export_build
+    from clients.export import RecordsExport
+    from practice.pages.records_copy import export_build
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         assert me.post(reverse("my_records_prepare")).status_code == 302
@@ -299,7 +300,7 @@ def test_a_copy_lasts_a_day_then_is_deleted(world, django_capture_on_commit_call
     import time_machine
 
     from clients.export import RecordsExport, RecordsExportFile
-    from clients.tasks import records_exports_housekeeping
+    from practice.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)
     export = _prepared_copy(me, django_capture_on_commit_callbacks)
@@ -331,17 +332,19 @@ def test_a_lost_build_is_queued_again_and_a_failed_one_says_so(world, monkeypatc
     import time_machine
 
     from clients import export as exports
-    from clients.tasks import records_exports_housekeeping
+    from practice.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)
     me.post(reverse("my_records_prepare"))  # the queued build is never run: its message was lost
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         queued = []
-        monkeypatch.setattr("clients.tasks.build_records_export.delay", queued.append)
+        monkeypatch.setattr("practice.tasks.build_records_export.delay", queued.append)
         assert records_exports_housekeeping.run() == {"expired": 0, "requeued": 1}
     assert queued == [str(exports.RecordsExport.objects.get().pk)]
-    monkeypatch.setattr(exports, "records_zip", lambda client: 1 / 0)
-    assert exports.export_build(queued[0]) == "failed"
+    from practice.pages import records_copy
+
+    monkeypatch.setattr(records_copy, "records_zip", lambda client: 1 / 0)
+    assert records_copy.export_build(queued[0]) == "failed"
     assert "could not be prepared" in me.get(reverse("my_records")).content.decode()
     assert "Prepare a new copy" in me.get(reverse("my_records")).content.decode()
 

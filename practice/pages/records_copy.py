@@ -1,0 +1,112 @@
+"""What a client's copy of their records holds, and building it (a Celery worker's job).
+
+A zip with a JSON file of everything they gave or signed and PDFs of their signed consents
+and flight plans. Session notes written by practitioners are not in the self-service copy
+(psychotherapy notes have their own access route in many jurisdictions); the JSON says how
+to ask for them. Top layer: it reads every app's records.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import zipfile
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from clients.consent import ConsentSignature
+from clients.export import VALID_FOR, RecordsExport, RecordsExportFile
+from clients.models import Client
+from clients.pdf import consent_pdf
+from practice.concerns import ConcernEntry
+from screening.models import MedicationEntry
+from screening.services import KINDS
+from sessions.checkins import CheckInAnswer
+from sessions.flightplan import FlightPlanVersion
+from sessions.flightplans import flight_plan_pdf
+from sessions.log import DoseGiven
+from sessions.models import TherapySession
+from sessions.surveys import SurveyResponse
+
+log = logging.getLogger(__name__)
+
+NOTES = "Session notes are not included in this copy. Ask your practice for them."
+
+
+def _rows(queryset, *fields):
+    return [dict(row) for row in queryset.values(*fields)] if fields else [dict(row) for row in queryset.values()]
+
+
+def records(client: Client) -> dict:
+
+
+    forms = {}
+    for kind, model in KINDS.items():
+        forms[kind] = _rows(model.objects.filter(client=client, submitted_at__isnull=False).order_by("number"))
+    forms["medication_entries"] = _rows(MedicationEntry.objects.filter(screening__client=client,
+                                                                       screening__submitted_at__isnull=False))
+    sessions = TherapySession.objects.filter(client=client).order_by("scheduled_start")
+    return {
+        "exported_at": timezone.now(),
+        "practice": client.practice.name,
+        "client": {"name": client.membership.user.get_full_name(), "email": client.membership.user.email,
+                   "stage": client.stage, "since": client.created_at},
+        "forms": forms,
+        "consents": _rows(ConsentSignature.objects.filter(client=client).order_by("signed_at"),
+                          "id", "version__template__kind", "version__number", "typed_name", "signed_at", "text_sha256",
+                          "rendered_text", "revocation__revoked_at", "revocation__reason"),
+        "flight_plans": _rows(FlightPlanVersion.objects.filter(client=client).order_by("number"),
+                              "number", "content", "content_sha256", "created_at"),
+        "sessions": _rows(sessions, "id", "kind", "status", "scheduled_start", "started_at", "ended_at",
+                          "practitioner__user__full_name"),
+        "doses_given": _rows(DoseGiven.objects.filter(session__client=client).order_by("at"),
+                             "session_id", "which", "amount_mg", "at"),
+        "check_in_answers": _rows(CheckInAnswer.objects.filter(checkin__client=client).order_by("submitted_at")),
+        "alliance_surveys": _rows(SurveyResponse.objects.filter(client=client).order_by("submitted_at"),
+                                  "practitioner__user__full_name", "instrument_key", "instrument_version", "answers",
+                                  "submitted_at"),
+        "concerns": _rows(client.concerns.all().order_by("created_at"), "id", "about__user__full_name", "category",
+                          "created_at"),
+        "concern_entries": _rows(ConcernEntry.objects.filter(concern__client=client, kind="client").order_by("at"),
+                                 "concern_id", "text", "at"),
+        "session_notes": NOTES,
+    }
+
+
+def records_zip(client: Client) -> bytes:
+
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("records.json", json.dumps(records(client), cls=DjangoJSONEncoder, indent=1, ensure_ascii=False))
+        for sig in ConsentSignature.objects.filter(client=client).select_related("version__template", "signer"):
+            z.writestr(f"consents/{sig.version.template.kind}-v{sig.version.number}-{sig.signed_at:%Y%m%d}.pdf",
+                       consent_pdf(sig))
+        for version in FlightPlanVersion.objects.filter(client=client):
+            z.writestr(f"flight-plans/flight-plan-v{version.number}.pdf", flight_plan_pdf(version))
+    return buffer.getvalue()
+
+
+def export_build(export_id) -> str:
+    """Build the zip of one export (the worker's job); a second worker skips a locked row."""
+    try:
+        with transaction.atomic():
+            export = (RecordsExport.objects.select_for_update(skip_locked=True, of=("self",))
+                      .select_related("client__membership__user", "client__practice")
+                      .filter(pk=export_id, state=RecordsExport.State.PREPARING).first())
+            if export is None:
+                return "skipped"
+            data = records_zip(export.client)
+            RecordsExportFile.objects.create(export=export, content=data)
+            now = timezone.now()
+            RecordsExport.objects.filter(pk=export.pk).update(state=RecordsExport.State.READY, ready_at=now,
+                                                              expires_at=now + VALID_FOR, size=len(data))
+    except Exception:
+        log.exception("records export %s failed", export_id)
+        RecordsExport.objects.filter(pk=export_id, state=RecordsExport.State.PREPARING).update(
+            state=RecordsExport.State.FAILED)
+        return "failed"
+    return "ready"
