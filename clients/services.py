@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from practice.models import Membership
 from practice.roles import Role
@@ -27,3 +30,14 @@ def caseload_assign(*, client: Client, therapist: Membership) -> CaseloadAssignm
         practice_id=client.practice_id, therapist=therapist, client=client, ended_at=None
     )
     return assignment
+
+
+def notify_therapists(client) -> int:
+    """Tell the client's therapists that something needs their attention today; no content."""
+    therapists = [a.therapist.user for a in CaseloadAssignment.objects.filter(
+        client=client, ended_at__isnull=True).select_related("therapist__user")]
+    for user in therapists:
+        context = {"practice": client.practice.name, "link": f"{settings.SITE_URL}/clients/{client.pk}/"}
+        EmailMultiAlternatives(render_to_string("emails/danger_subject.txt", context).strip(),
+                               render_to_string("emails/danger.txt", context), to=[user.email]).send()
+    return len(therapists)

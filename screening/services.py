@@ -84,8 +84,8 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         if kind == "psychological" and any(f["code"] in URGENT_CODES for f in review.flags):
             # Any yes on the C-SSRS screener reaches the therapists at once (moderate and high must be
             # seen at once, low within the day; the email carries no answers, only a link).
+            from clients.tasks import notify_attention
             from practice.tasking import publish
-            from sessions.tasks import notify_attention
 
             transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))
     return draft

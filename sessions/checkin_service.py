@@ -16,6 +16,7 @@ from django.utils import timezone
 from clients.consent import ConsentKind
 from clients.consents import kind_state
 from clients.models import CaseloadAssignment
+from clients.services import notify_therapists
 from practice import delivery
 
 from .checkins import CheckIn, CheckInAnswer
@@ -114,17 +115,6 @@ def notify_danger_now(answer_id: int) -> int:
     """Email the client's therapists that a check-in needs attention (no answers in the email)."""
     answer = CheckInAnswer.objects.select_related("checkin__client__practice").get(pk=answer_id)
     return notify_therapists(answer.checkin.client)
-
-
-def notify_therapists(client) -> int:
-    """Tell the client's therapists that something needs their attention today; no content."""
-    therapists = [a.therapist.user for a in CaseloadAssignment.objects.filter(
-        client=client, ended_at__isnull=True).select_related("therapist__user")]
-    for user in therapists:
-        context = {"practice": client.practice.name, "link": f"{settings.SITE_URL}/clients/{client.pk}/"}
-        EmailMultiAlternatives(render_to_string("emails/danger_subject.txt", context).strip(),
-                               render_to_string("emails/danger.txt", context), to=[user.email]).send()
-    return len(therapists)
 
 
 REMIND_AFTER = timedelta(hours=24)

@@ -32,13 +32,6 @@ def checkin_followups() -> dict:
 
 
 @shared_task
-def notify_attention(client_id: str) -> int:
-    from clients.models import Client
-
-    return checkin_service.notify_therapists(Client.objects.select_related("practice").get(pk=client_id))
-
-
-@shared_task
 def dispatch_due_surveys() -> int:
     """Run by beat every minute, like the check-in dispatcher (same sender underneath)."""
     ids = survey_service.claim_due()

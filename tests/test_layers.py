@@ -30,7 +30,6 @@ LAYER_DEBT = {
     ("practice.access", "clients.models"), ("practice.auditing", "clients.models"),
     ("practice.concern_service", "clients.models"), ("practice.invitations", "clients.models"),
     ("screening.facts", "sessions.models"), ("screening.selectors", "sessions.models"),
-    ("screening.services", "sessions.tasks"),
 }
 
 # Modules that today sit in one import cycle (models calling services through Deliverable, the

@@ -388,7 +388,7 @@ def test_the_screener_is_yes_no_radios_and_a_yes_shows_support_and_alerts(client
                                                                            django_capture_on_commit_callbacks):
     from django.urls import reverse
 
-    from sessions.checkin_service import notify_therapists
+    from clients.services import notify_therapists
 
     client.force_login(world.client.membership.user)
     url = reverse("client_form", kwargs={"kind": "psychological"})
