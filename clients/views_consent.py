@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practice import access
+from clients import access
 from practice.auditing import note_read
 from practice.clientip import client_ip
 from practice.posted import posted

@@ -17,7 +17,7 @@ from .roles import Role
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
-        # People join only through an invitation (practice/invitations.py).
+        # People join only through an invitation (clients/invitations.py).
         return False
 
     def get_client_ip(self, request) -> str:

@@ -13,6 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients import access
+from clients.invitations import (
+    InvitationError,
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    invitation_revoke,
+    invitation_send,
+)
 from clients.models import Client
 from clients.selectors import with_next_session
 from clients.services import caseload_assign
@@ -21,7 +30,6 @@ from screening.selectors import attach_screening_status
 from sessions import survey_service
 from sessions.notewriting import overdue_notes
 
-from . import access
 from .auditing import note_read
 from .forms import (
     AcceptInvitationForm,
@@ -33,14 +41,6 @@ from .forms import (
     StaffInvitationForm,
     SupervisionLinkForm,
     VerificationForm,
-)
-from .invitations import (
-    InvitationError,
-    invitation_accept,
-    invitation_create,
-    invitation_for_token,
-    invitation_revoke,
-    invitation_send,
 )
 from .middleware import PRACTICE_SESSION_KEY
 from .models import Invitation, Membership, PractitionerProfile

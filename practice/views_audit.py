@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from clients import access
 from clients.models import Client
 
-from . import access
 from .audit import AccessEvent, AuditEvent
 from .auditing import note_read
 from .audittriggers import AUDITED

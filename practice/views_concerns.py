@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import access
-from . import concern_service as svc
+from clients import access
+
+from .accountability import concerns as svc
 from .auditing import note_read
 from .concerns import Concern, ConcernEntry
 from .posted import posted

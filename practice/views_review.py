@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clients import access
 from clients.consent import ConsentKind, ConsentSignature
 from screening.models import CautionAcknowledgement
 from screening.selectors import latest_reviews_with_suicide_risk
@@ -20,7 +21,6 @@ from sessions.models import GateCheck
 from sessions.notewriting import open_too_long, overdue_notes
 from sessions.surveys import RuptureAlert
 
-from . import access
 from .auditing import note_read
 from .forms import ReviewMarkForm
 from .reviews import ReviewMark

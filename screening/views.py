@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clients import access
 from clients.forms import IntakeForm, SupportPeopleFormSet
-from practice import access
 from practice.posted import posted
 from practice.roles import Role
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from practice import access
+from clients import access
 from practice.charts import Chart, Marker, Series, line_chart
 from screening import instruments
 from screening.alliance import NOT_NORMS

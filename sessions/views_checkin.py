@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practice import access
+from clients import access
 from practice.auditing import act_as, note_read
 from practice.forms import AcknowledgeForm
 from practice.posted import posted

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practice import access
+from clients import access
 from practice.posted import posted
 from practice.roles import Role
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from clients.invitations import invitation_create
 from clients.models import Client
-from practice.invitations import invitation_create
 
 from . import factories
 from .conftest import ROLES
@@ -229,7 +229,7 @@ def url_for(world):
 
     survey = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="matrix",
                                           due_at=timezone.now(), state="sent", sent_at=timezone.now())
-    from practice.concern_service import concern_raise
+    from practice.accountability.concerns import concern_raise
 
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
-from practice import access
+from clients import access
 
 EXPECTED_VISIBLE = {
     "admin": set(),

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from practice import concern_service
+from practice.accountability import concerns as concern_service
 from practice.audit import AccessEvent, AuditEvent
 from practice.concerns import Concern, ConcernEntry
 from practice.models import PractitionerProfile

@@ -186,13 +186,13 @@ SWEEP = {
 @pytest.mark.parametrize("who", SWEEP)
 def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_world, csp_violations, who):
     from clients import consents
-    from practice.invitations import invitation_create
+    from clients.invitations import invitation_create
 
     pending = invitation_create(inviter=practice_world["admin"], email="sweep@example.test", role="therapist")
     consent = consents.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
                                       body="Benefits and risks.")
     medicine = f.session(practice_world["clients"][0], practice_world["therapist"], days=3, kind="medicine")
-    from practice.concern_service import concern_raise
+    from practice.accountability.concerns import concern_raise
 
     robin = practice_world["clients"][0]
     concern = concern_raise(client=robin, by=robin.membership, about_id=practice_world["therapist"].pk,

@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.invitations import InvitationError, invitation_accept, invitation_create
 from clients.models import CaseloadAssignment, Client
-from practice.invitations import InvitationError, invitation_accept, invitation_create
 from practice.models import Invitation, Membership, User
 
 from . import factories as f

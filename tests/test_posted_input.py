@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from practice.concern_service import concern_raise
+from practice.accountability.concerns import concern_raise
 from practice.reviews import ReviewMark
 from sessions.checkins import CheckInAcknowledgement, CheckInAnswer
 

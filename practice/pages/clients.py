@@ -12,15 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clients import consents
+from clients import access, consents
 from clients.forms import StageForm
+from clients.invitations import InvitationError, invitation_create, invitation_send
 from clients.portal import next_steps
 from clients.selectors import with_next_session
 from clients.services import client_set_stage
-from practice import access
 from practice.auditing import note_read
 from practice.forms import ClientInvitationForm
-from practice.invitations import InvitationError, invitation_create, invitation_send
 from practice.models import Invitation, SupervisionLink
 from practice.posted import posted
 from practice.roles import Role

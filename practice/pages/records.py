@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clients import access
 from clients import export as exports
-from practice import access
 from practice.audit import AccessEvent
 from practice.roles import Role
 from practice.tasks import build_records_export

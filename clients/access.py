@@ -21,11 +21,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from clients.models import CaseloadAssignment, Client
+from practice.auditing import note_read
+from practice.models import Membership, SupervisionLink
+from practice.roles import Role
 
-from .auditing import note_read
-from .models import Membership, SupervisionLink
-from .roles import Role
+from .models import CaseloadAssignment, Client
 
 
 def member_required(*roles: str):
@@ -100,7 +100,7 @@ def concerns_visible_to(membership: Membership | None):
     reviews a concern about themselves. Clients: their own."""
     from django.db.models import Exists, OuterRef, Q
 
-    from .concerns import Concern, ConcernEntry
+    from practice.concerns import Concern, ConcernEntry
 
     if membership is None or not membership.is_active:
         return Concern.objects.none()

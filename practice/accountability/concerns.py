@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from clients import access
 from clients.models import CaseloadAssignment, Client
-
-from . import access
-from .concerns import Concern, ConcernEntry
-from .models import Membership, SupervisionLink
-from .roles import Role
+from practice.concerns import Concern, ConcernEntry
+from practice.models import Membership, SupervisionLink
+from practice.roles import Role
 
 
 def reviewers_of(concern: Concern) -> list[Membership]:

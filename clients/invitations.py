@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import CaseloadAssignment, Client
+from practice import emails
+from practice.models import Invitation, Membership, Practice, User
+from practice.roles import Role, can_invite
 
-from . import emails
-from .models import Invitation, Membership, Practice, User
-from .roles import Role, can_invite
+from .models import CaseloadAssignment, Client
 
 
 class InvitationError(Exception):

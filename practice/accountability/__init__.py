@@ -1,0 +1,1 @@
+"""Top layer: accountability work that reads across apps (client concerns so far)."""
