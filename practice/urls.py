@@ -1,12 +1,7 @@
+"""The root URLconf: the top layer's pages, then each app's own URLs (paths and names unchanged)."""
+
 from django.contrib import admin
 from django.urls import include, path
-
-from clients import views_consent as consent_views
-from screening import views as screening_views
-from sessions import views as session_views
-from sessions import views_checkin as checkin_views
-from sessions import views_flightplan as plan_views
-from sessions import views_survey as survey_views
 
 from . import views, views_audit, views_concerns, views_review
 from .pages import clients as client_views
@@ -18,20 +13,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("practices/choose/", views.choose_practice, name="choose_practice"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),
-    path("portal/checkins/<uuid:checkin_id>/", checkin_views.in_portal, name="checkin_portal"),
-    path("portal/checkins/pause/", checkin_views.pause, name="checkin_pause"),
-    path("caseload/checkins/", checkin_views.inbox, name="checkin_inbox"),
-    path("clients/<uuid:client_id>/checkins/days/", checkin_views.set_days, name="checkin_days"),
-    path("clients/<uuid:client_id>/checkins/<int:answer_id>/acknowledge/", checkin_views.acknowledge,
-         name="checkin_acknowledge"),
-    path("s/<str:token>/", survey_views.by_link, name="survey_link"),
-    path("portal/surveys/", survey_views.portal_list, name="survey_portal_list"),
-    path("portal/surveys/<uuid:request_id>/", survey_views.in_portal, name="survey_portal"),
-    path("clients/<uuid:client_id>/alliance/alerts/<int:alert_id>/acknowledge/", survey_views.acknowledge,
-         name="alliance_acknowledge"),
-    path("clients/<uuid:client_id>/alliance/schedule/", survey_views.client_schedule, name="client_survey_schedule"),
-    path("team/alliance/", survey_views.practice_schedule, name="practice_survey_schedule"),
     path("portal/concerns/", views_concerns.portal_list, name="portal_concerns"),
     path("portal/concerns/<uuid:concern_id>/", views_concerns.portal_detail, name="portal_concern"),
     path("accountability/concerns/", views_concerns.staff_list, name="concerns"),
@@ -49,48 +30,14 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/<uuid:therapist_id>/review/", views_review.review, name="supervisee_review"),
     path("supervision/<uuid:therapist_id>/review/mark/", views_review.mark, name="supervisee_mark"),
-    path("team/consents/", consent_views.templates, name="consent_templates"),
-    path("team/consents/<str:kind>/", consent_views.template_edit, name="consent_edit"),
-    path("caseload/consents/", consent_views.outstanding, name="consent_outstanding"),
-    path("portal/flight-plan/", plan_views.client_plan, name="client_plan"),
-    path("portal/flight-plan/edit/", plan_views.client_plan_edit, name="client_plan_edit"),
-    path("portal/flight-plan/sign/", plan_views.client_plan_sign, name="client_plan_sign"),
-    path("portal/flight-plan/diff/", plan_views.client_plan_diff, name="client_plan_diff"),
-    path("portal/flight-plan/<int:number>/pdf/", plan_views.client_plan_pdf, name="client_plan_pdf"),
-    path("clients/<uuid:client_id>/sessions/new/", session_views.schedule, name="session_schedule"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", session_views.detail, name="session_detail"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", session_views.start, name="session_start"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/status/", session_views.set_status, name="session_status"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/note/", session_views.note, name="session_note"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/note/addendum/", session_views.addendum,
-         name="note_addendum"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/note/cosign/", session_views.cosign, name="note_cosign"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/live/", session_views.live, name="session_live"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/live/state/", session_views.live_state_partial,
-         name="session_live_state"),
-    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/live/<str:kind>/", session_views.live_record,
-         name="session_live_record"),
-    path("clients/<uuid:client_id>/flight-plan/", plan_views.staff_plan, name="staff_plan"),
-    path("clients/<uuid:client_id>/flight-plan/edit/", plan_views.staff_plan_edit, name="staff_plan_edit"),
-    path("clients/<uuid:client_id>/flight-plan/sign/", plan_views.staff_plan_sign, name="staff_plan_sign"),
-    path("clients/<uuid:client_id>/flight-plan/diff/", plan_views.staff_plan_diff, name="staff_plan_diff"),
-    path("clients/<uuid:client_id>/flight-plan/<int:number>/pdf/", plan_views.staff_plan_pdf, name="staff_plan_pdf"),
-    path("portal/consents/<int:version_id>/", consent_views.sign, name="consent_sign"),
-    path("portal/consents/signed/<uuid:signature_id>/revoke/", consent_views.revoke, name="consent_revoke"),
-    path("portal/consents/signed/<uuid:signature_id>/pdf/", consent_views.pdf_own, name="consent_pdf_own"),
-    path("clients/<uuid:client_id>/consents/<uuid:signature_id>/pdf/", consent_views.pdf_staff,
-         name="consent_pdf_staff"),
-    path("policy/", screening_views.policy, name="policy"),
     path("caseload/", client_views.caseload, name="caseload"),
     path("caseload/invite/", client_views.invite_client, name="invite_client"),
     path("clients/<uuid:client_id>/", client_views.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/stage/", client_views.client_stage, name="client_stage"),
     path("portal/", client_views.portal, name="portal"),
-    path("portal/forms/<str:kind>/", screening_views.client_form, name="client_form"),
-    path("clients/<uuid:client_id>/forms/<str:kind>/", screening_views.therapist_form, name="therapist_form"),
-    path("clients/<uuid:client_id>/screening/", screening_views.review, name="screening_review"),
-    path("clients/<uuid:client_id>/screening/acknowledge/", screening_views.acknowledge, name="screening_acknowledge"),
-    path("clients/<uuid:client_id>/screening/classify/", screening_views.classify, name="screening_classify"),
+    path("", include("clients.urls")),
+    path("", include("screening.urls")),
+    path("", include("sessions.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
 ]
