@@ -14,7 +14,7 @@ from practice.models import Membership
 from screening.services import practice_policy
 
 from . import vitals
-from .flightplans import crisis_plan
+from .flightplans.selectors import crisis_plan
 from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from .models import Status, TherapySession
 from .readiness import client_zone

@@ -27,7 +27,7 @@ from screening.rules import age_on, evaluate
 from screening.services import RATIONALE_MIN, flag_digest, gate_caution_acknowledge, practice_policy
 
 from . import gates
-from .flightplans import latest_screening_at, plan_in_force
+from .flightplans.selectors import latest_screening_at, plan_in_force
 from .models import GateCheck, Kind, Status, TherapySession
 
 

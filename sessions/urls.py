@@ -1,13 +1,13 @@
 """URLs of sessions: scheduling, the live log, notes, flight plans, check-ins and surveys."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views as session_views
 from . import views_checkin as checkin_views
-from . import views_flightplan as plan_views
 from . import views_survey as survey_views
 
 urlpatterns = [
+    path("", include("sessions.flightplans.urls")),
     path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),
     path("portal/checkins/<uuid:checkin_id>/", checkin_views.in_portal, name="checkin_portal"),
     path("portal/checkins/pause/", checkin_views.pause, name="checkin_pause"),
@@ -22,11 +22,6 @@ urlpatterns = [
          name="alliance_acknowledge"),
     path("clients/<uuid:client_id>/alliance/schedule/", survey_views.client_schedule, name="client_survey_schedule"),
     path("team/alliance/", survey_views.practice_schedule, name="practice_survey_schedule"),
-    path("portal/flight-plan/", plan_views.client_plan, name="client_plan"),
-    path("portal/flight-plan/edit/", plan_views.client_plan_edit, name="client_plan_edit"),
-    path("portal/flight-plan/sign/", plan_views.client_plan_sign, name="client_plan_sign"),
-    path("portal/flight-plan/diff/", plan_views.client_plan_diff, name="client_plan_diff"),
-    path("portal/flight-plan/<int:number>/pdf/", plan_views.client_plan_pdf, name="client_plan_pdf"),
     path("clients/<uuid:client_id>/sessions/new/", session_views.schedule, name="session_schedule"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", session_views.detail, name="session_detail"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", session_views.start, name="session_start"),
@@ -40,9 +35,4 @@ urlpatterns = [
          name="session_live_state"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/live/<str:kind>/", session_views.live_record,
          name="session_live_record"),
-    path("clients/<uuid:client_id>/flight-plan/", plan_views.staff_plan, name="staff_plan"),
-    path("clients/<uuid:client_id>/flight-plan/edit/", plan_views.staff_plan_edit, name="staff_plan_edit"),
-    path("clients/<uuid:client_id>/flight-plan/sign/", plan_views.staff_plan_sign, name="staff_plan_sign"),
-    path("clients/<uuid:client_id>/flight-plan/diff/", plan_views.staff_plan_diff, name="staff_plan_diff"),
-    path("clients/<uuid:client_id>/flight-plan/<int:number>/pdf/", plan_views.staff_plan_pdf, name="staff_plan_pdf"),
 ]

@@ -16,7 +16,7 @@ from practice.roles import Role
 
 from .checkin_service import answer_save, checkin_from_token
 from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
-from .flightplans import crisis_plan
+from .flightplans.selectors import crisis_plan
 from .forms import CheckInForm, PauseForm
 
 

@@ -216,7 +216,7 @@ def test_every_url_has_expectations():
 def url_for(world):
     pending = invitation_create(inviter=world.admin, email="newcomer@example.test", role="therapist")
     version, signature = signed_consent(world)
-    from sessions.flightplans import plan_save
+    from sessions.flightplans.services import plan_save
 
     session = factories.session(world.client, world.therapist, kind="medicine")
     from sessions.checkins import CheckIn

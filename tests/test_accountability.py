@@ -261,7 +261,7 @@ def _prepared_copy(me, django_capture_on_commit_callbacks):
 
 
 def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world, django_capture_on_commit_callbacks):
-    from sessions.flightplans import plan_save
+    from sessions.flightplans.services import plan_save
 
     from .test_access_matrix import signed_consent
 
@@ -318,7 +318,7 @@ def test_a_copy_lasts_a_day_then_is_deleted(world, django_capture_on_commit_call
 def test_a_long_history_no_longer_builds_in_the_request(world, django_assert_max_num_queries):
     """518 flight-plan versions took 71 s to export inside a request; now the request only
     records the wish (a bounded number of queries, whatever the history)."""
-    from sessions.flightplan import FlightPlanVersion
+    from sessions.flightplans.models import FlightPlanVersion
 
     FlightPlanVersion.objects.bulk_create(
         FlightPlanVersion(client=world.client, number=n, content={"intentions": f"v{n}"}, content_sha256=f"{n:064}",

@@ -338,7 +338,7 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
     from django.utils import timezone
 
     from screening.services import version_save
-    from sessions import flightplans
+    from sessions.flightplans import services as flightplans
 
     from .test_sessions_schedule import prepare_client
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from screening.services import version_save
-from sessions.flightplan import FlightPlanSignature, FlightPlanVersion
-from sessions.flightplans import plan_in_force
+from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
+from sessions.flightplans.selectors import plan_in_force
 
 PLAN = {
     "intentions": "Grieve my father", "people_present": "Tess (therapist), Omar (sitter)",
@@ -100,7 +100,7 @@ def test_stale_double_and_forged_signatures_change_nothing(therapist, me, world)
 
 
 def test_nobody_signs_in_someone_elses_place(world):
-    from sessions.flightplans import plan_save
+    from sessions.flightplans.services import plan_save
 
     v = plan_save(client=world.client, author=world.therapist.user, content={"intentions": "x"})
     for role, status in (("supervisor", 403), ("other_therapist", 404), ("outsider", 404)):

@@ -266,7 +266,7 @@ def test_each_caution_is_acknowledged_on_its_own_at_scheduling(ready, therapist)
                  answers={"liver_disease": True, "seizures": True}, submit=True)
     TherapySession.objects.create(client=ready.client, practitioner=ready.therapist, kind="medicine",
                                   status="scheduled", scheduled_start=timezone.now() + timedelta(days=24))
-    from sessions import flightplans
+    from sessions.flightplans import services as flightplans
 
     plan = flightplans.plan_save(client=ready.client, author=ready.therapist.user, content={
         "intentions": "y", "substance_test": "Reagent: MDMA", "recording": "none", "touch_allowed": ""})
@@ -300,7 +300,7 @@ def test_each_caution_is_acknowledged_on_its_own_at_scheduling(ready, therapist)
 # --- The crisis plan in an emergency (When to Seek Emergency Care; Flight Plan) -----------
 
 def _signed_plan(world, hospital="St Mary's", notify="Ed, my brother"):
-    from sessions import flightplans
+    from sessions.flightplans import services as flightplans
 
     plan = flightplans.plan_save(client=world.client, author=world.therapist.user, content={
         "intentions": "x", "preferred_hospital": hospital, "people_to_notify": notify})
@@ -313,7 +313,7 @@ def _signed_plan(world, hospital="St Mary's", notify="Ed, my brother"):
 
 def test_a_danger_answer_shows_the_crisis_plan_after_a_screening_update(client, world):
     from screening.services import version_save
-    from sessions.flightplans import plan_in_force
+    from sessions.flightplans.selectors import plan_in_force
 
     from .test_checkins import ANSWER, sent_checkin
 

@@ -17,7 +17,7 @@ from clients import consents
 from clients.consent import ConsentSignature
 from screening.models import PsychologicalScreening
 from screening.services import version_save
-from sessions import flightplans
+from sessions.flightplans import services as flightplans
 from sessions.models import GateCheck, TherapySession
 from sessions.readiness import local_start, session_set_status, session_start
 

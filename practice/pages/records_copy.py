@@ -25,8 +25,8 @@ from practice.concerns import ConcernEntry
 from screening.models import MedicationEntry
 from screening.services import KINDS
 from sessions.checkins import CheckInAnswer
-from sessions.flightplan import FlightPlanVersion
-from sessions.flightplans import flight_plan_pdf
+from sessions.flightplans.models import FlightPlanVersion
+from sessions.flightplans.selectors import flight_plan_pdf
 from sessions.log import DoseGiven
 from sessions.models import TherapySession
 from sessions.surveys import SurveyResponse

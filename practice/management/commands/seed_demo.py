@@ -141,7 +141,7 @@ def _sign_informed_consent(client: Client, user: User) -> None:
 
 
 def _signed_flight_plan(client: Client, user: User, therapist: Membership) -> None:
-    from sessions import flightplans
+    from sessions.flightplans import services as flightplans
 
     content = {
         "intentions": "Demo: soften the grip of an old car-accident memory.",

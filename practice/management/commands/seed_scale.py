@@ -28,7 +28,7 @@ from clients.models import CaseloadAssignment, Client
 from practice.models import Membership, Practice, SupervisionLink, User
 from screening.models import MedicalScreening, PsychologicalScreening, ScreeningReview
 from sessions.checkins import CheckIn, CheckInAnswer
-from sessions.flightplan import FlightPlanVersion
+from sessions.flightplans.models import FlightPlanVersion
 from sessions.models import TherapySession
 from sessions.notes import SessionNote
 from sessions.surveys import SurveyRequest, SurveyResponse

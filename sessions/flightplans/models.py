@@ -12,7 +12,7 @@ from clients.models import Client
 class FlightPlanVersion(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="flight_plan_versions")
     number = models.PositiveIntegerField()
-    content = models.JSONField()  # the plan's fields, see sessions/flightplan_forms.py
+    content = models.JSONField()  # the plan's fields, see sessions/flightplans/forms.py
     content_sha256 = models.CharField(max_length=64)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -41,3 +41,6 @@ class FlightPlanSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} signature of {self.version}"
+
+
+CLIENT, THERAPIST = FlightPlanSignature.Role.CLIENT, FlightPlanSignature.Role.THERAPIST

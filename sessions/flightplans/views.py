@@ -13,9 +13,9 @@ from clients import access
 from practice.posted import posted
 from practice.roles import Role
 
-from . import flightplans as fp
-from .flightplan import FlightPlanVersion
-from .flightplan_forms import FlightPlanForm, FlightPlanSignForm
+from . import selectors, services
+from .forms import FlightPlanForm, FlightPlanSignForm
+from .models import CLIENT, THERAPIST, FlightPlanVersion
 
 AIT_NOTE = ("Risk factors for adverse idealising transference were reported: consider witnesses, recording and a "
             "delegate. These factors raise risk; they neither cause nor guarantee it. [Manual: Flight Plan]")
@@ -42,10 +42,10 @@ def _page(request, client, *, staff: bool, may_write: bool, sign_role: str | Non
     latest = versions[0] if versions else None
     urls = _urls(client, staff)
     signed_roles = {s.role for s in latest.signatures.all()} if latest else set()
-    in_force, in_force_reason = fp.plan_in_force(client)
+    in_force, in_force_reason = selectors.plan_in_force(client)
     return render(request, "sessions/flight_plan.html", {
-        "client": client, "latest": latest, "versions": versions, "status": fp.plan_status(latest),
-        "rows": fp.readable(latest.content) if latest else [], "urls": urls,
+        "client": client, "latest": latest, "versions": versions, "status": selectors.plan_status(latest),
+        "rows": selectors.readable(latest.content) if latest else [], "urls": urls,
         "latest_pdf_url": urls["pdf"](latest.number) if latest else "",
         "may_write": may_write, "in_force": in_force, "in_force_reason": in_force_reason,
         "sign_form": FlightPlanSignForm(initial={"version": latest.pk, "content_sha256": latest.content_sha256})
@@ -61,7 +61,7 @@ def _edit(request, client, *, staff: bool) -> HttpResponse:
                           initial=FlightPlanForm.initial_from(latest.content if latest else None))
     if request.method == "POST" and form.is_valid():
         before = latest.content_sha256 if latest else None
-        version = fp.plan_save(client=client, author=request.user, content=form.content())
+        version = services.plan_save(client=client, author=request.user, content=form.content())
         if latest and version.pk == latest.pk and version.content_sha256 == before:
             messages.info(request, "Nothing changed; the plan stays at its current version.")
         elif latest and version.pk == latest.pk:
@@ -83,7 +83,7 @@ def _sign(request, client, *, staff: bool, role: str) -> HttpResponse:
         messages.error(request, "The signature could not be read. Reload the plan and try again.")
     else:
         try:
-            fp.plan_sign(client=client, user=request.user, role=role, version_id=form.cleaned_data["version"],
+            services.plan_sign(client=client, user=request.user, role=role, version_id=form.cleaned_data["version"],
                          content_sha256=form.cleaned_data["content_sha256"])
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
@@ -101,14 +101,14 @@ def _diff(request, client, *, staff: bool) -> HttpResponse:
         return render(request, "sessions/flight_plan_diff.html", {"client": client, "error": True,
                                                                   "back": _urls(client, staff)["page"]}, status=400)
     return render(request, "sessions/flight_plan_diff.html", {
-        "client": client, "older": older, "newer": newer, "changes": fp.plan_diff(older.content, newer.content),
+        "client": client, "older": older, "newer": newer, "changes": selectors.plan_diff(older.content, newer.content),
         "back": _urls(client, staff)["page"],
     })
 
 
 def _pdf(client, number: int) -> HttpResponse:
     version = get_object_or_404(FlightPlanVersion, client=client, number=number)
-    response = HttpResponse(fp.flight_plan_pdf(version), content_type="application/pdf")
+    response = HttpResponse(selectors.flight_plan_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="flight-plan-{version.pk}.pdf"'
     return response
 
@@ -117,7 +117,7 @@ def _pdf(client, number: int) -> HttpResponse:
 
 @access.member_required(Role.CLIENT)
 def client_plan(request: HttpRequest) -> HttpResponse:
-    return _page(request, access.own_client(request), staff=False, may_write=True, sign_role=fp.CLIENT)
+    return _page(request, access.own_client(request), staff=False, may_write=True, sign_role=CLIENT)
 
 
 @access.member_required(Role.CLIENT)
@@ -129,7 +129,7 @@ def client_plan_edit(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.CLIENT)
 @require_POST
 def client_plan_sign(request: HttpRequest) -> HttpResponse:
-    return _sign(request, access.own_client(request), staff=False, role=fp.CLIENT)
+    return _sign(request, access.own_client(request), staff=False, role=CLIENT)
 
 
 @access.member_required(Role.CLIENT)
@@ -148,7 +148,7 @@ def client_plan_pdf(request: HttpRequest, number: int) -> HttpResponse:
 def staff_plan(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id)
     may_write = access.can_write_client(request.membership, client)
-    return _page(request, client, staff=True, may_write=may_write, sign_role=fp.THERAPIST if may_write else None)
+    return _page(request, client, staff=True, may_write=may_write, sign_role=THERAPIST if may_write else None)
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
@@ -160,7 +160,7 @@ def staff_plan_edit(request: HttpRequest, client_id) -> HttpResponse:
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 @require_POST
 def staff_plan_sign(request: HttpRequest, client_id) -> HttpResponse:
-    return _sign(request, access.get_client(request, client_id, write=True), staff=True, role=fp.THERAPIST)
+    return _sign(request, access.get_client(request, client_id, write=True), staff=True, role=THERAPIST)
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
