@@ -15,7 +15,7 @@ from clients import access
 from clients.consent import ConsentKind, ConsentSignature
 from screening.models import CautionAcknowledgement
 from screening.selectors import latest_reviews_with_suicide_risk
-from sessions.checkins import CheckInAnswer
+from sessions.checkins.models import CheckInAnswer
 from sessions.log import DoseGiven
 from sessions.models import GateCheck
 from sessions.notewriting import open_too_long, overdue_notes

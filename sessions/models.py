@@ -81,7 +81,7 @@ class GateCheck(models.Model):
 
 
 # Flight plans live in their own module; importing them here registers the models.
-from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEscalation  # noqa: E402,F401
+from .checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEscalation  # noqa: E402,F401
 from .flightplans.models import FlightPlanSignature, FlightPlanVersion  # noqa: E402,F401
 from .log import DoseGiven, SessionEvent, VitalsReading, WaterIntake  # noqa: E402,F401
 from .notes import NoteAddendum, NoteCoSignature, SessionNote  # noqa: E402,F401

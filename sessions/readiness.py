@@ -239,7 +239,7 @@ def session_set_status(*, session: TherapySession, status: str, by: Membership |
         session.ended_at = timezone.now()
     session.save(update_fields=["status", "ended_at"])
     if status == Status.COMPLETED:
-        from .checkin_service import schedule_for
+        from .checkins.services import schedule_for
 
         schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
         from .survey_service import schedule_after_session

@@ -21,7 +21,7 @@ from practice.roles import Role
 from screening import instruments
 from screening.alliance import ruptures
 
-from .checkin_service import due_at
+from .checkins.services import due_at
 from .models import Status, TherapySession
 from .surveys import RuptureAcknowledgement, RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
 

@@ -59,7 +59,7 @@ class SurveyRequest(Deliverable):
         return f"<survey-{self.pk}@practice.invalid>"
 
     def delivery_blocked(self) -> str:
-        from .checkin_service import email_blocked
+        from .checkins.services import email_blocked
 
         return email_blocked(self.client)
 

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import checkin_service, survey_service
+from . import survey_service
+from .checkins import services as checkin_service
 
 
 @shared_task

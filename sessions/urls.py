@@ -3,18 +3,11 @@
 from django.urls import include, path
 
 from . import views as session_views
-from . import views_checkin as checkin_views
 from . import views_survey as survey_views
 
 urlpatterns = [
     path("", include("sessions.flightplans.urls")),
-    path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),
-    path("portal/checkins/<uuid:checkin_id>/", checkin_views.in_portal, name="checkin_portal"),
-    path("portal/checkins/pause/", checkin_views.pause, name="checkin_pause"),
-    path("caseload/checkins/", checkin_views.inbox, name="checkin_inbox"),
-    path("clients/<uuid:client_id>/checkins/days/", checkin_views.set_days, name="checkin_days"),
-    path("clients/<uuid:client_id>/checkins/<int:answer_id>/acknowledge/", checkin_views.acknowledge,
-         name="checkin_acknowledge"),
+    path("", include("sessions.checkins.urls")),
     path("s/<str:token>/", survey_views.by_link, name="survey_link"),
     path("portal/surveys/", survey_views.portal_list, name="survey_portal_list"),
     path("portal/surveys/<uuid:request_id>/", survey_views.in_portal, name="survey_portal"),

@@ -219,7 +219,7 @@ def url_for(world):
     from sessions.flightplans.services import plan_save
 
     session = factories.session(world.client, world.therapist, kind="medicine")
-    from sessions.checkins import CheckIn
+    from sessions.checkins.models import CheckIn
 
     checkin = CheckIn.objects.create(client=world.client, session=session, day=1, due_at=session.scheduled_start,
                                      state="sent")

@@ -191,7 +191,7 @@ def test_review_page_lists_items_and_marks_are_kept(world):
 
 
 def test_danger_checkins_show_how_fast_they_were_acknowledged(world):
-    from sessions.checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
+    from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer
     from sessions.models import TherapySession
 
     session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",

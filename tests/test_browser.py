@@ -430,8 +430,8 @@ def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, p
     from django.core import mail
 
     from clients import consents
-    from sessions import checkin_service as svc
-    from sessions.checkins import CheckIn
+    from sessions.checkins import services as svc
+    from sessions.checkins.models import CheckIn
 
     robin = practice_world["clients"][0]
     doc = consents.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")

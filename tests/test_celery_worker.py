@@ -104,7 +104,7 @@ def test_celery_refuses_pickle():
 
 @pytest.mark.django_db(transaction=True)
 def test_checkins_are_sent_once_each_by_a_real_worker_despite_duplicate_tasks(world, tmp_path):
-    from sessions.checkins import CheckIn
+    from sessions.checkins.models import CheckIn
     from sessions.tasks import dispatch_due_checkins, send_checkin
 
     from .test_checkins import email_consent, make_due
@@ -137,8 +137,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, tmp_path):
     one message in flight at the kill can repeat (the named window), with the same Message-ID."""
     from datetime import timedelta
 
-    from sessions import checkin_service
-    from sessions.checkins import CheckIn
+    from sessions.checkins import services as checkin_service
+    from sessions.checkins.models import CheckIn
     from sessions.tasks import send_checkin
 
     from .test_checkins import email_consent, make_due
@@ -206,8 +206,8 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
     from practice.celery import app
     from practice.devservices import _free_port
     from practice.settings import redis_with_db
-    from sessions import checkin_service
-    from sessions.checkins import CheckIn
+    from sessions.checkins import services as checkin_service
+    from sessions.checkins.models import CheckIn
     from sessions.tasks import send_checkin
 
     from .test_checkins import email_consent, make_due

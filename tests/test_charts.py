@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from practice.charts import Chart, Marker, Series, line_chart
-from sessions.trend import checkin_charts
+from sessions.checkins.selectors import checkin_charts
 
 
 def test_points_sit_at_their_values_and_dates():

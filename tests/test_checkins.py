@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import consents
-from sessions import checkin_service as svc
-from sessions.checkins import CheckIn, CheckInAnswer
+from sessions.checkins import services as svc
+from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.models import TherapySession
 from sessions.readiness import session_set_status
 

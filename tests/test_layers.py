@@ -35,7 +35,7 @@ LAYER_DEBT = {
 # models index importing its capability modules at the bottom, screening <-> sessions).
 CYCLE_DEBT = {
     "clients.consent", "clients.export", "clients.intake", "clients.models", "clients.versioning",
-    "screening.facts", "screening.services", "sessions.checkin_service", "sessions.checkins", "sessions.livelog",
+    "screening.facts", "screening.services", "sessions.checkins.models", "sessions.checkins.services", "sessions.livelog",
     "sessions.log", "sessions.models", "sessions.notes", "sessions.readiness", "sessions.survey_service",
     "sessions.surveys", "sessions.tasks",
 }

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from practice.accountability.concerns import concern_raise
 from practice.reviews import ReviewMark
-from sessions.checkins import CheckInAcknowledgement, CheckInAnswer
+from sessions.checkins.models import CheckInAcknowledgement, CheckInAnswer
 
 from .test_checkins import ANSWER, sent_checkin
 

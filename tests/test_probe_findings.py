@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from sessions import checkin_service as svc
-from sessions.checkins import CheckIn
+from sessions.checkins import services as svc
+from sessions.checkins.models import CheckIn
 
 from .test_checkins import ANSWER, email_consent, make_due, sent_checkin
 

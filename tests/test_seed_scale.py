@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from practice.management.commands.seed_scale import build
-from sessions.checkins import CheckIn
+from sessions.checkins.models import CheckIn
 
 
 def test_small_seed_builds_every_kind_of_record(db):

@@ -25,8 +25,9 @@ from practice.posted import posted
 from practice.roles import Role
 from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
 from screening.services import KINDS, latest_version
-from sessions.checkin_service import CHECKIN_DAYS
-from sessions.checkins import CheckIn, CheckInAnswer
+from sessions.checkins.models import CheckIn, CheckInAnswer
+from sessions.checkins.selectors import checkin_charts
+from sessions.checkins.services import CHECKIN_DAYS
 from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
 from sessions.notewriting import open_too_long, overdue_notes
@@ -34,7 +35,6 @@ from sessions.readiness import dose_history
 from sessions.survey_selectors import client_alliance
 from sessions.survey_service import latest_by_pair
 from sessions.survey_service import open_for as survey_open_for
-from sessions.trend import checkin_charts
 
 CASELOAD_PAGE_SIZE = 50
 

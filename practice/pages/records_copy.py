@@ -24,7 +24,7 @@ from clients.pdf import consent_pdf
 from practice.concerns import ConcernEntry
 from screening.models import MedicationEntry
 from screening.services import KINDS
-from sessions.checkins import CheckInAnswer
+from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.flightplans.selectors import flight_plan_pdf
 from sessions.log import DoseGiven

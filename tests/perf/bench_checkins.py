@@ -43,7 +43,7 @@ def seed(count: int):
     from clients import consents
     from clients.models import CaseloadAssignment, Client
     from practice.models import Membership, Practice, User
-    from sessions.checkins import CheckIn
+    from sessions.checkins.models import CheckIn
     from sessions.models import TherapySession
 
     practice = Practice.objects.create(name="Bench Practice")
@@ -98,8 +98,8 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     workers = []
     try:
-        from sessions import checkin_service
-        from sessions.checkins import CheckIn
+        from sessions.checkins import services as checkin_service
+        from sessions.checkins.models import CheckIn
         from sessions.tasks import send_checkin
 
         client = seed(args.count)

@@ -139,7 +139,7 @@ def prepare(therapists: int, clients: int, checkins: int, users: int) -> tuple[l
     from django.core.management import call_command
 
     from practice.models import Membership, SupervisionLink
-    from sessions.checkins import CheckIn
+    from sessions.checkins.models import CheckIn
     from sessions.models import TherapySession
     from sessions.surveys import SurveyRequest
     from tests.factories import mark_second_factor

@@ -27,7 +27,7 @@ from clients.intake import IntakeVersion
 from clients.models import CaseloadAssignment, Client
 from practice.models import Membership, Practice, SupervisionLink, User
 from screening.models import MedicalScreening, PsychologicalScreening, ScreeningReview
-from sessions.checkins import CheckIn, CheckInAnswer
+from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.models import TherapySession
 from sessions.notes import SessionNote

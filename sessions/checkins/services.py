@@ -19,8 +19,8 @@ from clients.models import CaseloadAssignment
 from clients.services import notify_therapists
 from practice import delivery
 
-from .checkins import CheckIn, CheckInAnswer
-from .models import Kind, TherapySession
+from ..models import Kind, TherapySession
+from .models import CheckIn, CheckInAnswer
 
 CHECKIN_DAYS = (1, 3, 7, 14, 28)  # practice policy default [Manual: Between Sessions; Afterglow]
 LOCAL_HOUR = 10  # 10:00 on the client's clock: never inside the 21:00-08:00 quiet hours
@@ -38,7 +38,7 @@ def schedule_for(session: TherapySession) -> list[CheckIn]:
     """Check-ins after a completed medicine session (idempotent)."""
     if session.kind != Kind.MEDICINE:
         return []
-    from .readiness import client_zone
+    from ..readiness import client_zone
 
     zone = client_zone(session.client)
     ended = (session.ended_at or session.scheduled_start).astimezone(zone).date()
@@ -105,7 +105,7 @@ def answer_save(*, checkin: CheckIn, data: dict) -> CheckInAnswer:
     if answer.danger:
         from practice.tasking import publish
 
-        from .tasks import notify_danger
+        from ..tasks import notify_danger
 
         transaction.on_commit(lambda: publish(notify_danger, answer.pk))
     return answer
@@ -137,7 +137,7 @@ def escalate_unacknowledged() -> int:
     from screening.policy import DEFAULT_POLICY
     from screening.services import practice_policy
 
-    from .checkins import CheckInEscalation
+    from .models import CheckInEscalation
 
     # Few rows: danger answers that nobody has acknowledged or escalated yet.
     open_ = CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True

@@ -11,7 +11,7 @@ from clients.models import Client
 from practice.delivery import Deliverable
 from practice.models import Membership
 
-from .models import TherapySession
+from ..models import TherapySession
 
 
 class CheckIn(Deliverable):
@@ -30,12 +30,12 @@ class CheckIn(Deliverable):
         return f"Check-in day {self.day} after {self.session}"
 
     def delivery_blocked(self) -> str:
-        from .checkin_service import email_blocked
+        from .services import email_blocked
 
         return email_blocked(self.client)
 
     def email(self):
-        from .checkin_service import message
+        from .services import message
 
         return message(self)
 

@@ -14,10 +14,10 @@ from practice.forms import AcknowledgeForm
 from practice.posted import posted
 from practice.roles import Role
 
-from .checkin_service import answer_save, checkin_from_token
-from .checkins import CheckIn, CheckInAcknowledgement, CheckInAnswer
-from .flightplans.selectors import crisis_plan
-from .forms import CheckInForm, PauseForm
+from ..flightplans.selectors import crisis_plan
+from ..forms import CheckInForm, PauseForm
+from .models import CheckIn, CheckInAcknowledgement, CheckInAnswer
+from .services import answer_save, checkin_from_token
 
 
 def _answer_page(request, checkin: CheckIn) -> HttpResponse:
@@ -100,7 +100,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def set_days(request: HttpRequest, client_id) -> HttpResponse:
     from django.contrib import messages
 
-    from .forms import CheckInDaysForm
+    from ..forms import CheckInDaysForm
 
     client = access.get_client(request, client_id, write=True)
     form = CheckInDaysForm(request.POST)
