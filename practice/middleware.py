@@ -71,10 +71,6 @@ class PracticeMiddleware:
         return self.get_response(request)
 
 
-def needs_mfa(user, memberships: list[Membership]) -> bool:
-    return mfa.required_for(user, memberships)
-
-
 class RequireStaffMFAMiddleware:
     """Staff must have an authenticator, and this session must have passed it.
 
@@ -92,7 +88,7 @@ class RequireStaffMFAMiddleware:
     def __call__(self, request):
         user = request.user
         if not user.is_authenticated or request.path.startswith(("/static/", "/healthz")) \
-                or not needs_mfa(user, request.memberships):
+                or not mfa.required_for(user, request.memberships):
             return self.get_response(request)
         if not mfa.has_authenticator(user):
             if request.path.startswith(self.OPEN_PREFIXES):
@@ -127,7 +123,7 @@ class IdleTimeoutMiddleware:
         user = request.user
         if user.is_authenticated:
             now = int(time.time())
-            staff = needs_mfa(user, request.memberships)
+            staff = mfa.required_for(user, request.memberships)
             limit = 60 * (settings.STAFF_IDLE_MINUTES if staff else settings.CLIENT_IDLE_MINUTES)
             last = request.session.get(self.KEY)
             if last is not None and now - last > limit:
