@@ -86,6 +86,8 @@ class SuicideScreen:
         return [number for number, answer in items if answer is None]
 
 
+SUICIDE_CODES = ("suicide_risk_high", "suicide_risk_moderate", "suicide_risk_low")  # any yes on the screener
+
 RISK_WORDS = {
     "high": "High risk: intent or a plan with intent in the past month, or suicidal behaviour in the past 3 months",
     "moderate": "Moderate risk: thoughts of suicide with a method in the past month, or suicidal behaviour in "

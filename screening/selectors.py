@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import CautionAcknowledgement, ScreeningReview
+from .rules import SUICIDE_CODES
 from .services import review_status
 
 
@@ -75,9 +76,6 @@ def dose_for(review, client=None) -> DoseView | None:
     plan = standard_dose(mass_kg=intake.body_mass_kg, age=age, flags=flags,
                          policy=practice_policy(client.practice_id))
     return DoseView(plan=plan, age=age, age_on=day, basis=basis)
-
-
-SUICIDE_CODES = ("suicide_risk_high", "suicide_risk_moderate", "suicide_risk_low")
 
 
 def latest_reviews_with_suicide_risk(clients):

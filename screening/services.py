@@ -30,10 +30,8 @@ from .models import (
     SubstanceClassification,
 )
 from .policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_overrides
-from .rules import CAUTION, Flag, evaluate
+from .rules import CAUTION, SUICIDE_CODES, Flag, evaluate
 from .rules import status as rules_status
-
-URGENT_CODES = {"suicide_risk_high", "suicide_risk_moderate", "suicide_risk_low"}  # any yes on the C-SSRS screener
 
 KINDS = {
     "intake": IntakeVersion,
@@ -81,7 +79,7 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         draft.submitted_by = user
         draft.save(update_fields=["submitted_at", "submitted_by"])
         review = review_create(client=client)
-        if kind == "psychological" and any(f["code"] in URGENT_CODES for f in review.flags):
+        if kind == "psychological" and suicide_risk(review):
             # Any yes on the C-SSRS screener reaches the therapists at once (moderate and high must be
             # seen at once, low within the day; the email carries no answers, only a link).
             from clients.tasks import notify_attention
@@ -89,6 +87,11 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
 
             transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))
     return draft
+
+
+def suicide_risk(review: ScreeningReview) -> str | None:
+    """"high", "moderate" or "low" when the review's C-SSRS screener had a yes, else None."""
+    return next((f["code"].rsplit("_", 1)[1] for f in review.flags if f["code"] in SUICIDE_CODES), None)
 
 
 RATIONALE_MIN = 20  # characters: at least a sentence

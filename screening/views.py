@@ -18,7 +18,7 @@ from . import forms as sf
 from .medications import load_table
 from .models import PolicyVersion, ScreeningReview
 from .policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES
-from .rules import TIER_LABELS, TIER_ORDER, SuicideScreen
+from .rules import TIER_LABELS, TIER_ORDER
 from .selectors import dose_for
 from .services import (
     KINDS,
@@ -28,20 +28,12 @@ from .services import (
     practice_policy,
     review_status,
     substance_classify,
+    suicide_risk,
     version_save,
 )
 
 TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
           "psychological": "Psychological screening"}
-
-
-def _suicide_risk(data: dict) -> str | None:
-    return SuicideScreen(
-        wish_to_be_dead=data.get("cssrs_wish_dead"), suicidal_thoughts=data.get("cssrs_thoughts"),
-        thoughts_with_method=data.get("cssrs_method"), intent=data.get("cssrs_intent"),
-        plan_with_intent=data.get("cssrs_plan"), behaviour_lifetime=data.get("cssrs_behaviour"),
-        behaviour_past_3_months=data.get("cssrs_behaviour_recent"),
-    ).risk()
 
 
 def _bind(kind: str, data, record):
@@ -104,10 +96,12 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
             else:
                 messages.success(request, f"{TITLES[kind]}: submitted. Thank you." if submit else
                                  f"{TITLES[kind]}: draft saved. Submit it when you are ready.")
-                if submit and kind == "psychological" and _suicide_risk(form.cleaned_data):
-                    # Any yes on the screener: support is shown now, on the page the client is on.
+                risk = suicide_risk(client.screening_reviews.first()) if submit and kind == "psychological" else None
+                if risk:
+                    # Any yes on the screener (as the stored review reads it): support is shown now,
+                    # on the page the client is on.
                     return render(request, "screening/support.html", {
-                        "risk": _suicide_risk(form.cleaned_data), "done_url": done_url, "client": client,
+                        "risk": risk, "done_url": done_url, "client": client,
                         "by_client": request.membership.role == Role.CLIENT})
                 return redirect(done_url if submit else request.path)
         status = 400
