@@ -1,4 +1,4 @@
-"""`posted(request)`: the POST data to bind a form to, or None on GET.
+"""`posted(request)`: the POST data to bind a form to, or None on GET; `error_text(form)`: its errors.
 
 `request.POST or None` would treat an empty submission as a GET and show the blank form with
 200; binding the empty dict shows "This field is required" instead.
@@ -7,3 +7,8 @@
 
 def posted(request):
     return request.POST if request.method == "POST" else None
+
+
+def error_text(form) -> str:
+    """A refused form's messages as one line, for a flash message or a plain-text answer."""
+    return " ".join(message for messages in form.errors.values() for message in messages)

@@ -21,6 +21,7 @@ from .audit import AccessEvent, AuditEvent
 from .auditing import note_read
 from .audittriggers import AUDITED
 from .models import Membership
+from .posted import error_text
 from .roles import Role
 
 LIMIT = 500
@@ -69,7 +70,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         # A filter that does not make sense shows nothing, on the page and in the CSV alike.
         if request.GET.get("format") == "csv":
-            return HttpResponse("The filter is not valid: " + " ".join(e for errs in form.errors.values() for e in errs),
+            return HttpResponse("The filter is not valid: " + error_text(form),
                                 status=400, content_type="text/plain; charset=utf-8")
         return render(request, "practice/audit_log.html", {"form": form, "rows": [], "limit": LIMIT}, status=400)
     data = form.cleaned_data if form.is_bound else {"log": "audit"}

@@ -23,6 +23,7 @@ from sessions.surveys import RuptureAlert
 
 from .auditing import note_read
 from .forms import ReviewMarkForm
+from .posted import error_text
 from .reviews import ReviewMark
 from .roles import Role
 
@@ -122,7 +123,7 @@ def mark(request: HttpRequest, therapist_id) -> HttpResponse:
         if item is None:
             form.add_error("item_id", "That item is not on this review page.")
     if item is None:
-        messages.error(request, "Not marked: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not marked: " + error_text(form))
         return redirect("supervisee_review", therapist_id=therapist.pk)
     # The client comes from the item itself, never from the form.
     ReviewMark.objects.create(practice_id=therapist.practice_id, supervisor=request.membership, therapist=therapist,

@@ -42,31 +42,29 @@ class ScheduleForm(forms.Form):
         return data
 
 
-def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
-    """The rationales written for single cautions at the readiness checklist (fields named
-    "ack:<flag key>"), validated like any text field: ({key: text}, errors)."""
-    keys = [k for k in data if k.startswith("ack:")][:50]
+def _per_item(data, prefix: str, make_field) -> tuple[dict[str, str], list[str]]:
+    """Fields named "<prefix><key>", one per item on the page (a caution, an emergency sign),
+    validated like any form field: ({key: value given}, errors)."""
     form = forms.Form(data)
-    for key in keys:
-        form.fields[key] = forms.CharField(max_length=5000, required=False, label="Rationale for a caution")
+    for name in [k for k in data if k.startswith(prefix)][:50]:
+        form.fields[name] = make_field()
     if not form.is_valid():
         return {}, [e for errs in form.errors.values() for e in errs]
-    return {k[4:][:300]: v for k, v in form.cleaned_data.items() if v}, []
+    return {k.removeprefix(prefix)[:300]: v for k, v in form.cleaned_data.items() if v}, []
+
+
+def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
+    """The rationale written for each caution on its own line of the readiness checklist."""
+    return _per_item(data, "ack:", lambda: forms.CharField(max_length=5000, required=False,
+                                                          label="Rationale for a caution"))
 
 
 def sign_outcomes(data) -> tuple[dict[str, str], list[str]]:
-    """What became of each open emergency sign when closing (fields "outcome:<sign key>"):
-    ({key: outcome}, errors)."""
+    """What became of each open emergency sign, when a medicine session is closed."""
     from .log import SessionEvent
 
-    keys = [k for k in data if k.startswith("outcome:")][:50]
-    form = forms.Form(data)
-    for key in keys:
-        form.fields[key] = forms.ChoiceField(choices=SessionEvent.Outcome.choices, required=False,
-                                             label="What became of the emergency sign")
-    if not form.is_valid():
-        return {}, [e for errs in form.errors.values() for e in errs]
-    return {k[8:]: v for k, v in form.cleaned_data.items() if v}, []
+    return _per_item(data, "outcome:", lambda: forms.ChoiceField(choices=SessionEvent.Outcome.choices, required=False,
+                                                                label="What became of the emergency sign"))
 
 
 class StartForm(forms.Form):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
 from practice.auditing import act_as
-from practice.posted import posted
+from practice.posted import error_text, posted
 from practice.roles import Role
 from screening import instruments
 
@@ -80,7 +80,7 @@ def acknowledge(request: HttpRequest, client_id, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(RuptureAlert, pk=alert_id, response__client=client)
     form = AlertAcknowledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not acknowledged: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not acknowledged: " + error_text(form))
     else:
         try:
             svc.acknowledge(alert=alert, by=request.membership, note=form.cleaned_data["note"])
@@ -102,7 +102,7 @@ def client_schedule(request: HttpRequest, client_id) -> HttpResponse:
         svc.schedule_save(by=request.membership, client=client, **form.cleaned_data)
         messages.success(request, "Survey schedule saved for this client.")
     else:
-        messages.error(request, "Survey schedule not saved: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Survey schedule not saved: " + error_text(form))
     return redirect("client_detail", client_id=client.pk)
 
 

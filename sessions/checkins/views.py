@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import access
 from practice.auditing import act_as, note_read
 from practice.forms import AcknowledgeForm
-from practice.posted import posted
+from practice.posted import error_text, posted
 from practice.roles import Role
 
 from ..flightplans.selectors import crisis_plan
@@ -66,7 +66,7 @@ def acknowledge(request: HttpRequest, client_id, answer_id: int) -> HttpResponse
         CheckInAcknowledgement.objects.create(answer=answer, by=request.membership, note=form.cleaned_data["note"])
         messages.success(request, "Check-in answer acknowledged.")
     else:
-        messages.error(request, "Not acknowledged: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not acknowledged: " + error_text(form))
     return redirect("client_detail", client_id=client.pk)
 
 
