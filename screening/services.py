@@ -180,37 +180,36 @@ def review_status(review: ScreeningReview | None, acknowledgements=()) -> Review
 @transaction.atomic
 def caution_acknowledge(*, review: ScreeningReview, flag_key: str, rationale: str,
                         by: Membership) -> CautionAcknowledgement:
-    if by.role != Role.THERAPIST:
-        raise PermissionDenied("Only the client's therapist acknowledges cautions.")
+    """A caution of a stored screening review, acknowledged on the review page."""
     flag = next((f for f in review.flags if f["key"] == flag_key), None)
     if flag is None:
         raise ValidationError("That flag is not part of this review.")
-    if flag["tier"] != CAUTION:
-        # ALWAYS AVOID flags resolve only when a fact changes; precautions need no rationale.
-        raise ValidationError("Only CAUTION flags can be acknowledged.")
-    rationale = rationale.strip()
-    if len(rationale) < RATIONALE_MIN:
-        raise ValidationError("Write a rationale of at least a sentence.")
-    return CautionAcknowledgement.objects.create(client=review.client, review=review, flag_key=flag_key,
-                                                 flag_digest=flag["digest"], rationale=rationale, acknowledged_by=by)
+    return _acknowledge(review=review, key=flag_key, digest=flag["digest"], tier=flag["tier"], rationale=rationale,
+                        by=by)
 
 
 def gate_caution_acknowledge(*, client: Client, flag: Flag, rationale: str, by: Membership):
     """A caution decided at the readiness checklist (spacing, a repeated high dose, or any other
     not yet acknowledged), acknowledged on its own with its own rationale. It holds while the
     flag's facts stay the same (the digest)."""
+    review = client.screening_reviews.first()
+    if review is None:
+        raise ValidationError("The client has no screening review yet.")
+    return _acknowledge(review=review, key=flag.key, digest=flag_digest(flag), tier=flag.tier, rationale=rationale,
+                        by=by)
+
+
+def _acknowledge(*, review, key: str, digest: str, tier: str, rationale: str, by: Membership) -> CautionAcknowledgement:
     if by.role != Role.THERAPIST:
         raise PermissionDenied("Only the client's therapist acknowledges cautions.")
-    if flag.tier != CAUTION:
+    if tier != CAUTION:
+        # ALWAYS AVOID flags resolve only when a fact changes; precautions need no rationale.
         raise ValidationError("Only CAUTION flags can be acknowledged.")
     rationale = rationale.strip()
     if len(rationale) < RATIONALE_MIN:
         raise ValidationError("Write a rationale of at least a sentence.")
-    review = client.screening_reviews.first()
-    if review is None:
-        raise ValidationError("The client has no screening review yet.")
-    return CautionAcknowledgement.objects.create(client=client, review=review, flag_key=flag.key,
-                                                 flag_digest=flag_digest(flag), rationale=rationale, acknowledged_by=by)
+    return CautionAcknowledgement.objects.create(client_id=review.client_id, review=review, flag_key=key,
+                                                 flag_digest=digest, rationale=rationale, acknowledged_by=by)
 
 
 @transaction.atomic
