@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from .dosing import standard_dose
+from .facts import client_today
 from .models import CautionAcknowledgement, ScreeningReview
-from .rules import SUICIDE_CODES
-from .services import review_status
+from .rules import SUICIDE_CODES, Flag, age_on
+from .services import practice_policy, review_status
 
 
 def attach_screening_status(clients) -> list:
@@ -36,45 +38,35 @@ class DoseView:
     basis: str  # what `age_on` is: the planned medicine session, or today
 
 
-def next_medicine_day(client) -> date | None:
-    """The day of the client's next scheduled medicine session, in their zone."""
+def next_medicine_day(client, zone: str) -> date | None:
+    """The day, on the client's wall clock (`zone`), of their next scheduled medicine session."""
     from zoneinfo import ZoneInfo
 
     from django.utils import timezone
 
     from sessions.models import Kind, Status, TherapySession
 
-    from .facts import sources_for
-
     start = (TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.SCHEDULED,
                                            scheduled_start__gte=timezone.now())
              .order_by("scheduled_start").values_list("scheduled_start", flat=True).first())
-    if start is None:
-        return None
-    intake = sources_for(client).intake
-    return start.astimezone(ZoneInfo(intake.time_zone if intake else client.practice.time_zone)).date()
+    return start.astimezone(ZoneInfo(zone)).date() if start else None
 
 
-def dose_for(review, client=None) -> DoseView | None:
+def dose_for(review, client=None, policy=None) -> DoseView | None:
     """The standard dose plan for the mass and flags of a stored review, with the age on the
     day of the next planned medicine session (today's where none is planned), under the
     practice's own policy (the ceiling shown is the ceiling enforced). None if unknown."""
-    from .dosing import standard_dose
-    from .facts import client_today
-    from .rules import Flag, age_on
-    from .services import practice_policy
-
     intake = review.intake if review else None
     if intake is None or not intake.body_mass_kg or not intake.date_of_birth:
         return None
     client = client or review.client
-    day, basis = next_medicine_day(client), "the planned medicine session"
+    day, basis = next_medicine_day(client, intake.time_zone), "the planned medicine session"
     if day is None:
         day, basis = client_today(client, intake), "today; no medicine session is planned yet"
     flags = [Flag(f["tier"], f["code"], f["reason"], f["section"]) for f in review.flags]
     age = age_on(intake.date_of_birth, day)
     plan = standard_dose(mass_kg=intake.body_mass_kg, age=age, flags=flags,
-                         policy=practice_policy(client.practice_id))
+                         policy=policy or practice_policy(client.practice_id))
     return DoseView(plan=plan, age=age, age_on=day, basis=basis)
 
 

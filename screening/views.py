@@ -142,13 +142,14 @@ def review(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id)
     latest = client.screening_reviews.select_related("intake").first()
     acks = list(client.caution_acknowledgements.select_related("acknowledged_by__user"))
-    dose = dose_for(latest, client)
+    policy = practice_policy(client.practice_id)
+    dose = dose_for(latest, client, policy)
     forms_state = [(kind, TITLES[kind], latest_version(model, client)) for kind, model in KINDS.items()]
     return render(request, "screening/review.html", {
         "client": client, "review": latest, "groups": _grouped(latest, acks), "status": review_status(latest, acks),
         "can_write": access.can_write_client(request.membership, client), "dose": dose, "forms_state": forms_state,
         "history": client.screening_reviews.all()[:20], "acks": acks,
-        "class_choices": list(load_table().class_help.items()), "policy": practice_policy(client.practice_id),
+        "class_choices": list(load_table().class_help.items()), "policy": policy,
     })
 
 
