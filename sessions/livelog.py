@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -147,19 +148,22 @@ def _signs(session: TherapySession, readings, events, policy) -> list:
         [(e.code, e.at.astimezone(zone)) for e in events if e.kind == SessionEvent.Kind.ADVERSE], alert_policy)
 
 
-def open_signs(session: TherapySession) -> list:
-    """Emergency signs of the session with no outcome recorded for them yet."""
+def _logged_signs(session: TherapySession) -> tuple[list, list]:
+    """The session's events and its emergency signs, read once."""
     readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
     events = list(SessionEvent.objects.filter(session=session).order_by("at"))
+    return events, _signs(session, readings, events, practice_policy(session.client.practice_id))
+
+
+def open_signs(session: TherapySession) -> list:
+    """Emergency signs of the session with no outcome recorded for them yet."""
+    events, signs = _logged_signs(session)
     done = {e.text for e in events if e.kind == SessionEvent.Kind.OUTCOME}
-    signs = _signs(session, readings, events, practice_policy(session.client.practice_id))
     return [sign for sign in signs if sign not in done]
 
 
 def sign_key(sign: str) -> str:
     """A short stable key for a sign's text, for form field names."""
-    import hashlib
-
     return hashlib.sha256(sign.encode()).hexdigest()[:12]
 
 
@@ -180,13 +184,12 @@ def record_outcomes(*, session: TherapySession, by: Membership, outcomes: dict[s
 def adverse_in_log(session: TherapySession) -> list[str]:
     """What the log says went wrong (adverse effects and emergency signs with their outcomes),
     for the note: a note cannot be signed with "Adverse events" empty while this is not."""
-    events = list(SessionEvent.objects.filter(session=session).order_by("at"))
-    readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
+    events, signs = _logged_signs(session)
     zone = client_zone(session.client)
     lines = [f"{e.at.astimezone(zone):%H:%M} adverse effect: {vitals.ADVERSE_EFFECTS.get(e.code, (e.code,))[0]}"
              + (f" ({e.text})" if e.text else "") for e in events if e.kind == SessionEvent.Kind.ADVERSE]
     outcomes = {e.text: SessionEvent.Outcome(e.code).label for e in events if e.kind == SessionEvent.Kind.OUTCOME}
-    for sign in _signs(session, readings, events, practice_policy(session.client.practice_id)):
+    for sign in signs:
         lines.append(f"Emergency sign: {sign}" + (f"; outcome: {outcomes[sign]}" if sign in outcomes else ""))
     return lines
 
