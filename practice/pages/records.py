@@ -3,8 +3,6 @@ see which staff read their record."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,9 +13,8 @@ from clients import access
 from clients import export as exports
 from practice.audit import AccessEvent
 from practice.roles import Role
+from practice.tasking import publish
 from practice.tasks import build_records_export
-
-log = logging.getLogger(__name__)
 
 
 @access.member_required(Role.CLIENT)
@@ -32,20 +29,14 @@ def my_records(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/my_records.html", {"reads": reads, "export": latest})
 
 
-def _queue(export_id: str) -> None:
-    try:
-        build_records_export.delay(export_id)
-    except Exception as exc:  # noqa: BLE001 (broker down: the housekeeping job queues it again later)
-        log.warning("broker unavailable (%s); records copy %s waits for housekeeping", type(exc).__name__, export_id)
-
-
 @access.member_required(Role.CLIENT)
 @require_POST
 def my_records_prepare(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
     export, started = exports.export_request(client=client, user=request.user)
     if started:
-        transaction.on_commit(lambda: _queue(str(export.pk)))
+        # Broker down: the housekeeping job queues it again; never built inside the request.
+        transaction.on_commit(lambda: publish(build_records_export, str(export.pk), inline_if_down=False))
         messages.success(request, "Your copy is being prepared. It usually takes under a minute; this page shows "
                                   "the download link when it is ready.")
     elif export.state == export.State.PREPARING:
