@@ -12,7 +12,6 @@ the audit trail (`RecordsExport` is audited; the zip's bytes are not copied into
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import timedelta
 
@@ -21,8 +20,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .models import Client
-
-log = logging.getLogger(__name__)
 
 VALID_FOR = timedelta(days=1)  # how long a prepared copy can be downloaded
 REUSE_WITHIN = timedelta(minutes=10)  # asking again this soon gives the same copy
