@@ -21,11 +21,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from clients.caseload.models import CaseloadAssignment, Client
 from practice.auditing import note_read
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
-
-from .models import CaseloadAssignment, Client
 
 
 def member_required(*roles: str):

@@ -1,75 +1,11 @@
-"""Clients of a practice and the therapists whose caseload they are on."""
+"""The clients app's models, one capability each (this module is only an index for Django)."""
 
-from __future__ import annotations
+from clients.caseload.models import CaseloadAssignment, Client, Stage
+from clients.consent.models import ConsentRevocation, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
+from clients.export.models import RecordsExport, RecordsExportFile
+from clients.intake.models import IntakeVersion
 
-import uuid
-
-from django.db import models
-from django.utils import timezone
-
-from practice.models import Membership, Practice
-
-
-class Stage(models.TextChoices):
-    # Where a client is in the course of care; the therapist moves it on.
-    INTAKE = "intake", "Intake"
-    SCREENING = "screening", "Screening"
-    PREPARATION = "preparation", "Preparation"
-    MEDICINE = "medicine", "Medicine sessions"
-    INTEGRATION = "integration", "Integration"
-    CLOSED = "closed", "Closed"
-
-
-class Client(models.Model):
-    """A person receiving care in one practice (their login is `membership.user`)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
-    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="client")
-    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
-    checkins_paused = models.BooleanField(default=False, help_text="The client paused check-in emails.")
-    checkin_days = models.JSONField(null=True, blank=True,
-                                    help_text="Days after a medicine session for check-ins; empty: the practice default.")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "id"], name="client_practice_id")]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return str(self.membership.user)
-
-
-class CaseloadAssignment(models.Model):
-    """A client on a therapist's caseload. Ended assignments are kept, not deleted."""
-
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT)
-    therapist = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="caseload")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["therapist", "client"], condition=models.Q(ended_at__isnull=True),
-                name="caseload_one_active",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} on the caseload of {self.therapist.user}"
-
-
-# The intake and consent records live in their own modules; importing them registers the models.
-from .consent import (  # noqa: E402,F401
-    ConsentRevocation,
-    ConsentSignature,
-    ConsentTemplate,
-    ConsentTemplateVersion,
-)
-from .export import RecordsExport, RecordsExportFile  # noqa: E402,F401
-from .intake import IntakeVersion  # noqa: E402,F401
+__all__ = [
+    "CaseloadAssignment", "Client", "ConsentRevocation", "ConsentSignature", "ConsentTemplate",
+    "ConsentTemplateVersion", "IntakeVersion", "RecordsExport", "RecordsExportFile", "Stage",
+]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .models import Client
+from clients.caseload.models import Client
 
 
 class VersionedRecord(models.Model):

@@ -11,8 +11,8 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from .clientip import client_ip
-from .roles import Role
+from practice.clientip import client_ip
+from practice.roles import Role
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -9,8 +9,8 @@ registered here.
 
 from django.contrib import admin
 
-from .models import Invitation, Membership, Practice, SupervisionLink, User
-from .roles import Role
+from practice.models import Invitation, Membership, Practice, SupervisionLink, User
+from practice.roles import Role
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -17,8 +17,8 @@ from django.db import connection
 from django.urls import resolve
 from django.utils.cache import patch_cache_control
 
-from .clientip import client_ip
-from .roles import Role
+from practice.clientip import client_ip
+from practice.roles import Role
 
 STAFF = {Role.ADMIN, Role.THERAPIST, Role.SUPERVISOR}
 
@@ -87,7 +87,7 @@ def _view_name(request) -> str:
 
 
 def _log(request, membership, clients, kind, view=None) -> None:
-    from .audit import AccessEvent
+    from practice.audit import AccessEvent
 
     AccessEvent.objects.create(
         practice_id=membership.practice_id, actor_id=request.user.pk, role=membership.role, clients=clients,
@@ -105,9 +105,7 @@ def _log_refused(request, membership) -> None:
         return
     if not any(key.endswith("_id") for key in match.kwargs):
         return
-    from clients.models import Client
-
     client_id = match.kwargs.get("client_id")
-    clients = [client_id] if client_id and Client.objects.filter(pk=client_id,
-                                                                 practice_id=membership.practice_id).exists() else []
+    # `practice.clients`: the relation, so this base module needs no import of the clients app.
+    clients = [client_id] if client_id and membership.practice.clients.filter(pk=client_id).exists() else []
     _log(request, membership, clients, "refused", view=match.url_name or "")

@@ -25,7 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
 
 app = Celery("practice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live in each capability's `tasks.py`; their names stay those they were first queued under.
+app.autodiscover_tasks(["practice", "clients.caseload", "sessions.checkins", "sessions.surveys"])
 
 app.conf.beat_schedule = {
     "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},

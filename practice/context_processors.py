@@ -1,4 +1,5 @@
-from .roles import Role
+from practice.roles import Role
+from practice.timing import TIMING
 
 NAV = {
     Role.THERAPIST: [("caseload", "Caseload"), ("checkin_inbox", "Check-ins"), ("consent_outstanding", "Consents"),
@@ -21,4 +22,5 @@ def practice(request):
         "membership": membership,
         "memberships": getattr(request, "memberships", []),
         "nav": NAV.get(membership.role, []) if membership else [],
+        "timing": TIMING,  # templates show the clock numbers the code uses, never their own copies
     }

@@ -9,21 +9,23 @@ Delivery guarantees come from the database, not from the broker:
   is then claimed again, so nothing is lost;
 - retries are rows put back to "scheduled" with a later due time (no ETA tasks in Redis).
 
-A model joins by inheriting `Deliverable` and implementing `delivery_blocked()` and `email()`.
+A model joins by inheriting `Deliverable`; its capability's services call `send` and
+`send_reminders` with two functions of their own: `blocked(client)` (why this client must not
+be emailed now, or "") and `email(row)` (the message, from the capability's emails module). The
+rows stay plain data: no model calls a service.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, models, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -69,14 +71,6 @@ class Deliverable(models.Model):
         # Stable per row, so a receiving system can drop a repeated delivery.
         return f"<{self._meta.model_name}-{self.pk}@practice.invalid>"
 
-    def delivery_blocked(self) -> str:
-        """Why this must not be emailed (shown to staff), or "" when it may be."""
-        raise NotImplementedError
-
-    def email(self):
-        """The EmailMessage to send: no clinical content, a signed link, `message_id` set."""
-        raise NotImplementedError
-
 
 def link_token(row: Deliverable, salt: str) -> str:
     """The signed, timestamped token in an emailed link (the row id, nothing else)."""
@@ -91,18 +85,6 @@ def id_from_token(token: str, *, salt: str, max_age: timedelta, expired: str) ->
         raise ValidationError(expired) from None
     except signing.BadSignature:
         raise ValidationError("This link is not valid. Check that you used the whole link from the email.") from None
-
-
-def link_email(row: Deliverable, *, template: str, path: str):
-    """The email for a delivered row: greeting, practice name and the link at `path`; nothing
-    clinical. Templates: emails/<template>_subject.txt, <template>.txt and <template>.html."""
-    user = row.client.membership.user
-    context = {"name": user.get_short_name(), "practice": row.client.practice.name, "link": f"{settings.SITE_URL}{path}"}
-    email = EmailMultiAlternatives(
-        render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        render_to_string(f"emails/{template}.txt", context), to=[user.email], headers={"Message-ID": row.message_id})
-    email.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    return email
 
 
 def claim_due(model: type[Deliverable], limit: int = 200, lease: timedelta = LEASE) -> list[str]:
@@ -127,20 +109,24 @@ def claim_due(model: type[Deliverable], limit: int = 200, lease: timedelta = LEA
         return [str(row[0]) for row in cursor.fetchall()]
 
 
-def send(model: type[Deliverable], row_id: str) -> str:
+Blocked = Callable[[models.Model], str]  # the row's client -> why not to email them, or ""
+Email = Callable[[Deliverable], EmailMultiAlternatives]  # no clinical content, a signed link, `message_id` set
+
+
+def send(model: type[Deliverable], row_id: str, *, blocked: Blocked, email: Email) -> str:
     """Send one claimed row. Returns what happened (for logs: ids and states only)."""
     with transaction.atomic():
         row = model.objects.select_for_update(of=("self",)).select_related(*model.delivery_related).filter(
             pk=row_id).first()
         if row is None or row.state != DeliveryState.SENDING:
             return "skipped"  # a duplicate task, or already handled
-        blocked = row.delivery_blocked()
-        if blocked:
-            row.state, row.reason, row.lease_until = DeliveryState.NOT_SENT, blocked, None
+        reason = blocked(row.client)
+        if reason:
+            row.state, row.reason, row.lease_until = DeliveryState.NOT_SENT, reason, None
             row.save(update_fields=["state", "reason", "lease_until"])
             return "not_sent"
         try:
-            row.email().send()
+            email(row).send()
         except Exception as exc:  # SMTP and network errors: retry later from the database
             row.attempts += 1
             row.last_error = type(exc).__name__[:200]
@@ -161,7 +147,7 @@ def send(model: type[Deliverable], row_id: str) -> str:
         return "sent"
 
 
-def send_reminders(model: type[Deliverable], after: timedelta) -> int:
+def send_reminders(model: type[Deliverable], after: timedelta, *, blocked: Blocked, email: Email) -> int:
     """One reminder `after` sending, each claimed once by a conditional update."""
     with transaction.atomic():
         ids = list(model.objects.select_for_update(skip_locked=True).filter(
@@ -171,9 +157,9 @@ def send_reminders(model: type[Deliverable], after: timedelta) -> int:
     sent = 0
     for row in model.objects.filter(pk__in=ids).select_related(*model.delivery_related):
         # A crash between claim and send skips this reminder: a missed reminder is safer than two.
-        if row.delivery_blocked():
+        if blocked(row.client):
             continue
-        message = row.email()
+        message = email(row)
         message.subject = f"Reminder: {message.subject}"
         message.extra_headers["Message-ID"] = row.message_id.replace("@", "-reminder@")
         message.send()

@@ -1,30 +1,42 @@
-"""One function per email. Emails carry no clinical content, only names and links."""
+"""How every email is made: subject, text and HTML templates, an absolute link, no clinical content.
 
+Each capability keeps one function per email in its own `emails.py` (check-ins, surveys,
+caseload alerts, concerns) and builds it with `compose`; the invitation email lives here
+because invitations are the practice's own. Links come from `reverse()`, never typed paths.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from .models import Invitation
-
-
-def _send(to: str, template: str, context: dict) -> None:
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+from practice.models import Invitation
+from practice.timing import TIMING
 
 
-def send_invitation(invitation: Invitation, *, accept_url: str) -> None:
-    _send(
-        invitation.email,
-        "invitation",
-        {
-            "practice": invitation.practice.name,
-            "inviter": str(invitation.invited_by) if invitation.invited_by else "The practice team",
-            "role": invitation.get_role_display(),
-            "is_client": invitation.role == "client",
-            "accept_url": accept_url,
-            "expires_at": invitation.expires_at,
-        },
-    )
+def link(name: str, *args) -> str:
+    """The absolute URL of a named page, for an email."""
+    return f"{settings.SITE_URL}{reverse(name, args=args)}"
+
+
+def compose(to: str, template: str, context: dict, headers: dict | None = None) -> EmailMultiAlternatives:
+    """The email from templates/emails/<template>_subject.txt, <template>.txt and <template>.html."""
+    context = {"timing": TIMING, **context}
+    message = EmailMultiAlternatives(render_to_string(f"emails/{template}_subject.txt", context).strip(),
+                                     render_to_string(f"emails/{template}.txt", context), to=[to],
+                                     headers=headers or {})
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return message
+
+
+def invitation(invitation: Invitation, *, token: str) -> EmailMultiAlternatives:
+    return compose(invitation.email, "invitation", {
+        "practice": invitation.practice.name,
+        "inviter": str(invitation.invited_by) if invitation.invited_by else "The practice team",
+        "role": invitation.get_role_display(),
+        "is_client": invitation.role == "client",
+        "accept_url": link("accept_invitation", token),
+        "expires_at": invitation.expires_at,
+    })

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 
-from .models import PractitionerProfile
-from .reviews import ReviewMark
-from .roles import Role
-from .timezones import time_zone_choices
+from practice.models import PractitionerProfile
+from practice.reviews import ReviewMark
+from practice.roles import Role
+from practice.timezones import time_zone_choices
 
 
 class StaffInvitationForm(forms.Form):
@@ -44,7 +44,7 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
         elif p1:
-            from .models import User
+            from practice.models import User
 
             try:
                 password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from . import mfa
-from .models import Membership
+from practice import mfa
+from practice.models import Membership
 
 PRACTICE_SESSION_KEY = "practice_id"
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .roles import Role
-from .timezones import validate_time_zone
+from practice.roles import Role
+from practice.timezones import validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -204,6 +204,6 @@ class PractitionerProfile(models.Model):
                 f"({self.licence_jurisdiction})")
 
 
-from .audit import AccessEvent, AuditEvent  # noqa: E402,F401
-from .concerns import Concern, ConcernEntry  # noqa: E402,F401
-from .reviews import ReviewMark  # noqa: E402,F401
+from practice.audit import AccessEvent, AuditEvent  # noqa: E402,F401
+from practice.concerns import Concern, ConcernEntry  # noqa: E402,F401
+from practice.reviews import ReviewMark  # noqa: E402,F401

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import Membership, PractitionerProfile, SupervisionLink
-from .roles import Role
+from practice.models import Membership, PractitionerProfile, SupervisionLink
+from practice.roles import Role
 
 
 @transaction.atomic

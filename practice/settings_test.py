@@ -8,8 +8,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from .settings import *  # noqa: E402,F403
-from .settings import CACHES, REDIS_URL, redis_with_db  # noqa: E402
+from practice.settings import *  # noqa: E402,F403
+from practice.settings import CACHES, REDIS_URL, redis_with_db  # noqa: E402
 
 CACHES["default"]["LOCATION"] = redis_with_db(REDIS_URL, 14)
 CACHES["default"]["KEY_PREFIX"] = "test"

@@ -15,7 +15,7 @@ def clear_expired_sessions() -> int:
 @shared_task(name="practice.tasks.build_records_export")
 def build_records_export(export_id: str) -> str:
     """Build a client's copy of their records (top layer: it reads every app's records)."""
-    from .pages.records_copy import export_build
+    from practice.pages.records_copy import export_build
 
     return export_build(export_id)
 
@@ -23,7 +23,7 @@ def build_records_export(export_id: str) -> str:
 @shared_task(name="practice.tasks.records_exports_housekeeping")
 def records_exports_housekeeping() -> dict:
     """Run by beat: expired copies deleted, copies whose message was lost queued again."""
-    from clients.export import exports_housekeeping
+    from clients.export.services import exports_housekeeping
 
     result = exports_housekeeping()
     for export_id in result["requeue"]:

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views, views_audit, views_concerns, views_review
-from .pages import clients as client_views
-from .pages import records as records_views
+from practice import views, views_audit, views_concerns, views_review
+from practice.pages import clients as client_views
+from practice.pages import records as records_views
 
 urlpatterns = [
     path("", views.home, name="home"),

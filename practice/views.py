@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients import access
-from clients.invitations import (
+from clients.caseload.services import caseload_assign
+from clients.invitations.services import (
     InvitationError,
     invitation_accept,
     invitation_create,
@@ -23,15 +24,8 @@ from clients.invitations import (
     invitation_send,
 )
 from clients.models import Client
-from clients.selectors import with_next_session
-from clients.services import caseload_assign
-from screening.alliance import NOT_NORMS
-from screening.selectors import attach_screening_status
-from sessions import survey_service
-from sessions.notewriting import overdue_notes
-
-from .auditing import note_read
-from .forms import (
+from practice.auditing import note_read
+from practice.forms import (
     AcceptInvitationForm,
     AccountabilityContactForm,
     AssignClientForm,
@@ -42,11 +36,16 @@ from .forms import (
     SupervisionLinkForm,
     VerificationForm,
 )
-from .middleware import PRACTICE_SESSION_KEY
-from .models import Invitation, Membership, PractitionerProfile
-from .posted import posted
-from .roles import Role
-from .services import PROFILE_FIELDS, practitioner_profile_save, practitioner_verify, supervision_link
+from practice.middleware import PRACTICE_SESSION_KEY
+from practice.models import Invitation, Membership, PractitionerProfile
+from practice.posted import posted
+from practice.roles import Role
+from practice.services import PROFILE_FIELDS, practitioner_profile_save, practitioner_verify, supervision_link
+from screening.selectors import attach_screening_status
+from sessions.notes.selectors import overdue_notes
+from sessions.scheduling.selectors import with_next_session
+from sessions.surveys import selectors as survey_selectors
+from sessions.surveys.rules import NOT_NORMS
 
 HOME_FOR_ROLE = {
     Role.THERAPIST: "caseload",
@@ -203,7 +202,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 by_therapist[assignment.therapist_id].append(client)
     overdue = list(overdue_notes(therapists))
     note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue])
-    alliance = survey_service.latest_by_pair(clients, therapists)
+    alliance = survey_selectors.latest_by_pair(clients, therapists)
     rows = []
     for t in therapists:
         row_clients = []
@@ -213,8 +212,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
             row_clients.append(client)
         rows.append((t, row_clients))
     return render(request, "practice/supervision.html", {
-        "rows": rows, "overdue": overdue, "alliance": survey_service.supervisee_summary(therapists),
-        "alliance_alerts": survey_service.open_alerts(access.clients_visible_to(request.membership))
+        "rows": rows, "overdue": overdue, "alliance": survey_selectors.supervisee_summary(therapists),
+        "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
         .filter(response__practitioner__in=therapists)[:100],
         "not_norms": NOT_NORMS})
 
@@ -248,7 +247,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _account_exists(email: str) -> bool:
-    from .models import User
+    from practice.models import User
 
     return User.objects.filter(email__iexact=email).exists()
 

@@ -16,13 +16,12 @@ from django.utils import timezone
 
 from clients import access
 from clients.models import Client
-
-from .audit import AccessEvent, AuditEvent
-from .auditing import note_read
-from .audittriggers import AUDITED
-from .models import Membership
-from .posted import error_text
-from .roles import Role
+from practice.audit import AccessEvent, AuditEvent
+from practice.auditing import note_read
+from practice.audittriggers import AUDITED
+from practice.models import Membership
+from practice.posted import error_text
+from practice.roles import Role
 
 LIMIT = 500
 

@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clients import access
-
-from .accountability import concerns as svc
-from .auditing import note_read
-from .concerns import Concern, ConcernEntry
-from .posted import posted
-from .roles import Role
+from practice.accountability import concerns as svc
+from practice.auditing import note_read
+from practice.concerns import Concern, ConcernEntry
+from practice.posted import posted
+from practice.roles import Role
 
 
 class RaiseForm(forms.Form):

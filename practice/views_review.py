@@ -12,20 +12,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clients import access
-from clients.consent import ConsentKind, ConsentSignature
+from clients.consent.models import ConsentKind, ConsentSignature
+from practice.auditing import note_read
+from practice.forms import ReviewMarkForm
+from practice.posted import error_text
+from practice.reviews import ReviewMark
+from practice.roles import Role
+from practice.timing import TIMING
 from screening.models import CautionAcknowledgement
 from screening.selectors import latest_reviews_with_suicide_risk
 from sessions.checkins.models import CheckInAnswer
-from sessions.log import DoseGiven
+from sessions.livelog.models import DoseGiven
 from sessions.models import GateCheck
-from sessions.notewriting import open_too_long, overdue_notes
-from sessions.surveys import RuptureAlert
-
-from .auditing import note_read
-from .forms import ReviewMarkForm
-from .posted import error_text
-from .reviews import ReviewMark
-from .roles import Role
+from sessions.notes.selectors import open_too_long, overdue_notes
+from sessions.surveys.models import RuptureAlert
 
 LIMIT = 100
 
@@ -43,7 +43,7 @@ def _sections(request, therapist):
     clients = access.clients_visible_to(request.membership).filter(assignments__therapist=therapist,
                                                                    assignments__ended_at__isnull=True)
     return [
-        ("note", "Notes not signed within 72 hours", overdue_notes([therapist]).select_related("note")),
+        ("note", f"Notes not signed within {TIMING.note_overdue_hours} hours", overdue_notes([therapist]).select_related("note")),
         ("caution", "CAUTION flags acknowledged, with rationale",
          CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user")
          .order_by("-acknowledged_at")),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from .policy import DEFAULT_POLICY, Policy
-from .rules import Flag, dose_flags
+from screening.policy import DEFAULT_POLICY, Policy
+from screening.rules import Flag, dose_flags
 
 
 @dataclass(frozen=True)

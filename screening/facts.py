@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from clients.models import Client, IntakeVersion
-from sessions.models import Kind, Status, TherapySession
-
-from . import medications as med
-from .models import (
+from clients.caseload.models import Client
+from clients.intake.models import IntakeVersion
+from screening import medications as med
+from screening.models import (
     Assessed,
     CYP2D6Status,
     MedicalScreening,
@@ -23,7 +22,8 @@ from .models import (
     PsychologicalScreening,
     SubstanceClassification,
 )
-from .rules import Facts, Substance, SuicideScreen
+from screening.rules import Facts, Substance, SuicideScreen
+from sessions.scheduling.models import Kind, Status, TherapySession
 
 
 @dataclass(frozen=True)

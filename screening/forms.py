@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from .medications import load_table
-from .models import Assessed, CYP2D6Status, MedicalScreening, PsychologicalScreening
-from .rules import AIT_RISK_FACTORS
+from screening.medications import load_table
+from screening.models import Assessed, CYP2D6Status, MedicalScreening, PsychologicalScreening
+from screening.rules import AIT_RISK_FACTORS
 
 YES_NO_UNKNOWN = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
 
@@ -203,7 +203,7 @@ class PolicyForm(forms.Form):
     def __init__(self, *args, current, **kwargs):
         from decimal import Decimal
 
-        from .policy import DEFAULT_POLICY, LABELS, STRICTER
+        from screening.policy import DEFAULT_POLICY, LABELS, STRICTER
 
         super().__init__(*args, **kwargs)
         for name in STRICTER:

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
-from clients.models import Client
+from clients.caseload.models import Client
 from clients.versioning import VersionedRecord
 from practice.models import Membership, Practice
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import medications as med
-from .policy import DEFAULT_POLICY, Policy
+from screening import medications as med
+from screening.policy import DEFAULT_POLICY, Policy
 
 ALWAYS_AVOID = "always_avoid"
 CAUTION = "caution"

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from .dosing import standard_dose
-from .facts import client_today
-from .models import CautionAcknowledgement, ScreeningReview
-from .rules import SUICIDE_CODES, Flag, age_on
-from .services import practice_policy, review_status
+from screening.dosing import standard_dose
+from screening.facts import client_today
+from screening.models import CautionAcknowledgement, ScreeningReview
+from screening.rules import SUICIDE_CODES, Flag, age_on
+from screening.services import practice_policy, review_status
 
 
 def attach_screening_status(clients) -> list:
@@ -44,7 +44,7 @@ def next_medicine_day(client, zone: str) -> date | None:
 
     from django.utils import timezone
 
-    from sessions.models import Kind, Status, TherapySession
+    from sessions.scheduling.models import Kind, Status, TherapySession
 
     start = (TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.SCHEDULED,
                                            scheduled_start__gte=timezone.now())

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from clients.models import Client, IntakeVersion
+from clients.caseload.models import Client
+from clients.intake.models import IntakeVersion
 from practice.models import Membership, User
 from practice.roles import Role
-
-from . import medications as med
-from .dosing import standard_dose
-from .facts import build_facts, name_key, sources_for
-from .models import (
+from screening import medications as med
+from screening.dosing import standard_dose
+from screening.facts import build_facts, name_key, sources_for
+from screening.models import (
     CautionAcknowledgement,
     MedicalScreening,
     MedicationEntry,
@@ -29,9 +29,9 @@ from .models import (
     ScreeningReview,
     SubstanceClassification,
 )
-from .policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_overrides
-from .rules import CAUTION, SUICIDE_CODES, Flag, evaluate
-from .rules import status as rules_status
+from screening.policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_overrides
+from screening.rules import CAUTION, SUICIDE_CODES, Flag, evaluate
+from screening.rules import status as rules_status
 
 KINDS = {
     "intake": IntakeVersion,
@@ -82,7 +82,7 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         if kind == "psychological" and suicide_risk(review):
             # Any yes on the C-SSRS screener reaches the therapists at once (moderate and high must be
             # seen at once, low within the day; the email carries no answers, only a link).
-            from clients.tasks import notify_attention
+            from clients.caseload.tasks import notify_attention
             from practice.tasking import publish
 
             transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))

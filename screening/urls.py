@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views as screening_views
+from screening import views as screening_views
 
 urlpatterns = [
     path("policy/", screening_views.policy, name="policy"),

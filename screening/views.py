@@ -10,17 +10,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
-from clients.forms import IntakeForm, SupportPeopleFormSet
+from clients.intake.forms import IntakeForm, SupportPeopleFormSet
 from practice.posted import posted
 from practice.roles import Role
-
-from . import forms as sf
-from .medications import load_table
-from .models import PolicyVersion, ScreeningReview
-from .policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES
-from .rules import TIER_LABELS, TIER_ORDER
-from .selectors import dose_for
-from .services import (
+from screening import forms as sf
+from screening.medications import load_table
+from screening.models import PolicyVersion, ScreeningReview
+from screening.policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES
+from screening.rules import TIER_LABELS, TIER_ORDER
+from screening.selectors import dose_for
+from screening.services import (
     KINDS,
     caution_acknowledge,
     latest_version,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.invitations import invitation_create
+from clients.invitations.services import invitation_create
 from clients.models import Client
 
 from . import factories
@@ -181,13 +181,14 @@ EXTERNAL_PREFIXES = ("accounts/", "django-admin/")
 
 def signed_consent(world):
     """An informed-consent document of the world's practice, signed by its client."""
-    from clients import consents
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
 
-    version = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Text.")
-    text = consents.render(version, world.client)
-    signature = consents.consent_sign(client=world.client, user=world.client.membership.user, version_id=version.pk,
-                                      text_sha256=consents.sha256(text), typed_name="Cora Client", ip_address=None,
-                                      user_agent="test")
+    version = consent_services.template_write(by=world.admin, kind="informed", title="Informed consent", body="Text.")
+    text = consent_selectors.render(version, world.client)
+    signature = consent_services.consent_sign(client=world.client, user=world.client.membership.user, version_id=version.pk,
+                                              text_sha256=consent_services.sha256(text), typed_name="Cora Client",
+                                              ip_address=None, user_agent="test")
     return version, signature
 
 
@@ -225,7 +226,7 @@ def url_for(world):
                                      state="sent")
     from django.utils import timezone
 
-    from sessions.surveys import SurveyRequest
+    from sessions.surveys.models import SurveyRequest
 
     survey = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="matrix",
                                           due_at=timezone.now(), state="sent", sent_at=timezone.now())
@@ -233,7 +234,7 @@ def url_for(world):
 
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")
-    from clients.export import RecordsExport
+    from clients.export.models import RecordsExport
     from practice.pages.records_copy import export_build
 
     records_copy = RecordsExport.objects.create(client=world.client, requested_by=world.client.membership.user)
@@ -380,6 +381,6 @@ def test_clients_of_another_practice_get_404_for_consent_documents_and_pdfs(clie
     assert client.get(reverse("consent_pdf_own", kwargs={"signature_id": signature.pk})).status_code == NOT_FOUND
     response = client.post(reverse("consent_revoke", kwargs={"signature_id": signature.pk}))
     assert response.status_code == NOT_FOUND
-    from clients.consent import ConsentRevocation
+    from clients.consent.models import ConsentRevocation
 
     assert not ConsentRevocation.objects.exists()

@@ -248,7 +248,7 @@ def test_csv_export_neutralises_formulas(world):
 def _prepared_copy(me, django_capture_on_commit_callbacks):
     """Ask for a copy as the client and run what the worker runs (tests/test_celery_worker.py
     runs it in a real worker)."""
-    from clients.export import RecordsExport
+    from clients.export.models import RecordsExport
     from practice.pages.records_copy import export_build
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -299,7 +299,7 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world,
 def test_a_copy_lasts_a_day_then_is_deleted(world, django_capture_on_commit_callbacks):
     import time_machine
 
-    from clients.export import RecordsExport, RecordsExportFile
+    from clients.export.models import RecordsExport, RecordsExportFile
     from practice.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)
@@ -331,7 +331,7 @@ def test_a_long_history_no_longer_builds_in_the_request(world, django_assert_max
 def test_a_lost_build_is_queued_again_and_a_failed_one_says_so(world, monkeypatch):
     import time_machine
 
-    from clients import export as exports
+    from clients.export import models as exports
     from practice.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)

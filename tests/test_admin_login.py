@@ -125,7 +125,7 @@ def test_admin_shows_no_client(client, superuser):
     therapist = f.member(p, Role.THERAPIST, full_name="Terry Staff")
     c = f.client(p, therapist, full_name="Carla Hidden", email="carla@example.test")
     f.client(p, therapist, full_name="Other Hidden")
-    from clients.invitations import invitation_create
+    from clients.invitations.services import invitation_create
 
     invitation_create(inviter=therapist, email="invited-client@example.test", role=Role.CLIENT)
     client.force_login(superuser)

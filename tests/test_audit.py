@@ -60,8 +60,8 @@ def test_an_update_that_changes_nothing_is_not_an_event(world):
 def test_rows_that_hang_off_other_records_are_filed_under_their_client(world):
     from django.utils import timezone
 
-    from sessions import survey_service
-    from sessions.surveys import RuptureAlert, SurveyRequest
+    from sessions.surveys import services as survey_service
+    from sessions.surveys.models import RuptureAlert, SurveyRequest
 
     request = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="a", state="sent",
                                            due_at=timezone.now(), sent_at=timezone.now())

@@ -185,12 +185,12 @@ SWEEP = {
 
 @pytest.mark.parametrize("who", SWEEP)
 def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_world, csp_violations, who):
-    from clients import consents
-    from clients.invitations import invitation_create
+    from clients.consent import services as consent_services
+    from clients.invitations.services import invitation_create
 
     pending = invitation_create(inviter=practice_world["admin"], email="sweep@example.test", role="therapist")
-    consent = consents.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
-                                      body="Benefits and risks.")
+    consent = consent_services.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
+                                              body="Benefits and risks.")
     medicine = f.session(practice_world["clients"][0], practice_world["therapist"], days=3, kind="medicine")
     from practice.accountability.concerns import concern_raise
 
@@ -410,7 +410,7 @@ def test_medicine_session_from_scheduling_to_signed_note(browser, live_server, p
     page.get_by_label("Medical care (doctor or hospital)").check()  # what became of the emergency sign
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_load_state()
-    from sessions.log import SessionEvent
+    from sessions.livelog.models import SessionEvent
     from sessions.models import TherapySession
 
     assert TherapySession.objects.get(client=robin, kind="medicine").status == "completed"
@@ -429,15 +429,16 @@ def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, p
 
     from django.core import mail
 
-    from clients import consents
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
     from sessions.checkins import services as svc
     from sessions.checkins.models import CheckIn
 
     robin = practice_world["clients"][0]
-    doc = consents.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
-    consents.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
-                          text_sha256=consents.sha256(consents.render(doc, robin)), typed_name="Robin Rowe",
-                          ip_address=None, user_agent="t")
+    doc = consent_services.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
+    consent_services.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
+                                  text_sha256=consent_services.sha256(consent_selectors.render(doc, robin)),
+                                  typed_name="Robin Rowe", ip_address=None, user_agent="t")
     medicine = f.session(robin, practice_world["therapist"], days=-1, kind="medicine", status="completed")
     CheckIn.objects.create(client=robin, session=medicine, day=1, due_at=medicine.scheduled_start)
     [checkin_id] = svc.claim_due()
@@ -466,16 +467,17 @@ def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(b
     from django.core import mail
     from django.utils import timezone
 
-    from clients import consents
-    from sessions import survey_service as svc
-    from sessions.surveys import SurveyRequest
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
+    from sessions.surveys import services as svc
+    from sessions.surveys.models import SurveyRequest
 
     robin = practice_world["clients"][0]
     therapist = practice_world["therapist"]
-    doc = consents.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
-    consents.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
-                          text_sha256=consents.sha256(consents.render(doc, robin)), typed_name="Robin Rowe",
-                          ip_address=None, user_agent="t")
+    doc = consent_services.template_write(by=practice_world["admin"], kind="contact_email", title="Email contact", body="Yes.")
+    consent_services.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
+                                  text_sha256=consent_services.sha256(consent_selectors.render(doc, robin)),
+                                  typed_name="Robin Rowe", ip_address=None, user_agent="t")
     # An earlier, good rating, so the new one is a drop.
     earlier = SurveyRequest.objects.create(client=robin, practitioner=therapist, slot="earlier", state="sent",
                                            due_at=timezone.now(), sent_at=timezone.now())

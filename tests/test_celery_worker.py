@@ -105,7 +105,7 @@ def test_celery_refuses_pickle():
 @pytest.mark.django_db(transaction=True)
 def test_checkins_are_sent_once_each_by_a_real_worker_despite_duplicate_tasks(world, tmp_path):
     from sessions.checkins.models import CheckIn
-    from sessions.tasks import dispatch_due_checkins, send_checkin
+    from sessions.checkins.tasks import dispatch_due_checkins, send_checkin
 
     from .test_checkins import email_consent, make_due
 
@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, tmp_path):
 
     from sessions.checkins import services as checkin_service
     from sessions.checkins.models import CheckIn
-    from sessions.tasks import send_checkin
+    from sessions.checkins.tasks import send_checkin
 
     from .test_checkins import email_consent, make_due
 
@@ -208,7 +208,7 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
     from practice.settings import redis_with_db
     from sessions.checkins import services as checkin_service
     from sessions.checkins.models import CheckIn
-    from sessions.tasks import send_checkin
+    from sessions.checkins.tasks import send_checkin
 
     from .test_checkins import email_consent, make_due
 
@@ -257,8 +257,9 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
     """Alliance surveys and check-ins, both dispatched twice and every task duplicated."""
-    from sessions.surveys import SurveyRequest
-    from sessions.tasks import dispatch_due_checkins, dispatch_due_surveys, send_survey
+    from sessions.checkins.tasks import dispatch_due_checkins
+    from sessions.surveys.models import SurveyRequest
+    from sessions.surveys.tasks import dispatch_due_surveys, send_survey
 
     from .test_checkins import email_consent, make_due
 
@@ -290,7 +291,7 @@ def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_prepares_a_clients_records_copy(tmp_path):
-    from clients.export import RecordsExport
+    from clients.export.models import RecordsExport
     from practice.roles import Role
     from practice.tasks import build_records_export
 

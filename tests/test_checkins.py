@@ -15,11 +15,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import consents
+from clients.consent import selectors as consent_selectors
+from clients.consent import services as consent_services
 from sessions.checkins import services as svc
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.models import TherapySession
-from sessions.readiness import session_set_status
+from sessions.scheduling.services import session_set_status
 
 UTC = ZoneInfo("UTC")
 
@@ -43,10 +44,11 @@ def medicine_session(world, *, ended_hours_ago=30):
 
 
 def email_consent(world):
-    doc = consents.template_write(by=world.admin, kind="contact_email", title="Contact by email", body="Yes.")
-    consents.consent_sign(client=world.client, user=world.client.membership.user, version_id=doc.pk,
-                          text_sha256=consents.sha256(consents.render(doc, world.client)), typed_name="Cora Client",
-                          ip_address=None, user_agent="t")
+    doc = consent_services.template_write(by=world.admin, kind="contact_email", title="Contact by email", body="Yes.")
+    text = consent_selectors.render(doc, world.client)
+    consent_services.consent_sign(client=world.client, user=world.client.membership.user, version_id=doc.pk,
+                                  text_sha256=consent_services.sha256(text), typed_name="Cora Client",
+                                  ip_address=None, user_agent="t")
 
 
 def test_completing_a_medicine_session_schedules_five_checkins_once(world):

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from clients import consents
-from clients.consent import ConsentRevocation, ConsentSignature, ConsentTemplateVersion
+from clients.consent import selectors as consent_selectors
+from clients.consent import services as consent_services
+from clients.consent.models import ConsentRevocation, ConsentSignature, ConsentTemplateVersion
 from practice.models import PractitionerProfile
 
 
@@ -20,8 +21,8 @@ def informed(world):
     PractitionerProfile.objects.create(membership=world.therapist, credentials="MDMA-assisted therapy training",
                                        licence_type="LCSW", licence_number="L-1", licence_board="Oregon Board",
                                        licence_jurisdiction="Oregon", verification="verified")
-    return consents.template_write(by=world.admin, kind="informed", title="Informed consent",
-                                   body="MDMA-assisted therapy has benefits and risks, including worse symptoms.")
+    return consent_services.template_write(by=world.admin, kind="informed", title="Informed consent",
+                                           body="MDMA-assisted therapy has benefits and risks, including worse symptoms.")
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def sign_form(as_client, doc, **overrides):
 
 
 def test_informed_consent_names_credentials_and_supervisor(world, informed):
-    text = consents.render(informed, world.client)
+    text = consent_selectors.render(informed, world.client)
     assert ("Tess Therapist. Licence: LCSW, no. L-1, issued by Oregon Board (Oregon) (verified by the practice). "
             "Training: MDMA-assisted therapy training. Supervised by: Sue Supervisor.") in text
     assert text.startswith("Informed consent\nVersion 1")
@@ -51,10 +52,10 @@ def test_client_signs_and_the_record_keeps_text_hash_time_and_origin(as_client, 
     response = sign_form(as_client, informed)
     assert response.status_code == 302
     sig = ConsentSignature.objects.get(client=world.client)
-    assert sig.rendered_text == consents.render(informed, world.client)
-    assert sig.text_sha256 == consents.sha256(sig.rendered_text)
+    assert sig.rendered_text == consent_selectors.render(informed, world.client)
+    assert sig.text_sha256 == consent_services.sha256(sig.rendered_text)
     assert (sig.ip_address, sig.user_agent, sig.signer) == ("203.0.113.7", "Test Browser/1.0", world.client.membership.user)
-    assert consents.informed_consent_state(world.client).code == "in_force"
+    assert consent_selectors.informed_consent_state(world.client).code == "in_force"
 
 
 @pytest.mark.parametrize("overrides,message", [
@@ -72,7 +73,7 @@ def test_bad_signatures_change_nothing(as_client, world, informed, overrides, me
 def test_stale_version_and_double_submission_are_refused(as_client, world, informed):
     page = as_client.get(reverse("consent_sign", kwargs={"version_id": informed.pk}))
     stale_hash = page.context["form"].initial["text_sha256"]
-    v2 = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Revised text.")
+    v2 = consent_services.template_write(by=world.admin, kind="informed", title="Informed consent", body="Revised text.")
     response = as_client.post(reverse("consent_sign", kwargs={"version_id": informed.pk}),
                               {"version": informed.pk, "text_sha256": stale_hash, "typed_name": "Cora Client",
                                "confirm": "on"})
@@ -87,8 +88,8 @@ def test_nobody_signs_for_the_client(client, world, informed):
     client.force_login(world.therapist.user)
     assert client.get(reverse("consent_sign", kwargs={"version_id": informed.pk})).status_code == 403
     with pytest.raises(Exception, match="Only the client"):
-        consents.consent_sign(client=world.client, user=world.therapist.user, version_id=informed.pk,
-                              text_sha256="x", typed_name="Cora Client", ip_address=None, user_agent="")
+        consent_services.consent_sign(client=world.client, user=world.therapist.user, version_id=informed.pk,
+                                      text_sha256="x", typed_name="Cora Client", ip_address=None, user_agent="")
     assert not ConsentSignature.objects.exists()
 
 
@@ -96,19 +97,19 @@ def test_revocation_ends_consent_and_signing_again_restores_it(as_client, world,
     sign_form(as_client, informed)
     sig = ConsentSignature.objects.get()
     as_client.post(reverse("consent_revoke", kwargs={"signature_id": sig.pk}), {"reason": "Need time to think"})
-    assert consents.informed_consent_state(world.client).code == "revoked"
-    assert not consents.informed_consent_state(world.client).in_force
+    assert consent_selectors.informed_consent_state(world.client).code == "revoked"
+    assert not consent_selectors.informed_consent_state(world.client).in_force
     assert ConsentRevocation.objects.get().reason == "Need time to think"
     again = as_client.post(reverse("consent_revoke", kwargs={"signature_id": sig.pk}), follow=True)
     assert "already withdrawn" in again.content.decode()
     assert sign_form(as_client, informed).status_code == 302
-    assert consents.informed_consent_state(world.client).code == "in_force"
+    assert consent_selectors.informed_consent_state(world.client).code == "in_force"
 
 
 def test_template_change_asks_clients_to_re_sign(as_client, client, world, informed):
     sign_form(as_client, informed)
-    v2 = consents.template_write(by=world.admin, kind="informed", title="Informed consent", body="Now with more.")
-    state = consents.informed_consent_state(world.client)
+    v2 = consent_services.template_write(by=world.admin, kind="informed", title="Informed consent", body="Now with more.")
+    state = consent_selectors.informed_consent_state(world.client)
     assert state.code == "resign" and state.in_force and state.outstanding
     assert "Read and sign: Informed consent" in as_client.get(reverse("portal")).content.decode()
     client.force_login(world.therapist.user)
@@ -161,8 +162,8 @@ def test_pdf_shows_text_signature_and_hash(as_client, client, world, informed):
 
 
 def test_script_in_consent_text_is_escaped_and_not_markup_in_pdf(as_client, world):
-    version = consents.template_write(by=world.admin, kind="touch", title="Touch <b>contract</b>",
-                                      body="<script>alert(1)</script> **bold?**")
+    version = consent_services.template_write(by=world.admin, kind="touch", title="Touch <b>contract</b>",
+                                              body="<script>alert(1)</script> **bold?**")
     page = as_client.get(reverse("consent_sign", kwargs={"version_id": version.pk})).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     sign_form(as_client, version)
@@ -177,4 +178,4 @@ def test_therapist_sets_credentials_that_new_consent_texts_use(client, world, in
     response = client.post(reverse("profile"), {"full_name": "Tess Therapist", "time_zone": "UTC",
                                                 "cred-credentials": "LPC #12345, Texas Behavioral Health Board"})
     assert response.status_code == 302
-    assert "LPC #12345, Texas Behavioral Health Board" in consents.render(informed, world.client)
+    assert "LPC #12345, Texas Behavioral Health Board" in consent_selectors.render(informed, world.client)

@@ -48,7 +48,7 @@ def test_redis_down_pages_keep_working(world, settings):
 def test_urgent_alerts_are_sent_in_the_request_when_the_broker_is_down(world, settings, monkeypatch):
     from django.core import mail
 
-    from clients.tasks import notify_attention
+    from clients.caseload.tasks import notify_attention
     from practice import tasking
 
     def broker_down(*args, **kwargs):

@@ -85,30 +85,31 @@ def test_every_post_needs_the_csrf_token(as_role, world, url_for, role):  # noqa
 def test_link_forms_need_the_csrf_token_too(world):
     from django.utils import timezone
 
-    from sessions import survey_service
-    from sessions.surveys import SurveyRequest
+    from sessions.surveys import emails as survey_emails
+    from sessions.surveys.models import SurveyRequest
 
     request = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="c", state="sent",
                                            due_at=timezone.now(), sent_at=timezone.now())
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(f"/s/{survey_service.link_token(request)}/", {"q1": "3"}).status_code == 403
+    assert strict.post(f"/s/{survey_emails.link_token(request)}/", {"q1": "3"}).status_code == 403
 
 
 def test_html_in_names_never_reaches_emails_or_pdfs_as_markup(world):
     from django.core import mail
 
-    from clients import consents
-    from clients.pdf import consent_pdf
-    from sessions import survey_service
-    from sessions.surveys import SurveyRequest
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
+    from clients.consent.pdf import consent_pdf
+    from sessions.surveys import services as survey_service
+    from sessions.surveys.models import SurveyRequest
 
     user = world.client.membership.user
     user.full_name = "<b>Bold</b> Cora"
     user.save(update_fields=["full_name"])
-    doc = consents.template_write(by=world.admin, kind="contact_email", title="<i>Email</i>", body="<img src=x>")
-    sig = consents.consent_sign(client=world.client, user=user, version_id=doc.pk,
-                                text_sha256=consents.sha256(consents.render(doc, world.client)),
-                                typed_name="<b>Bold</b> Cora", ip_address=None, user_agent="t")
+    doc = consent_services.template_write(by=world.admin, kind="contact_email", title="<i>Email</i>", body="<img src=x>")
+    sig = consent_services.consent_sign(client=world.client, user=user, version_id=doc.pk,
+                                        text_sha256=consent_services.sha256(consent_selectors.render(doc, world.client)),
+                                        typed_name="<b>Bold</b> Cora", ip_address=None, user_agent="t")
     pdf = consent_pdf(sig)
     assert pdf.startswith(b"%PDF") and b"<img" not in pdf  # drawn as text, compressed; never interpreted
     SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="h",

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.invitations import InvitationError, invitation_accept, invitation_create
+from clients.invitations.services import InvitationError, invitation_accept, invitation_create
 from clients.models import CaseloadAssignment, Client
 from practice.models import Invitation, Membership, User
 

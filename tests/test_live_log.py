@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.log import DoseGiven, VitalsReading, WaterIntake
+from sessions.livelog.models import DoseGiven, VitalsReading, WaterIntake
 from sessions.models import TherapySession
 
 from .test_sessions_schedule import make_ready
@@ -208,7 +208,7 @@ def test_a_booster_outside_its_window_is_recorded_with_a_visible_warning(therapi
 
 
 def test_closing_asks_what_became_of_each_emergency_sign(therapist, world, running):
-    from sessions.log import SessionEvent
+    from sessions.livelog.models import SessionEvent
 
     assert log(therapist, world, running, "vitals", temperature_c="39.0", at_time=hhmm(30)).status_code == 302
     detail = reverse("session_detail", kwargs={"client_id": world.client.pk, "session_id": running.pk})

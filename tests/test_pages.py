@@ -81,7 +81,7 @@ def _make_caseload(therapist, n):
 
 def _rate(c, therapist):
     """Two alliance ratings (a drop) with an open alert, as the caseload and supervision pages show them."""
-    from sessions.surveys import RuptureAlert, SurveyRequest, SurveyResponse
+    from sessions.surveys.models import RuptureAlert, SurveyRequest, SurveyResponse
 
     for i, total in enumerate((64, 50)):
         request = SurveyRequest.objects.create(client=c, practitioner=therapist, slot=f"p{i}", due_at=timezone.now(),
@@ -139,7 +139,7 @@ def test_seed_demo_is_idempotent(db):
     from clients.models import Client
     from practice.models import Membership, User
     from sessions.models import TherapySession
-    from sessions.surveys import RuptureAlert, SurveyResponse
+    from sessions.surveys.models import RuptureAlert, SurveyResponse
 
     def counted():
         return (User.objects.count(), Membership.objects.count(), Client.objects.count(),

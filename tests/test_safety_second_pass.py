@@ -161,7 +161,7 @@ def test_cancelled_sessions_do_not_count(ready, therapist):
 def test_starting_rechecks_against_every_other_session(ready, therapist):
     from django.core.exceptions import ValidationError
 
-    from sessions.readiness import session_start
+    from sessions.scheduling.services import session_start
 
     first = _medicine(ready, days=0.01)
     _medicine(ready, days=6)  # booked later (e.g. by a colleague) too close to the first
@@ -174,7 +174,7 @@ def test_starting_rechecks_against_every_other_session(ready, therapist):
 def _readings(field, values):
     from datetime import datetime
 
-    from sessions.vitals import Reading
+    from sessions.livelog.rules import Reading
 
     t0 = datetime(2027, 3, 15, 9, 0, tzinfo=UTC)
     return [Reading(t0 + timedelta(minutes=20 * i), **{field: v}) for i, v in enumerate(values)]
@@ -193,7 +193,7 @@ def _readings(field, values):
     ("systolic", [150, 119], True),              # a fall of 31
 ])
 def test_instability_is_judged_against_the_baseline_and_the_range(field, values, alert):
-    from sessions.vitals import emergency_signs
+    from sessions.livelog.rules import emergency_signs
 
     readings = _readings(field, values)
     if field == "systolic":
@@ -222,7 +222,7 @@ def test_doses_beyond_the_plan_or_window_are_recorded_with_a_warning(which, minu
                                                                      amount, expected):
     from datetime import datetime
 
-    from sessions.vitals import dose_warnings
+    from sessions.livelog.rules import dose_warnings
 
     t0 = datetime(2027, 3, 15, 9, 0, tzinfo=UTC)
     warnings = dose_warnings(which=which, at=t0 + timedelta(minutes=minutes), initial_at=t0 if which != "initial"
@@ -388,7 +388,7 @@ def test_the_screener_is_yes_no_radios_and_a_yes_shows_support_and_alerts(client
                                                                            django_capture_on_commit_callbacks):
     from django.urls import reverse
 
-    from clients.services import notify_therapists
+    from clients.caseload.services import notify_therapists
 
     client.force_login(world.client.membership.user)
     url = reverse("client_form", kwargs={"kind": "psychological"})

@@ -98,7 +98,7 @@ def test_a_more_recent_medicine_session_never_removes_a_flag(facts, days_ago):
 
 def _ready_gate(flags, stage):
     """Everything else on the checklist green and every caution acknowledged."""
-    from sessions.gates import GateFacts
+    from sessions.readiness.rules import GateFacts
 
     return GateFacts(stage=stage, flags=tuple(flags), acknowledged=frozenset(fl.key for fl in flags),
                      screening_complete=True, screened_since_last_medicine_session=True,
@@ -109,7 +109,7 @@ def _ready_gate(flags, stage):
 @settings(max_examples=300, deadline=None)
 @given(all_facts(), st.sampled_from(["schedule", "start"]))
 def test_no_always_avoid_reason_lets_a_medicine_session_be_scheduled_or_started(facts, stage):
-    from sessions.gates import REFUSED, outcome, readiness
+    from sessions.readiness.rules import REFUSED, outcome, readiness
 
     flags = evaluate(facts)
     lines = readiness(_ready_gate(flags, stage))

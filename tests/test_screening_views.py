@@ -309,7 +309,7 @@ def test_high_suicide_risk_screen_emails_the_therapist_without_content(as_client
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(as_client, "psychological", {"cssrs_thoughts": "yes", "cssrs_plan": "yes", "followup_capacity": "no"})
     assert len(callbacks) == 1
-    from clients.services import notify_therapists
+    from clients.caseload.services import notify_therapists
 
     assert notify_therapists(world.client) == 1  # what the queued task does
     message = mail.outbox[-1]

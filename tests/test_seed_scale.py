@@ -13,8 +13,8 @@ from sessions.checkins.models import CheckIn
 def test_small_seed_builds_every_kind_of_record(db):
     call_command("seed_scale", "--small", stdout=open("/dev/null", "w"))  # noqa: SIM115
     from clients.models import Client
-    from sessions.notes import SessionNote
-    from sessions.surveys import SurveyResponse
+    from sessions.notes.models import SessionNote
+    from sessions.surveys.models import SurveyResponse
 
     assert Client.objects.count() == 60 and CheckIn.objects.count() == 3000
     assert SessionNote.objects.exists() and SurveyResponse.objects.exists()

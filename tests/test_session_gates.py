@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from screening.rules import Facts, evaluate
-from sessions.gates import INFO, OK, RATIONALE, REFUSED, START, GateFacts, outcome, readiness
+from sessions.readiness.rules import INFO, OK, RATIONALE, REFUSED, START, GateFacts, outcome, readiness
 
 DAY = date(2027, 5, 10)
 

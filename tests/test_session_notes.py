@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import TherapySession
-from sessions.notes import NoteAddendum, NoteCoSignature, SessionNote
+from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
 
 
 @pytest.fixture

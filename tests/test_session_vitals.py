@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions.vitals import Reading, booster_window, emergency_signs, phase, water_in_first_hours
+from sessions.livelog.rules import Reading, booster_window, emergency_signs, phase, water_in_first_hours
 
 T0 = datetime(2027, 4, 1, 9, 0, tzinfo=ZoneInfo("UTC"))
 

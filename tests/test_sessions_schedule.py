@@ -13,13 +13,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import consents
-from clients.consent import ConsentSignature
+from clients.consent import selectors as consent_selectors
+from clients.consent import services as consent_services
+from clients.consent.models import ConsentSignature
 from screening.models import PsychologicalScreening
 from screening.services import version_save
 from sessions.flightplans import services as flightplans
 from sessions.models import GateCheck, TherapySession
-from sessions.readiness import local_start, session_set_status, session_start
+from sessions.scheduling.selectors import local_start
+from sessions.scheduling.services import session_set_status, session_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SCREENER_NO = dict.fromkeys(PsychologicalScreening.SCREENER_FIELDS, False)  # every C-SSRS screener question: no
@@ -39,10 +41,10 @@ def prepare_client(*, client, therapist, admin, prior_sessions=3):
     version_save(kind="medications", client=client, user=user, answers={"none_taken": True}, entries=[], submit=True)
     version_save(kind="psychological", client=client, user=user, answers={"followup_capacity": True, **SCREENER_NO},
                  submit=True)
-    doc = consents.template_write(by=admin, kind="informed", title="Informed consent", body="Benefits, risks.")
-    consents.consent_sign(client=client, user=user, version_id=doc.pk,
-                          text_sha256=consents.sha256(consents.render(doc, client)), typed_name=user.full_name,
-                          ip_address=None, user_agent="t")
+    doc = consent_services.template_write(by=admin, kind="informed", title="Informed consent", body="Benefits, risks.")
+    consent_services.consent_sign(client=client, user=user, version_id=doc.pk,
+                                  text_sha256=consent_services.sha256(consent_selectors.render(doc, client)),
+                                  typed_name=user.full_name, ip_address=None, user_agent="t")
     plan = flightplans.plan_save(client=client, author=therapist.user, content={
         "intentions": "x", "substance_test": "Reagent: MDMA", "recording": "none", "touch_allowed": ""})
     for signer, role in ((user, flightplans.CLIENT), (therapist.user, flightplans.THERAPIST)):
@@ -78,7 +80,7 @@ def test_a_prepared_client_is_scheduled_and_the_check_recorded(therapist, world)
 def test_refused_without_informed_consent_and_nothing_is_created(therapist, world):
     make_ready(world)
     sig = ConsentSignature.objects.get()
-    consents.consent_revoke(signature=sig, user=world.client.membership.user, reason="")
+    consent_services.consent_revoke(signature=sig, user=world.client.membership.user, reason="")
     response = schedule(therapist, world, rationale="I would like to go ahead anyway, please.")
     assert response.status_code == 400
     page = response.content.decode()
@@ -126,7 +128,7 @@ def test_start_rechecks_everything_at_that_moment(world):
     session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
                                             scheduled_start=timezone.now() + timedelta(hours=1),
                                             planned_initial_mg=Decimal("125"), planned_booster_mg=Decimal("62.5"))
-    consents.consent_revoke(signature=ConsentSignature.objects.get(), user=world.client.membership.user, reason="")
+    consent_services.consent_revoke(signature=ConsentSignature.objects.get(), user=world.client.membership.user, reason="")
     with pytest.raises(ValidationError, match="red lines"):
         session_start(session=session, by=world.therapist)
     session.refresh_from_db()
@@ -176,8 +178,8 @@ def test_a_second_practitioner_from_the_practice(therapist, world):
 
 
 def test_past_high_dose_sessions_count_by_the_dose_given(world):
-    from sessions.log import DoseGiven
-    from sessions.readiness import gate_facts
+    from sessions.livelog.models import DoseGiven
+    from sessions.readiness.selectors import gate_facts
 
     make_ready(world)
     for i in range(5):  # planned at the standard, but 200 mg (2.86 mg/kg) was given each time

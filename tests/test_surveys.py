@@ -16,12 +16,14 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening import instruments
-from screening.alliance import ruptures
 from screening.policy import DEFAULT_POLICY
-from sessions import survey_service as svc
-from sessions.readiness import session_set_status
-from sessions.surveys import RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
+from sessions.scheduling.services import session_set_status
+from sessions.surveys import emails as survey_emails
+from sessions.surveys import instruments
+from sessions.surveys import selectors as survey_selectors
+from sessions.surveys import services as svc
+from sessions.surveys.models import RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
+from sessions.surveys.rules import ruptures
 
 from . import factories
 from .test_checkins import email_consent
@@ -149,7 +151,7 @@ def test_first_five_sessions_then_only_medicine_sessions(world):
 
 
 def test_each_practitioner_present_gets_their_own_survey(world):
-    from clients.services import caseload_assign
+    from clients.caseload.services import caseload_assign
 
     caseload_assign(client=world.client, therapist=world.other_therapist)
     complete(world, kind="medicine", second=world.other_therapist)
@@ -163,7 +165,7 @@ def test_a_client_schedule_overrides_the_practice_schedule(world):
     complete(world)
     complete(world, kind="medicine")
     assert SurveyRequest.objects.count() == 0
-    assert svc.schedule_of(world.other_client).first_sessions == 1
+    assert survey_selectors.schedule_of(world.other_client).first_sessions == 1
     with pytest.raises(Exception, match="admins"):
         svc.schedule_save(by=world.therapist, client=None, first_sessions=9, after_medicine=True, every_weeks=4)
 
@@ -245,7 +247,7 @@ def test_bad_input_on_the_form_stores_nothing(world, data, message):
 def test_forged_expired_and_former_practitioner_links_store_nothing(world):
     request, link = sent_survey(world)
     assert Client().get(link[:-3] + "xx/").status_code == 410
-    assert Client().get("/s/" + svc.link_token(request).replace(":", ";") + "/").status_code == 410
+    assert Client().get("/s/" + survey_emails.link_token(request).replace(":", ";") + "/").status_code == 410
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
         assert "expired" in Client().get(link).content.decode()
     world.client.assignments.update(ended_at=timezone.now())
@@ -355,8 +357,8 @@ def test_supervisor_lists_alerts_and_summary_and_may_acknowledge(world):
 
 
 def test_open_alert_is_an_amber_readiness_line(world):
-    from sessions import gates
-    from sessions.readiness import gate_facts
+    from sessions.readiness import rules as gates
+    from sessions.readiness.selectors import gate_facts
 
     facts = gate_facts(client=world.client, practitioner=world.therapist, start=timezone.now() + timedelta(days=9),
                        initial_mg=None, booster_mg=None, stage=gates.SCHEDULE)
@@ -376,4 +378,4 @@ def test_practice_schedule_page_for_admins(world):
     assert admin.post(url, {"first_sessions": "-1", "every_weeks": "4"}).status_code == 400
     assert SurveySchedule.objects.count() == 0
     assert admin.post(url, {"first_sessions": "3", "every_weeks": "6"}).status_code == 302
-    assert svc.schedule_of(world.client) == svc.Schedule(3, False, 6)
+    assert survey_selectors.schedule_of(world.client) == survey_selectors.Schedule(3, False, 6)

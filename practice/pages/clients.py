@@ -12,29 +12,29 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clients import access, consents
-from clients.forms import StageForm
-from clients.invitations import InvitationError, invitation_create, invitation_send
-from clients.portal import next_steps
-from clients.selectors import with_next_session
-from clients.services import client_set_stage
+from clients import access
+from clients.caseload.forms import StageForm
+from clients.caseload.services import client_set_stage
+from clients.consent import selectors as consent_selectors
+from clients.invitations.services import InvitationError, invitation_create, invitation_send
+from clients.portal.rules import next_steps
 from practice.auditing import note_read
 from practice.forms import ClientInvitationForm
 from practice.models import Invitation, SupervisionLink
 from practice.posted import posted
 from practice.roles import Role
+from practice.timing import TIMING
 from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
 from screening.services import KINDS, latest_version
+from sessions.checkins.forms import CheckInDaysForm
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.checkins.selectors import checkin_charts
-from sessions.checkins.services import CHECKIN_DAYS
-from sessions.forms import CheckInDaysForm
 from sessions.models import TherapySession
-from sessions.notewriting import open_too_long, overdue_notes
-from sessions.readiness import dose_history
-from sessions.survey_selectors import client_alliance
-from sessions.survey_service import latest_by_pair
-from sessions.survey_service import open_for as survey_open_for
+from sessions.notes.selectors import open_too_long, overdue_notes
+from sessions.readiness.selectors import dose_history
+from sessions.scheduling.selectors import with_next_session
+from sessions.surveys.selectors import client_alliance, latest_by_pair
+from sessions.surveys.selectors import open_for as survey_open_for
 
 CASELOAD_PAGE_SIZE = 50
 
@@ -89,7 +89,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     sessions = TherapySession.objects.filter(client=client).select_related("practitioner__user").order_by("-scheduled_start")
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     review = client.screening_reviews.select_related("intake").first()
-    versions, states = consents.states_for([client], client.practice_id)
+    versions, states = consent_selectors.states_for([client], client.practice_id)
     doses = dose_history(client)
     checkins = CheckIn.objects.filter(client=client).select_related("answer").prefetch_related(
         "answer__acknowledgements__by__user").order_by("-due_at")[:30]
@@ -98,7 +98,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review, client),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
-        "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or CHECKIN_DAYS))}),
+        "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or TIMING.checkin_days))}),
         "checkin_charts": checkin_charts([c.answer for c in reversed(list(checkins)) if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
         **client_alliance(client, request.membership),
@@ -139,7 +139,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     has_mfa = request.user.authenticator_set.exists()
     forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
     open_checkins = CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT])
-    versions, states = consents.states_for([client], client.practice_id)
+    versions, states = consent_selectors.states_for([client], client.practice_id)
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clients import access
-from clients import export as exports
+from clients.export.models import RecordsExport
+from clients.export.selectors import latest_export
+from clients.export.services import export_download, export_request
 from practice.audit import AccessEvent
 from practice.roles import Role
 from practice.tasking import publish
@@ -20,7 +22,7 @@ from practice.tasks import build_records_export
 @access.member_required(Role.CLIENT)
 def my_records(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
-    latest = exports.latest_export(client)
+    latest = latest_export(client)
     if request.headers.get("HX-Request"):  # the copy's status, polled while it is being prepared
         return render(request, "clients/records_copy.html", {"export": latest})
     reads = (AccessEvent.objects.filter(clients__contains=[client.pk], practice_id=client.practice_id)
@@ -33,7 +35,7 @@ def my_records(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_records_prepare(request: HttpRequest) -> HttpResponse:
     client = access.own_client(request)
-    export, started = exports.export_request(client=client, user=request.user)
+    export, started = export_request(client=client, user=request.user)
     if started:
         # Broker down: the housekeeping job queues it again; never built inside the request.
         transaction.on_commit(lambda: publish(build_records_export, str(export.pk), inline_if_down=False))
@@ -49,11 +51,11 @@ def my_records_prepare(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.CLIENT)
 def my_records_download(request: HttpRequest, export_id) -> HttpResponse:
     client = access.own_client(request)
-    export = exports.RecordsExport.objects.filter(pk=export_id, client=client).first()
+    export = RecordsExport.objects.filter(pk=export_id, client=client).first()
     if export is None:
         raise Http404("No such copy.")
     if not export.downloadable:
         return render(request, "clients/records_copy_gone.html", {"export": export}, status=410)
-    response = HttpResponse(exports.export_download(export), content_type="application/zip")
+    response = HttpResponse(export_download(export), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="my-records.zip"'
     return response

@@ -17,19 +17,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from clients.consent import ConsentSignature
-from clients.export import VALID_FOR, RecordsExport, RecordsExportFile
+from clients.consent.models import ConsentSignature
+from clients.consent.pdf import consent_pdf
+from clients.export.models import RecordsExport, RecordsExportFile
 from clients.models import Client
-from clients.pdf import consent_pdf
 from practice.concerns import ConcernEntry
+from practice.timing import TIMING
 from screening.models import MedicationEntry
 from screening.services import KINDS
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.flightplans.selectors import flight_plan_pdf
-from sessions.log import DoseGiven
+from sessions.livelog.models import DoseGiven
 from sessions.models import TherapySession
-from sessions.surveys import SurveyResponse
+from sessions.surveys.models import SurveyResponse
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def export_build(export_id) -> str:
             RecordsExportFile.objects.create(export=export, content=data)
             now = timezone.now()
             RecordsExport.objects.filter(pk=export.pk).update(state=RecordsExport.State.READY, ready_at=now,
-                                                              expires_at=now + VALID_FOR, size=len(data))
+                                                              expires_at=now + TIMING.records_copy_valid_for, size=len(data))
     except Exception:
         log.exception("records export %s failed", export_id)
         RecordsExport.objects.filter(pk=export_id, state=RecordsExport.State.PREPARING).update(

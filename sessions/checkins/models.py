@@ -7,11 +7,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
-from clients.models import Client
+from clients.caseload.models import Client
 from practice.delivery import Deliverable
 from practice.models import Membership
-
-from ..models import TherapySession
+from sessions.scheduling.models import TherapySession
 
 
 class CheckIn(Deliverable):
@@ -29,15 +28,6 @@ class CheckIn(Deliverable):
     def __str__(self) -> str:
         return f"Check-in day {self.day} after {self.session}"
 
-    def delivery_blocked(self) -> str:
-        from .services import email_blocked
-
-        return email_blocked(self.client)
-
-    def email(self):
-        from .services import message
-
-        return message(self)
 
 
 class CheckInAnswer(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views as checkin_views
+from sessions.checkins import views as checkin_views
 
 urlpatterns = [
     path("c/<str:token>/", checkin_views.by_link, name="checkin_link"),

@@ -13,11 +13,10 @@ from practice.auditing import act_as, note_read
 from practice.forms import AcknowledgeForm
 from practice.posted import error_text, posted
 from practice.roles import Role
-
-from ..flightplans.selectors import crisis_plan
-from ..forms import CheckInForm, PauseForm
-from .models import CheckIn, CheckInAcknowledgement, CheckInAnswer
-from .services import answer_save, checkin_from_token
+from sessions.checkins.forms import CheckInForm, PauseForm
+from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer
+from sessions.checkins.services import answer_save, checkin_from_token
+from sessions.flightplans.selectors import crisis_plan
 
 
 def _answer_page(request, checkin: CheckIn) -> HttpResponse:
@@ -100,7 +99,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def set_days(request: HttpRequest, client_id) -> HttpResponse:
     from django.contrib import messages
 
-    from ..forms import CheckInDaysForm
+    from sessions.checkins.forms import CheckInDaysForm
 
     client = access.get_client(request, client_id, write=True)
     form = CheckInDaysForm(request.POST)

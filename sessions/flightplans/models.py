@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from clients.models import Client
+from clients.caseload.models import Client
 
 
 class FlightPlanVersion(models.Model):

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from clients.models import Client
+from clients.caseload.models import Client
 from practice.pdf import document, heading, output, paragraphs, utc
 from screening.models import MedicalScreening, MedicationScreening, PsychologicalScreening
-
-from .forms import FlightPlanForm
-from .models import CLIENT, THERAPIST, FlightPlanVersion
+from sessions.flightplans.forms import FlightPlanForm
+from sessions.flightplans.models import CLIENT, THERAPIST, FlightPlanVersion
 
 
 @dataclass(frozen=True)

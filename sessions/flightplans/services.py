@@ -9,10 +9,9 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from clients.models import Client
+from clients.caseload.models import Client
 from practice.models import User
-
-from .models import CLIENT, THERAPIST, FlightPlanSignature, FlightPlanVersion
+from sessions.flightplans.models import CLIENT, THERAPIST, FlightPlanSignature, FlightPlanVersion
 
 __all__ = ["CLIENT", "THERAPIST", "FlightPlanError", "content_hash", "plan_save", "plan_sign"]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views as plan_views
+from sessions.flightplans import views as plan_views
 
 urlpatterns = [
     path("portal/flight-plan/", plan_views.client_plan, name="client_plan"),

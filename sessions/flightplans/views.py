@@ -12,10 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import access
 from practice.posted import posted
 from practice.roles import Role
-
-from . import selectors, services
-from .forms import FlightPlanForm, FlightPlanSignForm
-from .models import CLIENT, THERAPIST, FlightPlanVersion
+from sessions.flightplans import selectors, services
+from sessions.flightplans.forms import FlightPlanForm, FlightPlanSignForm
+from sessions.flightplans.models import CLIENT, THERAPIST, FlightPlanVersion
 
 AIT_NOTE = ("Risk factors for adverse idealising transference were reported: consider witnesses, recording and a "
             "delegate. These factors raise risk; they neither cause nor guarantee it. [Manual: Flight Plan]")

@@ -40,7 +40,8 @@ from django.utils import timezone  # noqa: E402
 
 
 def seed(count: int):
-    from clients import consents
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
     from clients.models import CaseloadAssignment, Client
     from practice.models import Membership, Practice, User
     from sessions.checkins.models import CheckIn
@@ -55,9 +56,10 @@ def seed(count: int):
     client = Client.objects.create(practice=practice, membership=Membership.objects.create(
         user=user, practice=practice, role="client"))
     CaseloadAssignment.objects.create(practice=practice, therapist=therapist, client=client)
-    doc = consents.template_write(by=admin, kind="contact_email", title="Email", body="Yes.")
-    consents.consent_sign(client=client, user=user, version_id=doc.pk, text_sha256=consents.sha256(
-        consents.render(doc, client)), typed_name="Bench Client", ip_address=None, user_agent="bench")
+    doc = consent_services.template_write(by=admin, kind="contact_email", title="Email", body="Yes.")
+    text = consent_selectors.render(doc, client)
+    consent_services.consent_sign(client=client, user=user, version_id=doc.pk, text_sha256=consent_services.sha256(text),
+                                  typed_name="Bench Client", ip_address=None, user_agent="bench")
     due = timezone.now() - timedelta(minutes=1)
     per_session = 30000  # check-in day numbers are unique per session
     for start in range(0, count, per_session):
@@ -98,9 +100,10 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     workers = []
     try:
+        from sessions.checkins import emails as checkin_emails
         from sessions.checkins import services as checkin_service
         from sessions.checkins.models import CheckIn
-        from sessions.tasks import send_checkin
+        from sessions.checkins.tasks import send_checkin
 
         client = seed(args.count)
         tmp = Path(tempfile.mkdtemp(prefix="bench-checkins-"))
@@ -113,7 +116,7 @@ def main() -> None:
                                EMAIL_FILE_PATH=str(floor_dir)):
             t0 = time.perf_counter()
             for _ in range(args.count):
-                checkin_service.message(sample).send()
+                checkin_emails.checkin_request(sample).send()
             floor = time.perf_counter() - t0
 
         mail_dir = tmp / "workers"

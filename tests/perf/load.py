@@ -141,7 +141,7 @@ def prepare(therapists: int, clients: int, checkins: int, users: int) -> tuple[l
     from practice.models import Membership, SupervisionLink
     from sessions.checkins.models import CheckIn
     from sessions.models import TherapySession
-    from sessions.surveys import SurveyRequest
+    from sessions.surveys.models import SurveyRequest
     from tests.factories import mark_second_factor
 
     call_command("seed_scale", therapists=therapists, clients=clients, checkins=checkins, seed=1,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from clients.invitations import NewInvitation, invitation_send, issue_invitation
+from clients.invitations.services import NewInvitation, invitation_send, issue_invitation
 from practice.models import Practice
 from practice.roles import Role
 from practice.timezones import validate_time_zone

@@ -122,22 +122,23 @@ SIGNS_INFORMED_CONSENT = {"client4@demo.example", "client5@demo.example"}
 
 
 def _consent_documents(admin: Membership) -> None:
-    from clients import consents
+    from clients.consent import services as consent_services
 
     for kind, (title, body) in CONSENT_TEXTS.items():
         if not ConsentTemplateVersion.objects.filter(template__practice_id=admin.practice_id,
                                                      template__kind=kind).exists():
-            consents.template_write(by=admin, kind=kind, title=title, body=body)
+            consent_services.template_write(by=admin, kind=kind, title=title, body=body)
 
 
 def _sign_informed_consent(client: Client, user: User) -> None:
-    from clients import consents
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
 
     version = ConsentTemplateVersion.objects.filter(template__practice_id=client.practice_id,
                                                     template__kind="informed").order_by("-number").first()
-    text = consents.render(version, client)
-    consents.consent_sign(client=client, user=user, version_id=version.pk, text_sha256=consents.sha256(text),
-                          typed_name=user.full_name, ip_address=None, user_agent="seed_demo")
+    text = consent_selectors.render(version, client)
+    consent_services.consent_sign(client=client, user=user, version_id=version.pk, text_sha256=consent_services.sha256(text),
+                                  typed_name=user.full_name, ip_address=None, user_agent="seed_demo")
 
 
 def _signed_flight_plan(client: Client, user: User, therapist: Membership) -> None:
@@ -176,8 +177,8 @@ DEMO_RATINGS = [(-63, 4), (-35, 5), (-7, 3)]  # (days ago, answer to the positiv
 
 
 def _alliance_history(client: Client, therapist: Membership) -> None:
-    from sessions import survey_service
-    from sessions.surveys import SurveyRequest
+    from sessions.surveys import services as survey_service
+    from sessions.surveys.models import SurveyRequest
 
     for days, positive in DEMO_RATINGS:
         at = _at_morning(days) + timedelta(hours=8)

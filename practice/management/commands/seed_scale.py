@@ -22,20 +22,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from clients.consent import ConsentKind, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
-from clients.intake import IntakeVersion
+from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
+from clients.intake.models import IntakeVersion
 from clients.models import CaseloadAssignment, Client
 from practice.models import Membership, Practice, SupervisionLink, User
+from practice.timing import TIMING
 from screening.models import MedicalScreening, PsychologicalScreening, ScreeningReview
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.models import TherapySession
-from sessions.notes import SessionNote
-from sessions.surveys import SurveyRequest, SurveyResponse
+from sessions.notes.models import SessionNote
+from sessions.surveys.models import SurveyRequest, SurveyResponse
 
 BATCH = 5000
 UNUSABLE = "!"  # an unusable password hash: seeded accounts cannot log in with a password
-CHECKIN_DAYS = (1, 3, 7, 14, 28)
+CHECKIN_DAYS = TIMING.checkin_days
 
 
 class Command(BaseCommand):
@@ -150,7 +151,7 @@ def build(name: str, n_therapists: int, n_clients: int, n_checkins: int, rnd: ra
                                     batch_size=BATCH)
 
     # Alliance surveys: one answered after each completed session, up to four per client.
-    from screening.instruments import load
+    from sessions.surveys.instruments import load
 
     brwai = load("brwai")
     requests, responses = [], []

@@ -1,0 +1,101 @@
+"""Reads of consent: the versions in force, the text a client signs, and which consents are in
+force for a client (derived by consent.rules from signatures and revocations), plus whether a
+client may be emailed at all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from clients.caseload.models import CaseloadAssignment, Client
+from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
+from clients.consent.rules import ConsentState, SignatureFact, consent_state
+from practice.models import PractitionerProfile, SupervisionLink
+
+# Documents whose text names the practitioners, their credentials and their supervisors.
+NAMES_PRACTITIONERS = {ConsentKind.INFORMED, ConsentKind.SUPERVISION}
+
+
+def latest_versions(practice_id) -> dict[int, ConsentTemplateVersion]:
+    """The newest version of each of the practice's documents, by template id (one query)."""
+    rows = (ConsentTemplateVersion.objects.filter(template__practice_id=practice_id)
+            .select_related("template").order_by("template_id", "-number").distinct("template_id"))
+    return {v.template_id: v for v in rows}
+
+
+def _practitioner_lines(client: Client) -> list[str]:
+    therapists = [a.therapist for a in CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True)
+                  .select_related("therapist__user").order_by("therapist__user__full_name")]
+    profiles = {p.membership_id: p for p in PractitionerProfile.objects.filter(membership__in=therapists)}
+    supervisors = defaultdict(list)
+    for link in SupervisionLink.objects.filter(therapist__in=therapists, ended_at__isnull=True).select_related(
+            "supervisor__user").order_by("supervisor__user__full_name"):
+        supervisors[link.therapist_id].append(str(link.supervisor.user))
+    lines = []
+    for t in therapists:
+        profile = profiles.get(t.pk)
+        credentials = profile.credentials.strip() if profile and profile.credentials.strip() else "none recorded"
+        licence = (f"{profile.licence_line} ({profile.get_verification_display().lower()})" if profile
+                   else "No licence recorded")
+        supervised = ", ".join(supervisors[t.pk]) or "nobody recorded"
+        lines.append(f"- {t.user}. Licence: {licence}. Training: {credentials}. Supervised by: {supervised}.")
+    return lines or ["- No practitioner is assigned yet."]
+
+
+def render(version: ConsentTemplateVersion, client: Client) -> str:
+    """The exact text the client reads and signs (stored and hashed with the signature)."""
+    parts = [
+        version.title,
+        f"Version {version.number} of {version.template.get_kind_display()}, {client.practice.name}",
+        f"Client: {client.membership.user.get_full_name()}",
+        "",
+        version.body,
+    ]
+    if version.template.kind in NAMES_PRACTITIONERS:
+        parts += ["", "Your practitioners, their credentials and who supervises them:", *_practitioner_lines(client)]
+    return "\n".join(parts).replace("\r\n", "\n")
+
+
+def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict]:
+    """For each client, the state of every practice document: {client_id: {template_id: state}}.
+
+    Two queries, whatever the number of clients.
+    """
+    versions = sorted(latest_versions(practice_id).values(), key=lambda v: v.template.kind)
+    ids = [c.pk for c in clients]
+    facts = defaultdict(list)
+    rows = ConsentSignature.objects.filter(client_id__in=ids).values(
+        "id", "client_id", "version__template_id", "version__number", "signed_at", "revocation__id")
+    for row in rows:
+        facts[(row["client_id"], row["version__template_id"])].append(SignatureFact(
+            row["id"], row["version__number"], row["signed_at"], row["revocation__id"] is not None))
+    states: dict = {c.pk: {} for c in clients}
+    for c in clients:
+        for v in versions:
+            states[c.pk][v.template_id] = consent_state(v.number, facts[(c.pk, v.template_id)])
+    return versions, states
+
+
+def kind_state(client: Client, kind: str) -> ConsentState:
+    """Whether the client's consent of one kind is in force (two small queries)."""
+    version = (ConsentTemplateVersion.objects.filter(template__practice_id=client.practice_id, template__kind=kind)
+               .order_by("-number").only("number", "template_id").first())
+    if version is None:
+        return consent_state(None, [])
+    rows = ConsentSignature.objects.filter(client_id=client.pk, version__template_id=version.template_id).values_list(
+        "id", "version__number", "signed_at", "revocation__id")
+    return consent_state(version.number, [SignatureFact(i, n, at, rev is not None) for i, n, at, rev in rows])
+
+
+def informed_consent_state(client: Client) -> ConsentState:
+    """Whether informed consent to MDMA-assisted therapy is in force (the sessions gate)."""
+    return kind_state(client, ConsentKind.INFORMED)
+
+
+def email_blocked(client) -> str:
+    """Why nothing may be emailed to this client now (shown to staff), or "" when it may: they
+    paused check-in and survey emails, or no consent to contact by email is in force."""
+    if client.checkins_paused:
+        return "Paused by the client."
+    if not kind_state(client, ConsentKind.CONTACT_EMAIL).in_force:
+        return "No consent in force for contact by email."
+    return ""

@@ -1,0 +1,122 @@
+"""Consent pages: admins write documents, clients sign and withdraw, staff see and download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients import access
+from clients.consent import selectors as consent_selectors
+from clients.consent import services as consent_services
+from clients.consent.forms import ConsentRevokeForm, ConsentSignForm, ConsentTemplateForm
+from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
+from clients.consent.pdf import consent_pdf
+from practice.auditing import note_read
+from practice.clientip import client_ip
+from practice.posted import posted
+from practice.roles import Role
+
+
+@access.member_required(Role.ADMIN)
+def templates(request: HttpRequest) -> HttpResponse:
+    latest = {v.template.kind: v for v in consent_selectors.latest_versions(request.membership.practice_id).values()}
+    rows = [(kind, label, latest.get(kind)) for kind, label in ConsentKind.choices]
+    return render(request, "clients/consent_templates.html", {"rows": rows})
+
+
+@access.member_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ConsentKind.values:
+        raise Http404("No such kind of consent.")
+    current = (ConsentTemplateVersion.objects.filter(template__practice_id=request.membership.practice_id,
+                                                     template__kind=kind).order_by("-number").first())
+    initial = {"title": current.title, "body": current.body} if current else {"title": ConsentKind(kind).label}
+    form = ConsentTemplateForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = consent_services.template_write(by=request.membership, kind=kind, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Published version {version.number}.")
+            return redirect("consent_templates")
+    return render(request, "clients/consent_edit.html", {"form": form, "kind": ConsentKind(kind), "current": current},
+                  status=400 if form.errors else 200)
+
+
+
+
+@access.member_required(Role.CLIENT)
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, version_id: int) -> HttpResponse:
+    client = access.own_client(request)
+    version = get_object_or_404(ConsentTemplateVersion.objects.select_related("template"), pk=version_id,
+                                template__practice_id=client.practice_id)
+    text = consent_selectors.render(version, client)
+    form = ConsentSignForm(posted(request), initial={"version": version.pk, "text_sha256": consent_services.sha256(text)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_services.consent_sign(client=client, user=request.user, version_id=form.cleaned_data["version"],
+                                          text_sha256=form.cleaned_data["text_sha256"],
+                                          typed_name=form.cleaned_data["typed_name"], ip_address=client_ip(request),
+                                          user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Signed: {version.title}. You can download a copy from your page.")
+            return redirect("portal")
+    return render(request, "clients/consent_sign.html", {"version": version, "text": text, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@access.member_required(Role.CLIENT)
+@require_POST
+def revoke(request: HttpRequest, signature_id) -> HttpResponse:
+    client = access.own_client(request)
+    signature = get_object_or_404(ConsentSignature, pk=signature_id, client=client)
+    form = ConsentRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_services.consent_revoke(signature=signature, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Withdrawn: {signature.version.title}. Your therapist will be told.")
+    else:
+        messages.error(request, "The reason is too long (2000 characters at most).")
+    return redirect("portal")
+
+
+def _pdf_response(signature: ConsentSignature) -> HttpResponse:
+    response = HttpResponse(consent_pdf(signature), content_type="application/pdf")
+    # Opaque id in the file name: no names or document titles in URLs or headers.
+    response["Content-Disposition"] = f'attachment; filename="consent-{signature.pk}.pdf"'
+    return response
+
+
+@access.member_required(Role.CLIENT)
+def pdf_own(request: HttpRequest, signature_id) -> HttpResponse:
+    client = access.own_client(request)
+    return _pdf_response(get_object_or_404(ConsentSignature.objects.select_related("version", "signer"),
+                                           pk=signature_id, client=client))
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def pdf_staff(request: HttpRequest, client_id, signature_id) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    return _pdf_response(get_object_or_404(ConsentSignature.objects.select_related("version", "signer"),
+                                           pk=signature_id, client=client))
+
+
+@access.member_required(Role.THERAPIST)
+def outstanding(request: HttpRequest) -> HttpResponse:
+    clients = list(access.clients_visible_to(request.membership).select_related("membership__user")
+                   .order_by("membership__user__full_name"))
+    versions, states = consent_selectors.states_for(clients, request.membership.practice_id)
+    rows = [(c, [states[c.pk][v.template_id] for v in versions]) for c in clients]
+    note_read(request, clients)
+    return render(request, "clients/consent_outstanding.html", {"versions": versions, "rows": rows})

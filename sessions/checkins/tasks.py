@@ -1,0 +1,33 @@
+"""Thin Celery tasks for check-ins: ids in, services do the work. Names are those the tasks had
+before they moved here (`sessions.tasks.*`), so beat and queued messages survive a deploy."""
+
+from celery import shared_task
+
+from sessions.checkins import services
+
+
+@shared_task(name="sessions.tasks.dispatch_due_checkins")
+def dispatch_due_checkins() -> int:
+    """Run by beat every minute: claim due check-ins and queue one send task each."""
+    ids = services.claim_due()
+    for checkin_id in ids:
+        send_checkin.delay(checkin_id)
+    return len(ids)
+
+
+@shared_task(name="sessions.tasks.send_checkin")
+def send_checkin(checkin_id: str) -> str:
+    return services.send(checkin_id)
+
+
+@shared_task(name="sessions.tasks.notify_danger")
+def notify_danger(answer_id: int) -> int:
+    """Kept for messages queued before danger alerts went through `notify_attention`."""
+    return services.notify_danger_now(answer_id)
+
+
+@shared_task(name="sessions.tasks.checkin_followups")
+def checkin_followups() -> dict:
+    """Run by beat every few minutes: reminders, missed check-ins, supervisor escalation."""
+    return {"reminded": services.send_reminders(), "missed": services.mark_missed(),
+            "escalated": services.escalate_unacknowledged()}

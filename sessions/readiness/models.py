@@ -1,0 +1,33 @@
+"""The readiness checklist as kept: one GateCheck per scheduling or start of a medicine session."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from practice.models import Membership
+from sessions.scheduling.models import TherapySession
+
+
+class GateCheck(models.Model):
+    """The readiness checklist as it stood when a medicine session was scheduled or started,
+    with the therapist's rationale for any amber line. Append-only; supervisors read these."""
+
+    session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="gate_checks")
+    stage = models.CharField(max_length=10, choices=[("schedule", "Scheduling"), ("start", "Starting")])
+    lines = models.JSONField()  # [{"level", "code", "text", "fix"}]
+    outcome = models.CharField(max_length=10)  # ok | rationale
+    rationale = models.TextField(max_length=5000, blank=True)
+    checked_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(outcome="rationale") | ~models.Q(rationale=""),
+                                   name="gate_override_has_rationale"),
+            models.CheckConstraint(condition=models.Q(outcome__in=["ok", "rationale"]), name="gate_never_refused"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} check of {self.session}"

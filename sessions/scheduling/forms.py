@@ -1,0 +1,74 @@
+"""Forms for scheduling and running sessions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from sessions.scheduling.models import Kind
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of session")
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="Start time (client's time zone)", widget=forms.TimeInput(attrs={"type": "time"}),
+                         help_text="Medicine sessions start in the morning. [Manual: The Therapeutic MDMA Session]")
+    second_practitioner = forms.ChoiceField(required=False, label="Second practitioner (optional)",
+                                            help_text="Two practitioners are common in medicine sessions; breaks need cover.")
+    other_people = forms.CharField(max_length=500, required=False, label="Others present",
+                                   help_text="Sitter, witnesses.")
+    initial_mg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=Decimal("200"), decimal_places=1,
+                                    label="Planned initial dose (mg MDMA HCl)", help_text="Medicine sessions only.")
+    booster_mg = forms.DecimalField(required=False, min_value=Decimal("0"), max_value=Decimal("200"), decimal_places=1,
+                                    label="Planned booster (mg)", help_text="Half the initial dose, 1.5-2.5 h after it.")
+    rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                label="Rationale for amber lines",
+                                help_text="Needed when the readiness checklist shows amber lines; your supervisor "
+                                          "reads it.")
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(m.pk): m for m in colleagues}
+        self.fields["second_practitioner"].choices = [("", "None")] + [(k, str(m.user)) for k, m in self.colleagues.items()]
+
+    def clean(self):
+        data = super().clean()
+        data["second_practitioner"] = self.colleagues.get(data.get("second_practitioner") or "")
+        if data.get("booster_mg") and data.get("initial_mg") is None:
+            self.add_error("initial_mg", "Plan the initial dose before a booster.")
+        return data
+
+
+def _per_item(data, prefix: str, make_field) -> tuple[dict[str, str], list[str]]:
+    """Fields named "<prefix><key>", one per item on the page (a caution, an emergency sign),
+    validated like any form field: ({key: value given}, errors)."""
+    form = forms.Form(data)
+    for name in [k for k in data if k.startswith(prefix)][:50]:
+        form.fields[name] = make_field()
+    if not form.is_valid():
+        return {}, [e for errs in form.errors.values() for e in errs]
+    return {k.removeprefix(prefix)[:300]: v for k, v in form.cleaned_data.items() if v}, []
+
+
+def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
+    """The rationale written for each caution on its own line of the readiness checklist."""
+    return _per_item(data, "ack:", lambda: forms.CharField(max_length=5000, required=False,
+                                                          label="Rationale for a caution"))
+
+
+def sign_outcomes(data) -> tuple[dict[str, str], list[str]]:
+    """What became of each open emergency sign, when a medicine session is closed."""
+    from sessions.livelog.models import SessionEvent
+
+    return _per_item(data, "outcome:", lambda: forms.ChoiceField(choices=SessionEvent.Outcome.choices, required=False,
+                                                                label="What became of the emergency sign"))
+
+
+class StartForm(forms.Form):
+    rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                label="Rationale for amber lines")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[("completed", "Completed"), ("cancelled", "Cancelled"), ("no_show", "No-show")])

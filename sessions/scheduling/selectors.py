@@ -1,0 +1,61 @@
+"""Reads of the appointment book: the client's clock, a session through the access policy, and
+each client's next session for lists."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from clients import access
+from clients.caseload.models import Client
+from sessions.scheduling.models import Status, TherapySession
+
+
+def client_zone(client: Client) -> ZoneInfo:
+    """The client's zone: from their latest submitted intake, else the practice's."""
+    from clients.intake.models import IntakeVersion
+    from screening.facts import latest_submitted
+
+    intake = latest_submitted(IntakeVersion, client)
+    return ZoneInfo(intake.time_zone if intake else client.practice.time_zone)
+
+
+def local_start(client: Client, day: date, at: time) -> datetime:
+    """The UTC instant of `day` `at` on the client's wall clock.
+
+    Clock changes: a time skipped by a spring-forward change does not exist and is refused;
+    a time repeated in autumn means its first occurrence (fold=0).
+    """
+    zone = client_zone(client)
+    local = datetime.combine(day, at).replace(tzinfo=zone)
+    roundtrip = local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    if roundtrip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValidationError(f"{at:%H:%M} does not exist on {day:%d %b %Y} in {zone.key}: the clocks change. "
+                              "Choose another time.")
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def session_for(request, client_id, session_id, *, write: bool):
+    """The client (through the access policy) and one of their sessions; 404 otherwise."""
+    client = access.get_client(request, client_id, write=write)
+    return client, get_object_or_404(TherapySession, pk=session_id, client=client)
+
+
+def with_next_session(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Annotate each client with the start and kind of their next scheduled session."""
+    upcoming = TherapySession.objects.filter(
+        client=OuterRef("pk"), status=Status.SCHEDULED, scheduled_start__gte=timezone.now()
+    ).order_by("scheduled_start")
+    return (
+        clients.select_related("membership__user")
+        .annotate(
+            next_session_start=Subquery(upcoming.values("scheduled_start")[:1]),
+            next_session_kind=Subquery(upcoming.values("kind")[:1]),
+        )
+        .order_by("membership__user__full_name", "membership__user__email")
+    )

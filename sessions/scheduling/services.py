@@ -1,0 +1,100 @@
+"""Writes of the appointment book: schedule, start and close sessions (a medicine session passes
+the readiness checklist first; closing one schedules its check-ins and alliance surveys)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.caseload.models import Client
+from practice.models import Membership
+from sessions.checkins.services import schedule_for
+from sessions.livelog.selectors import open_signs
+from sessions.livelog.services import record_outcomes
+from sessions.readiness import rules as gates
+from sessions.readiness.selectors import gate_facts, start_checklist
+from sessions.readiness.services import gate_check_record, run_gate
+from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.surveys.services import schedule_after_session
+
+
+@transaction.atomic
+def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
+                     initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
+                     rationale: str = "", second_practitioner: Membership | None = None,
+                     acknowledgements: dict[str, str] | None = None) -> TherapySession:
+    if start <= timezone.now():
+        raise ValidationError("A session is scheduled in the future.")
+    if second_practitioner is not None and (second_practitioner.practice_id != client.practice_id
+                                            or second_practitioner.role != "therapist"):
+        raise ValidationError("The second practitioner must be a therapist of this practice.")
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    lines = None
+    if kind == Kind.MEDICINE:
+        lines, result = run_gate(client=client, by=practitioner, rationale=rationale,
+                                 acknowledgements=acknowledgements or {},
+                                 check=lambda: gates.readiness(gate_facts(
+                                     client=client, practitioner=practitioner, start=start, initial_mg=initial_mg,
+                                     booster_mg=booster_mg, stage=gates.SCHEDULE)))
+    session = TherapySession.objects.create(
+        client=client, practitioner=practitioner, kind=kind, scheduled_start=start, other_people=other_people.strip(),
+        second_practitioner=second_practitioner,
+        planned_initial_mg=initial_mg if kind == Kind.MEDICINE else None,
+        planned_booster_mg=booster_mg if kind == Kind.MEDICINE else None,
+    )
+    if lines is not None:
+        gate_check_record(session=session, stage=gates.SCHEDULE, lines=lines, outcome=result, rationale=rationale,
+                          by=practitioner)
+    return session
+
+
+@transaction.atomic
+def session_start(*, session: TherapySession, by: Membership, rationale: str = "",
+                  acknowledgements: dict[str, str] | None = None) -> TherapySession:
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if session.status != Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be started.")
+    if session.kind == Kind.MEDICINE:
+        lines, result = run_gate(client=session.client, by=by, rationale=rationale,
+                                 acknowledgements=acknowledgements or {}, check=lambda: start_checklist(session, by))
+        gate_check_record(session=session, stage=gates.START, lines=lines, outcome=result, rationale=rationale, by=by)
+    session.status = Status.IN_PROGRESS
+    session.started_at = timezone.now()
+    session.save(update_fields=["status", "started_at"])
+    return session
+
+
+TRANSITIONS = {
+    Status.SCHEDULED: {Status.CANCELLED, Status.NO_SHOW},
+    Status.IN_PROGRESS: {Status.COMPLETED},
+}
+
+
+@transaction.atomic
+def session_set_status(*, session: TherapySession, status: str, by: Membership | None = None,
+                       outcomes: dict[str, str] | None = None) -> TherapySession:
+    """Move a session on. Closing a medicine session first records what became of each
+    emergency sign still open in its log (`outcomes`: {sign key: resolved | medical_care |
+    emergency}); it is refused while any sign has none."""
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    if status not in TRANSITIONS.get(session.status, set()):
+        raise ValidationError(f"A {session.get_status_display().lower()} session cannot become {status.replace('_', ' ')}.")
+    if status == Status.COMPLETED and session.kind == Kind.MEDICINE:
+        if outcomes and by is not None:
+            record_outcomes(session=session, by=by, outcomes=outcomes)
+        still_open = open_signs(session)
+        if still_open:
+            raise ValidationError("Record what became of each emergency sign before closing the session: "
+                                  + "; ".join(still_open) + ".")
+    session.status = status
+    if status == Status.COMPLETED:
+        session.ended_at = timezone.now()
+    session.save(update_fields=["status", "ended_at"])
+    if status == Status.COMPLETED:
+        schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
+        schedule_after_session(session)  # alliance surveys (brwai.md schedule)
+    return session

@@ -1,0 +1,12 @@
+"""URLs of scheduling: a new session, its page, starting it and moving it on."""
+
+from django.urls import path
+
+from sessions.scheduling import views
+
+urlpatterns = [
+    path("clients/<uuid:client_id>/sessions/new/", views.schedule, name="session_schedule"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", views.detail, name="session_detail"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", views.start, name="session_start"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/status/", views.set_status, name="session_status"),
+]

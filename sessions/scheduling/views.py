@@ -1,0 +1,135 @@
+"""Scheduling, the readiness checklist, starting and closing sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients import access
+from practice.models import Membership
+from practice.posted import posted
+from practice.roles import Role
+from sessions.livelog.models import SessionEvent
+from sessions.livelog.selectors import cyp2d6_window, open_signs, sign_key
+from sessions.notes.forms import AddendumForm, CosignForm
+from sessions.notes.models import TEMPLATES, SessionNote
+from sessions.readiness import rules as gates
+from sessions.readiness.selectors import gate_facts, start_checklist
+from sessions.readiness.services import GateBlocked
+from sessions.scheduling.forms import ScheduleForm, StartForm, StatusForm, caution_rationales, sign_outcomes
+from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.scheduling.selectors import client_zone, local_start
+from sessions.scheduling.services import session_schedule, session_set_status, session_start
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, client_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    colleagues = Membership.objects.filter(practice_id=client.practice_id, role=Role.THERAPIST, is_active=True).exclude(
+        pk=request.membership.pk).select_related("user").order_by("user__full_name")
+    form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY)},
+                        colleagues=colleagues)
+    lines = None
+    acks, ack_errors = caution_rationales(request.POST) if request.method == "POST" else ({}, [])
+    if request.method == "POST" and form.is_valid() and not ack_errors:
+        data = form.cleaned_data
+        try:
+            start = local_start(client, data["day"], data["at"])
+            session = session_schedule(client=client, practitioner=request.membership, kind=data["kind"], start=start,
+                                       other_people=data["other_people"], initial_mg=data["initial_mg"],
+                                       second_practitioner=data["second_practitioner"],
+                                       booster_mg=data["booster_mg"], rationale=data["rationale"],
+                                       acknowledgements=acks)
+        except GateBlocked as exc:
+            form.add_error(None, exc.messages[0])
+            lines = exc.lines
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{session.get_kind_display()} session scheduled.")
+            return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    if lines is None and request.method == "GET":
+        # A first look, as of now and without a dose; the planned day and dose are checked on saving.
+        lines = gates.readiness(gate_facts(client=client, practitioner=request.membership,
+                                           start=timezone.now() + timedelta(hours=1), initial_mg=None, booster_mg=None,
+                                           stage=gates.SCHEDULE))
+    for error in ack_errors:
+        form.add_error(None, error)
+    return render(request, "sessions/schedule.html", {"client": client, "form": form, "lines": lines,
+                                                      "zone": client_zone(client).key,
+                                                      "preliminary": request.method == "GET",
+                                                      "ack_form": "schedule-form", "ack_values": acks},
+                  status=400 if form.errors else 200)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id)
+    session = get_object_or_404(TherapySession.objects.select_related("practitioner__user"), pk=session_id, client=client)
+    can_write = access.can_write_client(request.membership, client)
+    lines = None
+    if session.kind == Kind.MEDICINE and session.status == Status.SCHEDULED:
+        lines = start_checklist(session, request.membership)
+    return render(request, "sessions/detail.html", {
+        "client": client, "session": session, "lines": lines, "outcome": gates.outcome(lines) if lines else None,
+        "only_cautions_wait": bool(lines) and all(ln.ack_key for ln in lines if ln.level == gates.REFUSED),
+        "needs_rationale": bool(lines) and any(ln.level == gates.RATIONALE for ln in lines),
+        "ack_form": "start-form",
+        "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
+        "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(),
+        "note": SessionNote.objects.filter(session=session).prefetch_related(
+            "addenda__author__user", "cosignatures__supervisor__user").first(),
+        "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
+        "addendum_form": AddendumForm(), "cosign_form": CosignForm(),
+        "is_supervisor": request.membership.role == Role.SUPERVISOR,
+        "cyp2d6_window": cyp2d6_window(session),
+        "open_signs": [(sign_key(sign), sign) for sign in open_signs(session)]
+        if session.kind == Kind.MEDICINE and session.status == Status.IN_PROGRESS else [],
+        "outcome_choices": SessionEvent.Outcome.choices,
+    })
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def start(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client)
+    form = StartForm(request.POST)
+    rationale = form.cleaned_data["rationale"] if form.is_valid() else ""
+    acks, errors = caution_rationales(request.POST)
+    try:
+        if errors:
+            raise ValidationError(errors[0])
+        session_start(session=session, by=request.membership, rationale=rationale, acknowledgements=acks)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Session started.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client)
+    form = StatusForm(request.POST)
+    outcomes, errors = sign_outcomes(request.POST)
+    if not form.is_valid() or errors:
+        messages.error(request, "Choose one of the listed outcomes.")
+    else:
+        try:
+            session_set_status(session=session, status=form.cleaned_data["status"], by=request.membership,
+                               outcomes=outcomes)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
