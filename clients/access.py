@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from clients.caseload.models import CaseloadAssignment, Client
-from practice.auditing import note_read
+from practice.audit.context import note_read
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
 
@@ -99,7 +99,7 @@ def concerns_visible_to(membership: Membership | None):
     reviews a concern about themselves. Clients: their own."""
     from django.db.models import Exists, OuterRef, Q
 
-    from practice.concerns import Concern, ConcernEntry
+    from practice.accountability.concerns.models import Concern, ConcernEntry
 
     if membership is None or not membership.is_active:
         return Concern.objects.none()

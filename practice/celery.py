@@ -26,7 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
 app = Celery("practice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in each capability's `tasks.py`; their names stay those they were first queued under.
-app.autodiscover_tasks(["practice", "clients.caseload", "sessions.checkins", "sessions.surveys"])
+app.autodiscover_tasks(["practice", "practice.accountability.records", "clients.caseload", "sessions.checkins",
+                        "sessions.surveys"])
 
 app.conf.beat_schedule = {
     "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},
@@ -44,6 +45,6 @@ app.conf.beat_schedule = {
 @signals.task_prerun.connect
 def _audit_context(task=None, **_):
     """Audit rows written by a task name the task instead of a user or request."""
-    from practice.auditing import set_actor
+    from practice.audit.context import set_actor
 
     set_actor(path=f"celery:{task.name}" if task else "celery")

@@ -1,3 +1,4 @@
+from practice.crisis import CRISIS
 from practice.roles import Role
 from practice.timing import TIMING
 
@@ -22,5 +23,6 @@ def practice(request):
         "membership": membership,
         "memberships": getattr(request, "memberships", []),
         "nav": NAV.get(membership.role, []) if membership else [],
+        "crisis": CRISIS,
         "timing": TIMING,  # templates show the clock numbers the code uses, never their own copies
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from practice.audittriggers import AUDIT_TABLES
+from practice.audit.triggers import AUDIT_TABLES
 
 
 def grant_statements(role: str, schema: str = "public") -> list[sql.Composed]:

@@ -204,6 +204,6 @@ class PractitionerProfile(models.Model):
                 f"({self.licence_jurisdiction})")
 
 
-from practice.audit import AccessEvent, AuditEvent  # noqa: E402,F401
-from practice.concerns import Concern, ConcernEntry  # noqa: E402,F401
-from practice.reviews import ReviewMark  # noqa: E402,F401
+from practice.accountability.concerns.models import Concern, ConcernEntry  # noqa: E402,F401
+from practice.accountability.review.models import ReviewMark  # noqa: E402,F401
+from practice.audit.models import AccessEvent, AuditEvent  # noqa: E402,F401

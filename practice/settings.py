@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "practice.middleware.PracticeMiddleware",
     "practice.middleware.IdleTimeoutMiddleware",
     "practice.middleware.RequireStaffMFAMiddleware",
-    "practice.auditing.AuditMiddleware",
+    "practice.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -44,6 +46,15 @@ class Timing:
     @property
     def note_overdue_hours(self) -> int:
         return int(self.note_overdue_after.total_seconds() // 3600)
+
+    @property
+    def invitation_valid_days(self) -> int:
+        """Set per deployment (environment INVITATION_VALID_DAYS), so read from the settings."""
+        return settings.INVITATION_VALID_DAYS
+
+    @property
+    def session_open_too_long_hours(self) -> int:
+        return int(self.session_open_too_long_after.total_seconds() // 3600)
 
 
 TIMING = Timing()

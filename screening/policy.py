@@ -125,6 +125,11 @@ class Policy:
                            ("systolic", 80, 230), ("diastolic", 40, 140), ("spo2", 88, 100))
     # Integration check-ins [Between Sessions]: the domain guide's default (section 9)
     danger_escalate_hours: int = 4
+    # The readiness checklist [Preparation]: sessions with the practitioner before a medicine session.
+    min_prior_sessions: int = 3
+    preferred_prior_sessions: int = 5
+    # A written rationale (a caution acknowledged, an amber line overridden) is at least a sentence.
+    rationale_min_chars: int = 20
     # Alliance rupture alerts (BR-WAI): ours, not published norms (brwai.md) [Trust Your Personal Experience]
     rupture_drop_points: int = 5
     rupture_mean_below: Decimal = Decimal("3.5")

@@ -94,7 +94,7 @@ def suicide_risk(review: ScreeningReview) -> str | None:
     return next((f["code"].rsplit("_", 1)[1] for f in review.flags if f["code"] in SUICIDE_CODES), None)
 
 
-RATIONALE_MIN = 20  # characters: at least a sentence
+RATIONALE_MIN = DEFAULT_POLICY.rationale_min_chars  # characters: at least a sentence
 
 
 def flag_digest(flag: Flag) -> str:

@@ -21,6 +21,7 @@ from screening.rules import TIER_LABELS, TIER_ORDER
 from screening.selectors import dose_for
 from screening.services import (
     KINDS,
+    RATIONALE_MIN,
     caution_acknowledge,
     latest_version,
     policy_update,
@@ -159,7 +160,8 @@ def acknowledge(request: HttpRequest, client_id) -> HttpResponse:
     latest = client.screening_reviews.first()
     form = sf.AcknowledgeForm(request.POST)
     if latest is None or not form.is_valid():
-        messages.error(request, "Write a rationale of at least a sentence (20 characters) to acknowledge a caution.")
+        messages.error(request, f"Write a rationale of at least a sentence ({RATIONALE_MIN} characters) to acknowledge "
+                                "a caution.")
     else:
         try:
             caution_acknowledge(review=latest, flag_key=form.cleaned_data["flag_key"],

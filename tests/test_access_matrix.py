@@ -230,12 +230,12 @@ def url_for(world):
 
     survey = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot="matrix",
                                           due_at=timezone.now(), state="sent", sent_at=timezone.now())
-    from practice.accountability.concerns import concern_raise
+    from practice.accountability.concerns.services import concern_raise
 
     concern = concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
                             category="boundary", text="Matrix concern.")
     from clients.export.models import RecordsExport
-    from practice.pages.records_copy import export_build
+    from practice.accountability.records.services import export_build
 
     records_copy = RecordsExport.objects.create(client=world.client, requested_by=world.client.membership.user)
     export_build(records_copy.pk)

@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from practice.accountability import concerns as concern_service
-from practice.audit import AccessEvent, AuditEvent
-from practice.concerns import Concern, ConcernEntry
+from practice.accountability.concerns import services as concern_service
+from practice.accountability.concerns.models import Concern, ConcernEntry
+from practice.accountability.review.models import ReviewMark
+from practice.audit.models import AccessEvent, AuditEvent
 from practice.models import PractitionerProfile
-from practice.reviews import ReviewMark
 
 from . import factories
 
@@ -249,7 +249,7 @@ def _prepared_copy(me, django_capture_on_commit_callbacks):
     """Ask for a copy as the client and run what the worker runs (tests/test_celery_worker.py
     runs it in a real worker)."""
     from clients.export.models import RecordsExport
-    from practice.pages.records_copy import export_build
+    from practice.accountability.records.services import export_build
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         assert me.post(reverse("my_records_prepare")).status_code == 302
@@ -300,7 +300,7 @@ def test_a_copy_lasts_a_day_then_is_deleted(world, django_capture_on_commit_call
     import time_machine
 
     from clients.export.models import RecordsExport, RecordsExportFile
-    from practice.tasks import records_exports_housekeeping
+    from practice.accountability.records.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)
     export = _prepared_copy(me, django_capture_on_commit_callbacks)
@@ -332,16 +332,16 @@ def test_a_lost_build_is_queued_again_and_a_failed_one_says_so(world, monkeypatc
     import time_machine
 
     from clients.export import models as exports
-    from practice.tasks import records_exports_housekeeping
+    from practice.accountability.records.tasks import records_exports_housekeeping
 
     me = login(world.client.membership)
     me.post(reverse("my_records_prepare"))  # the queued build is never run: its message was lost
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         queued = []
-        monkeypatch.setattr("practice.tasks.build_records_export.delay", queued.append)
+        monkeypatch.setattr("practice.accountability.records.tasks.build_records_export.delay", queued.append)
         assert records_exports_housekeeping.run() == {"expired": 0, "requeued": 1}
     assert queued == [str(exports.RecordsExport.objects.get().pk)]
-    from practice.pages import records_copy
+    from practice.accountability.records import services as records_copy
 
     monkeypatch.setattr(records_copy, "records_zip", lambda client: 1 / 0)
     assert records_copy.export_build(queued[0]) == "failed"

@@ -10,7 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.urls import reverse
 
-from practice.management.commands.demo_totp import current_code
+from practice.demo.totp import current_code
 from practice.middleware import PRACTICE_SESSION_KEY
 from practice.roles import Role
 

@@ -11,7 +11,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.urls import reverse
 
-from practice.management.commands.demo_totp import current_code
+from practice.demo.totp import current_code
 from practice.models import Membership, User
 from practice.roles import Role
 

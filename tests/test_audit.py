@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from clients.models import Client as ClientRecord
-from practice.audit import AccessEvent, AuditEvent
-from practice.audittriggers import AUDITED, NOT_AUDITED
+from practice.audit.models import AccessEvent, AuditEvent
+from practice.audit.triggers import AUDITED, NOT_AUDITED
 
 from . import factories
 from .test_access_matrix import GET_EXPECTATIONS, url_for  # noqa: F401 (fixture)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from clients.models import Client as ClientRecord
-from practice.audit import AuditEvent
+from practice.audit.models import AuditEvent
 
 
 def snapshot():

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client as DjangoClient
 
-from practice.management.commands.demo_totp import current_code
+from practice.demo.totp import current_code
 from practice.roles import Role
 
 from . import factories as f
@@ -192,7 +192,7 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     consent = consent_services.template_write(by=practice_world["admin"], kind="informed", title="Informed consent",
                                               body="Benefits and risks.")
     medicine = f.session(practice_world["clients"][0], practice_world["therapist"], days=3, kind="medicine")
-    from practice.accountability.concerns import concern_raise
+    from practice.accountability.concerns.services import concern_raise
 
     robin = practice_world["clients"][0]
     concern = concern_raise(client=robin, by=robin.membership, about_id=practice_world["therapist"].pk,
@@ -530,7 +530,7 @@ def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(b
 def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_server, practice_world):
     import re
 
-    from practice.concerns import Concern
+    from practice.accountability.concerns.models import Concern
 
     robin = practice_world["clients"][0]
     ctx = browser.new_context(viewport={"width": 390, "height": 844})

@@ -292,8 +292,8 @@ def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_prepares_a_clients_records_copy(tmp_path):
     from clients.export.models import RecordsExport
+    from practice.accountability.records.tasks import build_records_export
     from practice.roles import Role
-    from practice.tasks import build_records_export
 
     from . import factories as f
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from practice.audit import AuditEvent
+from practice.audit.models import AuditEvent
 from practice.clientip import client_ip
 from practice.roles import Role
 

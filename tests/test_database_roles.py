@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from clients.models import Client as ClientRecord
-from practice.audit import AuditEvent
-from practice.audittriggers import AUDIT_TABLES, AUDITED
+from practice.audit.models import AuditEvent
+from practice.audit.triggers import AUDIT_TABLES, AUDITED
 
 
 def _sql(statement, params=None):

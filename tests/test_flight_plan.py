@@ -183,7 +183,7 @@ def test_one_persons_consecutive_unsigned_edits_update_one_draft(therapist, me, 
     therapist.post(urls(world)["edit"], {**PLAN, "what_helps": "Music, take 29", "food": "Toast"})
     assert FlightPlanVersion.objects.filter(client=world.client).count() == 3  # a signed version is never rewritten
     assert FlightPlanVersion.objects.get(pk=v2.pk).content["food"] == "Soup after"
-    from practice.audit import AuditEvent
+    from practice.audit.models import AuditEvent
 
     history = AuditEvent.objects.filter(table_name="therapy_sessions_flightplanversion", row_id=str(draft.pk))
     assert history.count() == 30  # every state of the draft stays in the audit trail

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practice.audit import AuditEvent
+from practice.audit.models import AuditEvent
 
 from .conftest import ROLES
 from .test_access_matrix import GET_EXPECTATIONS, url_for  # noqa: F401 (fixture)

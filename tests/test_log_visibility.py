@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clients.models import CaseloadAssignment
-from practice.accountability.concerns import concern_raise
+from practice.accountability.concerns.services import concern_raise
 from practice.models import Practice
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from practice.accountability.concerns import concern_raise
-from practice.reviews import ReviewMark
+from practice.accountability.concerns.services import concern_raise
+from practice.accountability.review.models import ReviewMark
 from sessions.checkins.models import CheckInAcknowledgement, CheckInAnswer
 
 from .test_checkins import ANSWER, sent_checkin

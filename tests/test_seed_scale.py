@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from practice.management.commands.seed_scale import build
+from practice.demo.scale import build
 from sessions.checkins.models import CheckIn
 
 

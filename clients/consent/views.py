@@ -14,7 +14,7 @@ from clients.consent import services as consent_services
 from clients.consent.forms import ConsentRevokeForm, ConsentSignForm, ConsentTemplateForm
 from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
 from clients.consent.pdf import consent_pdf
-from practice.auditing import note_read
+from practice.audit.context import note_read
 from practice.clientip import client_ip
 from practice.posted import posted
 from practice.roles import Role

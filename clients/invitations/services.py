@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from clients.caseload.models import CaseloadAssignment, Client
 from practice import emails
 from practice.models import Invitation, Membership, Practice, User
 from practice.roles import Role, can_invite
+from practice.timing import TIMING
 
 
 class InvitationError(Exception):
@@ -67,7 +67,7 @@ def issue_invitation(*, practice: Practice, email: str, role: str, invited_by: U
         invited_by=invited_by,
         therapist=therapist,
         token_hash=hash_token(token),
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        expires_at=timezone.now() + timedelta(days=TIMING.invitation_valid_days),
     )
     return NewInvitation(invitation, token)
 

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from practice.audittriggers import audit, audit_truncate
+from practice.audit.triggers import audit, audit_truncate
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 from practice.appendonly import append_only
-from practice.audittriggers import AUDITED, install
+from practice.audit.triggers import AUDITED, install
 
 LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark",
          "clients_recordsexport"}  # their own migrations

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 from practice.appendonly import append_only
-from practice.audittriggers import audit
+from practice.audit.triggers import audit
 
 
 class Migration(migrations.Migration):

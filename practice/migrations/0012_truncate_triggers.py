@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from practice.audittriggers import AUDIT_TABLES, AUDITED, TRUNCATE_SQL, audit_truncate, forbid_truncate
+from practice.audit.triggers import AUDIT_TABLES, AUDITED, TRUNCATE_SQL, audit_truncate, forbid_truncate
 
 
 LATER = {"clients_recordsexport"}  # created after this migration, with its own triggers

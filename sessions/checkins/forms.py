@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from practice.timing import TIMING
+
 
 class CheckInForm(forms.Form):
     mood = forms.TypedChoiceField(coerce=int, choices=[(i, str(i)) for i in range(11)], widget=forms.RadioSelect,
@@ -35,7 +37,8 @@ class CheckInForm(forms.Form):
 
 class CheckInDaysForm(forms.Form):
     days = forms.CharField(max_length=100, label="Check-in days after each medicine session",
-                           help_text="Comma-separated, e.g. 1, 3, 7, 14, 28 (the practice default). "
+                           help_text=f"Comma-separated, e.g. {', '.join(map(str, TIMING.checkin_days))} (the practice "
+                                     "default). "
                                      "[Manual: Between Sessions; Afterglow]")
 
     def clean_days(self):
@@ -43,8 +46,9 @@ class CheckInDaysForm(forms.Form):
             days = sorted({int(part) for part in self.cleaned_data["days"].split(",") if part.strip()})
         except ValueError:
             raise forms.ValidationError("Use whole numbers separated by commas.") from None
-        if not days or len(days) > 10 or days[0] < 1 or days[-1] > 90:
-            raise forms.ValidationError("Between 1 and 10 days, each from 1 to 90.")
+        longest = TIMING.checkin_longest_day
+        if not days or len(days) > 10 or days[0] < 1 or days[-1] > longest:
+            raise forms.ValidationError(f"Between 1 and 10 days, each from 1 to {longest}.")
         return days
 
 
@@ -52,3 +56,9 @@ class PauseForm(forms.Form):
     """The client pauses or resumes check-in and survey emails."""
 
     paused = forms.ChoiceField(choices=[("yes", "Pause"), ("no", "Resume")])
+
+
+class AcknowledgeForm(forms.Form):
+    """Acknowledging an alert (a check-in answer, an alliance alert), with an optional note."""
+
+    note = forms.CharField(required=False, max_length=2000, label="Note (optional)")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from clients.caseload.models import CaseloadAssignment
-from clients.caseload.services import notify_therapists
-from clients.caseload.tasks import notify_attention
-from clients.consent.selectors import email_blocked
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clients.caseload.models import CaseloadAssignment
+from clients.caseload.services import notify_therapists
+from clients.caseload.tasks import notify_attention
+from clients.consent.selectors import email_blocked
 from practice import delivery
 from practice.models import SupervisionLink
 from practice.tasking import publish

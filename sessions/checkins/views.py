@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
-from practice.auditing import act_as, note_read
-from practice.forms import AcknowledgeForm
+from practice.audit.context import act_as, note_read
 from practice.posted import error_text, posted
 from practice.roles import Role
-from sessions.checkins.forms import CheckInForm, PauseForm
+from sessions.checkins.forms import AcknowledgeForm, CheckInForm, PauseForm
 from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer
 from sessions.checkins.services import answer_save, checkin_from_token
 from sessions.flightplans.selectors import crisis_plan

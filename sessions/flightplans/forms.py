@@ -6,6 +6,13 @@ from decimal import Decimal
 
 from django import forms
 
+from practice.crisis import CRISIS
+from screening.policy import DEFAULT_POLICY
+
+# A plausibility bound for typed doses; the practice's own (possibly stricter) ceiling is enforced
+# where the dose is planned and given.
+CEILING_MG = Decimal(DEFAULT_POLICY.ceiling_total_mg)
+
 SECTION = "[Manual: Flight Plan]"
 POST = "[Manual: Preparation for the Post-Session]"
 SAFETY = "[Manual: Increasing Safety]"
@@ -42,13 +49,14 @@ class FlightPlanForm(forms.Form):
     recording_keeper = _line("Who keeps the recording")
     # Dose
     dose_initial_mg = forms.DecimalField(label="Initial dose (mg MDMA HCl)", min_value=Decimal("1"),
-                                         max_value=Decimal("200"), decimal_places=1, required=False,
+                                         max_value=CEILING_MG, decimal_places=1, required=False,
                                          help_text="See the dose calculator on the screening review. [Manual: Dosing]")
-    booster_mg = forms.DecimalField(label="Booster (mg)", min_value=Decimal("0"), max_value=Decimal("200"),
+    booster_mg = forms.DecimalField(label="Booster (mg)", min_value=Decimal("0"), max_value=CEILING_MG,
                                     decimal_places=1, required=False)
     booster_prepared = forms.BooleanField(label="The booster is measured and prepared before the session", required=False)
-    extra_dose_rule = _text("Rule for any extra dose, and the ceiling", "The total never exceeds 3 mg/kg or 200 mg. "
-                                                                        "[Manual: Dosing]", rows=2)
+    extra_dose_rule = _text("Rule for any extra dose, and the ceiling",
+                            f"The total never exceeds {DEFAULT_POLICY.ceiling_mg_per_kg} mg/kg or {CEILING_MG} mg "
+                            "(or the practice's stricter ceiling). [Manual: Dosing]", rows=2)
     substance_test = _text("Substance test and result (reagent kit at least; lab test better)", SAFETY, rows=2)
     water_limit = _line("Water limit", "Default: no more than 0.5 L in the first 6 hours unless replacing heavy sweat.")
     food = _text("Food", rows=2)
@@ -57,7 +65,7 @@ class FlightPlanForm(forms.Form):
     preferred_hospital = _line("Preferred hospital", "Shown to the people present if emergency signs appear. "
                                                      "[Manual: When to Seek Emergency Care]", required=True)
     people_to_notify = _text("People to notify in a crisis (names and phone numbers)", rows=2, required=True)
-    hotline = _line("Crisis line", "For example Fireside Project (US) +1 (623) 473-7433.")
+    hotline = _line("Crisis line", f"For example {CRISIS.peer.name}: {CRISIS.peer.number}.")
     # After the session
     transport_home = _line("How the client gets home (no driving that day)", POST, required=True)
     collected_by = _line("Who collects the client", POST)
@@ -89,8 +97,9 @@ class FlightPlanForm(forms.Form):
     @classmethod
     def initial_from(cls, content: dict | None) -> dict:
         if not content:
-            return {"recording": "none", "water_limit": "0.5 L in the first 6 hours",
-                    "hotline": "Fireside Project (US) +1 (623) 473-7433"}
+            return {"recording": "none",
+                    "water_limit": f"{DEFAULT_POLICY.water_limit_litres} L in the first {DEFAULT_POLICY.water_limit_hours} hours",
+                    "hotline": f"{CRISIS.peer.name} {CRISIS.peer.number}"}
         initial = {k: v for k, v in content.items() if k not in ("checklist", "checklist_labels")}
         initial.update({f"check_{k}": v for k, v in content.get("checklist", {}).items()})
         return initial
@@ -104,8 +113,8 @@ class FlightPlanForm(forms.Form):
         if data.get("touch_allowed") and not data.get("touch_stop"):
             self.add_error("touch_stop", "Agree how the client stops touch.")
         initial, booster = data.get("dose_initial_mg"), data.get("booster_mg")
-        if initial is not None and booster is not None and initial + booster > 200:
-            self.add_error("booster_mg", "Initial dose and booster together exceed the 200 mg maximum total.")
+        if initial is not None and booster is not None and initial + booster > CEILING_MG:
+            self.add_error("booster_mg", f"Initial dose and booster together exceed the {CEILING_MG} mg maximum total.")
         return data
 
 

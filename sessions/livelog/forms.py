@@ -43,7 +43,7 @@ class LogForm(forms.Form):
 class DoseForm(LogForm):
     which = forms.ChoiceField(choices=[("initial", "Initial dose"), ("booster", "Booster"), ("extra", "Extra dose")],
                               label="Dose")
-    amount_mg = forms.DecimalField(min_value=Decimal("1"), max_value=Decimal("200"), decimal_places=1,
+    amount_mg = forms.DecimalField(min_value=Decimal("1"), max_value=DEFAULT_POLICY.ceiling_total_mg, decimal_places=1,
                                    label="Amount (mg)")
     batch = forms.CharField(max_length=100, label="Substance batch")
     test_result = forms.CharField(max_length=300, label="Test result for this batch")

@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from screening.policy import DEFAULT_POLICY
+
 
 @dataclass(frozen=True)
 class AlertPolicy:
     """Built from the practice's screening.policy.Policy (alert_* settings)."""
 
-    temperature_c: Decimal = Decimal("38.5")
-    systolic_jump: int = 30
-    heart_rate_jump: int = 25
-    systolic_max: int = 180
-    diastolic_max: int = 110
+    temperature_c: Decimal = DEFAULT_POLICY.alert_temperature_c
+    systolic_jump: int = DEFAULT_POLICY.alert_systolic_jump
+    heart_rate_jump: int = DEFAULT_POLICY.alert_heart_rate_jump
+    systolic_max: int = DEFAULT_POLICY.alert_systolic_max
+    diastolic_max: int = DEFAULT_POLICY.alert_diastolic_max
 
 
 DEFAULT_ALERTS = AlertPolicy()
@@ -135,8 +137,8 @@ def phase(initial_at: datetime | None, now: datetime) -> str:
     return PHASES[-1][1]
 
 
-def booster_window(initial_at: datetime | None, now: datetime, start_h: Decimal = Decimal("1.5"),
-                   end_h: Decimal = Decimal("2.5"), booster_at: datetime | None = None) -> str:
+def booster_window(initial_at: datetime | None, now: datetime, start_h: Decimal = DEFAULT_POLICY.booster_after_hours[0],
+                   end_h: Decimal = DEFAULT_POLICY.booster_after_hours[1], booster_at: datetime | None = None) -> str:
     if initial_at is None:
         return ""
     if booster_at is not None:
@@ -182,7 +184,8 @@ def _minutes(delta: timedelta) -> str:
     return f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} min"
 
 
-def water_in_first_hours(intakes: list[tuple[datetime, int]], initial_at: datetime | None, hours: int = 6) -> int:
+def water_in_first_hours(intakes: list[tuple[datetime, int]], initial_at: datetime | None,
+                         hours: int = DEFAULT_POLICY.water_limit_hours) -> int:
     """Millilitres drunk in the first `hours` after the initial dose (all of it before the dose)."""
     if initial_at is None:
         return sum(ml for _, ml in intakes)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from practice.crisis import CRISIS
 from screening.services import practice_policy
 from sessions.flightplans.selectors import crisis_plan
 from sessions.livelog import rules as vitals
@@ -26,6 +27,7 @@ class LiveState:
     readings: list
     water_ml: int
     water_limit_ml: int
+    water_hours: int
     events: list
     alerts: list[str]
     crisis: dict
@@ -49,12 +51,12 @@ def live_state(session: TherapySession) -> LiveState:
         now=now, initial_at=initial, phase=vitals.phase(initial, now),
         booster=vitals.booster_window(initial, now, *p.booster_after_hours, booster_at=booster),
         doses=doses, readings=readings,
-        water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial),
-        water_limit_ml=int(p.water_limit_litres * 1000), events=events, alerts=signs,
+        water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial, p.water_limit_hours),
+        water_limit_ml=int(p.water_limit_litres * 1000), water_hours=p.water_limit_hours, events=events, alerts=signs,
         open_alerts=[sign for sign in signs if sign not in done],
         outcomes=[e for e in events if e.kind == SessionEvent.Kind.OUTCOME],
         crisis={"hospital": crisis.hospital, "notify": crisis.notify,
-                "hotline": crisis.hotline or "Fireside Project (US) +1 (623) 473-7433",
+                "hotline": crisis.hotline or f"{CRISIS.peer.name} {CRISIS.peer.number}",
                 "version": crisis.version, "signed_on": crisis.signed_on},
     )
 

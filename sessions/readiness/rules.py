@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from screening.policy import DEFAULT_POLICY
 from screening.rules import ALWAYS_AVOID, CAUTION, PRECAUTION, Flag
 
 OK, RATIONALE, REFUSED, INFO = "ok", "rationale", "refused", "info"
 HARD_WARNINGS = {"spacing_under_20_days"}
 SCHEDULE, START = "schedule", "start"
-MIN_PRIOR_SESSIONS, PREFERRED_PRIOR_SESSIONS = 3, 5
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,13 @@ def readiness(f: GateFacts) -> list[Line]:
     else:
         lines.append(Line(OK, "recording_consent", "Recording: consent in force." if f.plan_records_session
                           else "Recording: none (flight plan).", "consent"))
-    n = f.prior_sessions_with_practitioner
-    if n < MIN_PRIOR_SESSIONS:
+    n, least, preferred = (f.prior_sessions_with_practitioner, DEFAULT_POLICY.min_prior_sessions,
+                           DEFAULT_POLICY.preferred_prior_sessions)
+    if n < least:
         lines.append(Line(RATIONALE, "prior_sessions", f"Only {n} prior session(s) with this practitioner; at least "
-                          f"{MIN_PRIOR_SESSIONS} ({PREFERRED_PRIOR_SESSIONS} preferred) before a medicine session."))
+                          f"{least} ({preferred} preferred) before a medicine session."))
     else:
-        note = "" if n >= PREFERRED_PRIOR_SESSIONS else f" ({PREFERRED_PRIOR_SESSIONS} preferred)"
+        note = "" if n >= preferred else f" ({preferred} preferred)"
         lines.append(Line(OK, "prior_sessions", f"{n} prior sessions with this practitioner{note}."))
     if f.open_rupture_alerts:
         lines.append(Line(RATIONALE, "alliance", f"{f.open_rupture_alerts} open alliance alert(s) with this practitioner "

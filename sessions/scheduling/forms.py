@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django import forms
 
+from screening.policy import DEFAULT_POLICY
 from sessions.scheduling.models import Kind
+
+_CEILING, _BOOSTER = DEFAULT_POLICY.ceiling_total_mg, DEFAULT_POLICY.booster_after_hours  # bounds; the practice's own apply
 
 
 class ScheduleForm(forms.Form):
@@ -18,10 +21,11 @@ class ScheduleForm(forms.Form):
                                             help_text="Two practitioners are common in medicine sessions; breaks need cover.")
     other_people = forms.CharField(max_length=500, required=False, label="Others present",
                                    help_text="Sitter, witnesses.")
-    initial_mg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=Decimal("200"), decimal_places=1,
+    initial_mg = forms.DecimalField(required=False, min_value=Decimal("1"), max_value=_CEILING, decimal_places=1,
                                     label="Planned initial dose (mg MDMA HCl)", help_text="Medicine sessions only.")
-    booster_mg = forms.DecimalField(required=False, min_value=Decimal("0"), max_value=Decimal("200"), decimal_places=1,
-                                    label="Planned booster (mg)", help_text="Half the initial dose, 1.5-2.5 h after it.")
+    booster_mg = forms.DecimalField(required=False, min_value=Decimal("0"), max_value=_CEILING, decimal_places=1,
+                                    label="Planned booster (mg)",
+                                    help_text=f"Half the initial dose, {_BOOSTER[0]}-{_BOOSTER[1]} h after it.")
     rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="Rationale for amber lines",
                                 help_text="Needed when the readiness checklist shows amber lines; your supervisor "

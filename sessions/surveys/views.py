@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
-from practice.auditing import act_as
+from practice.audit.context import act_as
 from practice.posted import error_text, posted
 from practice.roles import Role
 from sessions.surveys import instruments, selectors

@@ -78,7 +78,7 @@ def main() -> None:
             mark_second_factor(c.session, user)  # a full two-factor login
             return c
 
-        without = [m for m in settings.MIDDLEWARE if m != "practice.auditing.AuditMiddleware"]
+        without = [m for m in settings.MIDDLEWARE if m != "practice.audit.middleware.AuditMiddleware"]
         print(f"{'/caseload/, ' + str(args.clients) + ' clients':<34} {'median ms':>10} {'queries':>8} {'writes':>7}")
         with override_settings(MIDDLEWARE=without):
             ms, q, w = measure(logged_in(), "/caseload/", args.repeat)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 
 from clients import access
 from clients.models import CaseloadAssignment, Client
-from practice.concerns import Concern, ConcernEntry
+from practice.accountability.concerns import emails
+from practice.accountability.concerns.models import Concern, ConcernEntry
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
 
@@ -29,11 +28,9 @@ def reviewers_of(concern: Concern) -> list[Membership]:
     return list(unique.values())
 
 
-def _notify(concern: Concern, subject: str) -> None:
-    link = f"{settings.SITE_URL}/accountability/concerns/{concern.pk}/"
+def _notify(concern: Concern, *, added: bool) -> None:
     for reviewer in reviewers_of(concern):
-        send_mail(subject, f"A client concern at {concern.practice.name} needs your review. Sign in to read it:\n{link}\n",
-                  None, [reviewer.user.email])
+        emails.concern_review(reviewer.user, concern, added=added).send()
 
 
 @transaction.atomic
@@ -50,7 +47,7 @@ def concern_raise(*, client: Client, by: Membership, about_id, category: str, te
     concern = Concern.objects.create(practice_id=client.practice_id, client=client, about=assignment.therapist,
                                      category=category)
     ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.CLIENT, text=text.strip()[:5000])
-    transaction.on_commit(lambda: _notify(concern, "A client concern needs review"))
+    transaction.on_commit(lambda: _notify(concern, added=False))
     return concern
 
 
@@ -61,7 +58,7 @@ def client_add(*, concern: Concern, by: Membership, text: str) -> ConcernEntry:
     if not text.strip():
         raise ValidationError("Write what you want to add.")
     entry = ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.CLIENT, text=text.strip()[:5000])
-    transaction.on_commit(lambda: _notify(concern, "A client added to a concern"))
+    transaction.on_commit(lambda: _notify(concern, added=True))
     return entry
 
 

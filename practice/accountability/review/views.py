@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from clients import access
 from clients.consent.models import ConsentKind, ConsentSignature
-from practice.auditing import note_read
-from practice.forms import ReviewMarkForm
+from practice.accountability.review.forms import ReviewMarkForm
+from practice.accountability.review.models import ReviewMark
+from practice.audit.context import note_read
 from practice.posted import error_text
-from practice.reviews import ReviewMark
 from practice.roles import Role
 from practice.timing import TIMING
 from screening.models import CautionAcknowledgement

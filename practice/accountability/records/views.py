@@ -13,10 +13,10 @@ from clients import access
 from clients.export.models import RecordsExport
 from clients.export.selectors import latest_export
 from clients.export.services import export_download, export_request
-from practice.audit import AccessEvent
+from practice.accountability.records.tasks import build_records_export
+from practice.audit.models import AccessEvent
 from practice.roles import Role
 from practice.tasking import publish
-from practice.tasks import build_records_export
 
 
 @access.member_required(Role.CLIENT)

@@ -1,9 +1,9 @@
 """The audit trail and the access log.
 
 `AuditEvent` rows are written by a PostgreSQL trigger on every clinical table (see
-`practice/audittriggers.py`), so ORM saves, `queryset.update()`, bulk inserts and raw SQL
+`practice/audit/triggers.py`), so ORM saves, `queryset.update()`, bulk inserts and raw SQL
 are all caught, with the before and after values. `AccessEvent` rows record staff reads of
-client records, one row per request (`practice/auditing.py`). Both tables are append-only in
+client records, one row per request (`practice/audit/middleware.py`). Both tables are append-only in
 the database; the app offers no edit or delete.
 """
 

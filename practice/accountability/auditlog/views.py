@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from clients import access
 from clients.models import Client
-from practice.audit import AccessEvent, AuditEvent
-from practice.auditing import note_read
-from practice.audittriggers import AUDITED
+from practice.audit.context import note_read
+from practice.audit.models import AccessEvent, AuditEvent
+from practice.audit.triggers import AUDITED
 from practice.models import Membership
 from practice.posted import error_text
 from practice.roles import Role

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
 from clients.caseload.services import caseload_assign
@@ -24,103 +21,19 @@ from clients.invitations.services import (
     invitation_send,
 )
 from clients.models import Client
-from practice.auditing import note_read
-from practice.forms import (
-    AcceptInvitationForm,
-    AccountabilityContactForm,
-    AssignClientForm,
-    ChoosePracticeForm,
-    CredentialsForm,
-    ProfileForm,
-    StaffInvitationForm,
-    SupervisionLinkForm,
-    VerificationForm,
-)
 from practice.middleware import PRACTICE_SESSION_KEY
 from practice.models import Invitation, Membership, PractitionerProfile
 from practice.posted import posted
 from practice.roles import Role
-from practice.services import PROFILE_FIELDS, practitioner_profile_save, practitioner_verify, supervision_link
-from screening.selectors import attach_screening_status
-from sessions.notes.selectors import overdue_notes
-from sessions.scheduling.selectors import with_next_session
-from sessions.surveys import selectors as survey_selectors
-from sessions.surveys.rules import NOT_NORMS
-
-HOME_FOR_ROLE = {
-    Role.THERAPIST: "caseload",
-    Role.CLIENT: "portal",
-    Role.SUPERVISOR: "supervision",
-    Role.ADMIN: "team",
-}
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    # For load balancers; also the "floor" view in tests/perf (same middleware, no work).
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@access.member_required()
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_FOR_ROLE[request.membership.role])
-
-
-@require_http_methods(["GET", "POST"])
-def choose_practice(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("account_login")
-    if request.method == "POST":
-        form = ChoosePracticeForm(request.POST)
-        chosen = None
-        if form.is_valid():
-            chosen = next((m for m in request.memberships if m.practice_id == form.cleaned_data["practice"]), None)
-        if chosen is None:
-            messages.error(request, "You are not a member of that practice.")
-            return render(request, "practice/choose_practice.html", status=404)
-        request.session[PRACTICE_SESSION_KEY] = str(chosen.practice_id)
-        return redirect("home")
-    if not request.memberships:
-        return render(request, "practice/no_membership.html", status=403)
-    return render(request, "practice/choose_practice.html")
-
-
-def _team_forms(membership: Membership, data=None):
-    members = (
-        Membership.objects.filter(practice_id=membership.practice_id, is_active=True)
-        .select_related("user")
-        .order_by("role", "user__full_name")
-    )
-    therapists = [m for m in members if m.role == Role.THERAPIST]
-    supervisors = [m for m in members if m.role == Role.SUPERVISOR]
-    clients = Client.objects.filter(practice_id=membership.practice_id).select_related("membership__user")
-    return (
-        list(members),
-        AssignClientForm(data, clients=clients, therapists=therapists, prefix="assign"),
-        SupervisionLinkForm(data, supervisors=supervisors, therapists=therapists, prefix="link"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = ProfileForm(posted(request), initial={"full_name": user.full_name, "time_zone": user.time_zone})
-    therapist = request.membership if request.membership and request.membership.role == Role.THERAPIST else None
-    current = PractitionerProfile.objects.filter(membership=therapist).first() if therapist else None
-    initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
-    credentials = CredentialsForm(posted(request), initial=initial, prefix="cred") if therapist else None
-    if request.method == "POST" and form.is_valid() and (credentials is None or credentials.is_valid()):
-        user.full_name = form.cleaned_data["full_name"]
-        user.time_zone = form.cleaned_data["time_zone"]
-        user.save(update_fields=["full_name", "time_zone"])
-        if credentials is not None:
-            practitioner_profile_save(membership=therapist, **credentials.cleaned_data)
-        messages.success(request, "Your details are saved.")
-        return redirect("profile")
-    errors = form.errors or (credentials is not None and credentials.errors)
-    return render(request, "practice/profile.html", {"form": form, "credentials": credentials},
-                  status=400 if errors else 200)
+from practice.services import practitioner_verify, supervision_link
+from practice.team.forms import (
+    AcceptInvitationForm,
+    AccountabilityContactForm,
+    AssignClientForm,
+    StaffInvitationForm,
+    SupervisionLinkForm,
+    VerificationForm,
+)
 
 
 @access.member_required(Role.ADMIN)
@@ -190,34 +103,6 @@ def link_supervisor(request: HttpRequest) -> HttpResponse:
     return redirect("team")
 
 
-@access.member_required(Role.SUPERVISOR)
-def supervision(request: HttpRequest) -> HttpResponse:
-    therapists = list(access.supervised_therapists(request.membership).select_related("user").order_by("user__full_name"))
-    clients = attach_screening_status(
-        with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments"))
-    by_therapist = {t.pk: [] for t in therapists}
-    for client in clients:
-        for assignment in client.assignments.all():
-            if assignment.ended_at is None and assignment.therapist_id in by_therapist:
-                by_therapist[assignment.therapist_id].append(client)
-    overdue = list(overdue_notes(therapists))
-    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue])
-    alliance = survey_selectors.latest_by_pair(clients, therapists)
-    rows = []
-    for t in therapists:
-        row_clients = []
-        for client in by_therapist[t.pk]:
-            client = copy.copy(client)  # a client of two supervisees shows each one's rating
-            client.alliance = alliance.get((client.pk, t.pk))
-            row_clients.append(client)
-        rows.append((t, row_clients))
-    return render(request, "practice/supervision.html", {
-        "rows": rows, "overdue": overdue, "alliance": survey_selectors.supervisee_summary(therapists),
-        "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
-        .filter(response__practitioner__in=therapists)[:100],
-        "not_norms": NOT_NORMS})
-
-
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -284,3 +169,19 @@ def practitioners(request: HttpRequest) -> HttpResponse:
     therapists = [m for m in staff if m.role == Role.THERAPIST]
     return render(request, "practice/practitioners.html", {
         "therapists": therapists, "contact": contact, "choices": PractitionerProfile.Verification.choices})
+
+
+def _team_forms(membership: Membership, data=None):
+    members = (
+        Membership.objects.filter(practice_id=membership.practice_id, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    therapists = [m for m in members if m.role == Role.THERAPIST]
+    supervisors = [m for m in members if m.role == Role.SUPERVISOR]
+    clients = Client.objects.filter(practice_id=membership.practice_id).select_related("membership__user")
+    return (
+        list(members),
+        AssignClientForm(data, clients=clients, therapists=therapists, prefix="assign"),
+        SupervisionLinkForm(data, supervisors=supervisors, therapists=therapists, prefix="link"),
+    )

@@ -21,7 +21,7 @@ from clients.consent.models import ConsentSignature
 from clients.consent.pdf import consent_pdf
 from clients.export.models import RecordsExport, RecordsExportFile
 from clients.models import Client
-from practice.concerns import ConcernEntry
+from practice.accountability.concerns.models import ConcernEntry
 from practice.timing import TIMING
 from screening.models import MedicationEntry
 from screening.services import KINDS

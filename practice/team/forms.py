@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from practice.models import PractitionerProfile
-from practice.reviews import ReviewMark
 from practice.roles import Role
 from practice.timezones import time_zone_choices
 
@@ -53,50 +52,6 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=200, label="Your full name")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices,
-                                  help_text="Every date and time in the app is shown to you in this zone.")
-
-
-class CredentialsForm(forms.Form):
-    """The practitioner's own profile as clients read it; the practice verifies the licence."""
-
-    credentials = forms.CharField(
-        max_length=2000, required=False, label="Training and qualifications",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="It appears, with your licence, in the informed-consent text your clients sign. "
-                  "[Manual: Accreditation and Safety]")
-    unlicensed = forms.BooleanField(required=False, label="I do not hold a licence to practise therapy")
-    licence_type = forms.CharField(max_length=120, required=False, label="Licence type",
-                                   help_text="e.g. Licensed clinical social worker (LCSW)")
-    licence_number = forms.CharField(max_length=60, required=False, label="Licence number")
-    licence_board = forms.CharField(max_length=200, required=False, label="Issuing board")
-    licence_jurisdiction = forms.CharField(max_length=120, required=False, label="Jurisdiction",
-                                           help_text="State or country")
-    scope_of_care = forms.CharField(max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                    label="Scope of care (if unlicensed)",
-                                    help_text="What you do and do not offer, in words a client understands.")
-    ethics_statement = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                       label="Ethics statement", help_text="Shown to your clients. [Manual: Accountability]")
-
-    LICENCE = ("licence_type", "licence_number", "licence_board", "licence_jurisdiction")
-
-    def clean(self):
-        data = super().clean()
-        given = [f for f in self.LICENCE if (data.get(f) or "").strip()]
-        if data.get("unlicensed"):
-            if given:
-                self.add_error("unlicensed", "Either give your licence or say you are unlicensed, not both.")
-            if not (data.get("scope_of_care") or "").strip():
-                self.add_error("scope_of_care", "Describe your scope of care: clients must know what you offer.")
-        elif given and len(given) < len(self.LICENCE):
-            for f in self.LICENCE:
-                if f not in given:
-                    self.add_error(f, "Give the whole licence: type, number, issuing board and jurisdiction.")
-        return data
-
-
 class VerificationForm(forms.Form):
     member = forms.UUIDField(widget=forms.HiddenInput)
     verification = forms.ChoiceField(choices=PractitionerProfile.Verification.choices, label="Licence verification")
@@ -130,21 +85,3 @@ class SupervisionLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].choices = [("", "Choose a supervisor")] + [(str(s.pk), str(s.user)) for s in supervisors]
         self.fields["therapist"].choices = [("", "Choose a therapist")] + [(str(t.pk), str(t.user)) for t in therapists]
-
-
-class ChoosePracticeForm(forms.Form):
-    practice = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class ReviewMarkForm(forms.Form):
-    """A supervisor's "reviewed" mark on one item of a supervisee's review page."""
-
-    item = forms.ChoiceField(choices=ReviewMark.Item.choices)
-    item_id = forms.CharField(max_length=64)
-    note = forms.CharField(required=False, max_length=2000)
-
-
-class AcknowledgeForm(forms.Form):
-    """Acknowledging an alert (a check-in answer, an alliance alert), with an optional note."""
-
-    note = forms.CharField(required=False, max_length=2000, label="Note (optional)")

@@ -1,0 +1,45 @@
+"""Practice-level pages: home routing, practice choice, team admin, supervision, invitations."""
+
+from __future__ import annotations
+
+import copy
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clients import access
+from practice.audit.context import note_read
+from practice.roles import Role
+from screening.selectors import attach_screening_status
+from sessions.notes.selectors import overdue_notes
+from sessions.scheduling.selectors import with_next_session
+from sessions.surveys import selectors as survey_selectors
+from sessions.surveys.rules import NOT_NORMS
+
+
+@access.member_required(Role.SUPERVISOR)
+def supervision(request: HttpRequest) -> HttpResponse:
+    therapists = list(access.supervised_therapists(request.membership).select_related("user").order_by("user__full_name"))
+    clients = attach_screening_status(
+        with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments"))
+    by_therapist = {t.pk: [] for t in therapists}
+    for client in clients:
+        for assignment in client.assignments.all():
+            if assignment.ended_at is None and assignment.therapist_id in by_therapist:
+                by_therapist[assignment.therapist_id].append(client)
+    overdue = list(overdue_notes(therapists))
+    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue])
+    alliance = survey_selectors.latest_by_pair(clients, therapists)
+    rows = []
+    for t in therapists:
+        row_clients = []
+        for client in by_therapist[t.pk]:
+            client = copy.copy(client)  # a client of two supervisees shows each one's rating
+            client.alliance = alliance.get((client.pk, t.pk))
+            row_clients.append(client)
+        rows.append((t, row_clients))
+    return render(request, "practice/supervision.html", {
+        "rows": rows, "overdue": overdue, "alliance": survey_selectors.supervisee_summary(therapists),
+        "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
+        .filter(response__practitioner__in=therapists)[:100],
+        "not_norms": NOT_NORMS})
