@@ -23,6 +23,6 @@ def practice(request):
         "membership": membership,
         "memberships": getattr(request, "memberships", []),
         "nav": NAV.get(membership.role, []) if membership else [],
-        "crisis": CRISIS,
+        "crisis_lines": CRISIS,
         "timing": TIMING,  # templates show the clock numbers the code uses, never their own copies
     }

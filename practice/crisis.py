@@ -1,4 +1,4 @@
-"""The crisis lines the app shows, defined once. Templates get them as `crisis` (context
+"""The crisis lines the app shows, defined once. Templates get them as `crisis_lines` (context
 processor; error pages pass them in) and render `includes/crisis_line.html`, so a number is
 changed here and nowhere else. Nothing here calls anyone: these are tap-to-call links."""
 

@@ -23,7 +23,7 @@ def server_error(request) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
         log.warning("database unavailable (%s): 503", type(exc).__name__)
-        response = HttpResponse(render_to_string("503.html", {"crisis": CRISIS}), status=503)
+        response = HttpResponse(render_to_string("503.html", {"crisis_lines": CRISIS}), status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -296,6 +296,10 @@ def test_a_practice_may_shorten_the_escalation_time(client, world):
         assert svc.escalate_unacknowledged() == 0
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         assert svc.escalate_unacknowledged() == 1
+    escalation = next(m for m in mail.outbox if m.to == [world.supervisor.user.email])
+    # The email states the practice's own time, not the default four hours.
+    assert "within 1 hour." in escalation.body and "4 hours" not in escalation.body
+    assert "within 1 hour." in escalation.alternatives[0][0]
 
 
 class DiskFullBackend(FailingBackend):
