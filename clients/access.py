@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from clients.caseload.models import CaseloadAssignment, Client
+from practice.accountability.concerns.models import Concern, ConcernEntry
 from practice.audit.context import note_read
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
@@ -38,8 +40,6 @@ def member_required(*roles: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             membership = request.membership
             if membership is None:
@@ -97,10 +97,6 @@ def concerns_visible_to(membership: Membership | None):
     """Concerns a member may read. Reviewers: the practitioner's supervisors and the
     accountability contact. The practitioner only once a reviewer has shared it; nobody
     reviews a concern about themselves. Clients: their own."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from practice.accountability.concerns.models import Concern, ConcernEntry
-
     if membership is None or not membership.is_active:
         return Concern.objects.none()
     concerns = Concern.objects.filter(practice_id=membership.practice_id).annotate(

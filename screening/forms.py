@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
 from screening.medications import load_table
 from screening.models import Assessed, CYP2D6Status, MedicalScreening, PsychologicalScreening
+from screening.policy import DEFAULT_POLICY, LABELS, STRICTER
 from screening.rules import AIT_RISK_FACTORS
 
 YES_NO_UNKNOWN = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
@@ -201,10 +204,6 @@ class PolicyForm(forms.Form):
                              help_text="Kept with the policy version; supervisors and auditors read it.")
 
     def __init__(self, *args, current, **kwargs):
-        from decimal import Decimal
-
-        from screening.policy import DEFAULT_POLICY, LABELS, STRICTER
-
         super().__init__(*args, **kwargs)
         for name in STRICTER:
             default = getattr(DEFAULT_POLICY, name)

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
 
 from screening.dosing import standard_dose
 from screening.facts import client_today
 from screening.models import CautionAcknowledgement, ScreeningReview
 from screening.rules import SUICIDE_CODES, Flag, age_on
 from screening.services import practice_policy, review_status
+from sessions.scheduling.models import Kind, Status, TherapySession
 
 
 def attach_screening_status(clients) -> list:
@@ -40,12 +45,6 @@ class DoseView:
 
 def next_medicine_day(client, zone: str) -> date | None:
     """The day, on the client's wall clock (`zone`), of their next scheduled medicine session."""
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    from sessions.scheduling.models import Kind, Status, TherapySession
-
     start = (TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status=Status.SCHEDULED,
                                            scheduled_start__gte=timezone.now())
              .order_by("scheduled_start").values_list("scheduled_start", flat=True).first())
@@ -73,7 +72,6 @@ def dose_for(review, client=None, policy=None) -> DoseView | None:
 def latest_reviews_with_suicide_risk(clients):
     """The latest screening review of each of these clients where the C-SSRS screener had a yes
     (a queryset: two subqueries, whatever the number of clients)."""
-    from django.db.models import Q
 
     latest = (ScreeningReview.objects.filter(client__in=clients).order_by("client_id", "-created_at", "-id")
               .distinct("client_id").values("pk"))

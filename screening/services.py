@@ -13,9 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clients.caseload.models import Client
+from clients.caseload.tasks import notify_attention
 from clients.intake.models import IntakeVersion
 from practice.models import Membership, User
 from practice.roles import Role
+from practice.tasking import publish
 from screening import medications as med
 from screening.dosing import standard_dose
 from screening.facts import build_facts, name_key, sources_for
@@ -82,8 +84,6 @@ def version_save(*, kind: str, client: Client, user: User, answers: dict, entrie
         if kind == "psychological" and suicide_risk(review):
             # Any yes on the C-SSRS screener reaches the therapists at once (moderate and high must be
             # seen at once, low within the day; the email carries no answers, only a link).
-            from clients.caseload.tasks import notify_attention
-            from practice.tasking import publish
 
             transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))
     return draft

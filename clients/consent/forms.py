@@ -3,8 +3,6 @@
 
 from django import forms
 
-# --- Consent ------------------------------------------------------------------------------
-
 class ConsentTemplateForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(max_length=50000, label="Text", widget=forms.Textarea(attrs={"rows": 16}),

@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from practice.timezones import time_zone_choices
 
-# --- Intake --------------------------------------------------------------------------------
-
 LB_PER_KG = Decimal("2.20462")
 
 

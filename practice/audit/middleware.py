@@ -10,6 +10,7 @@ from django.urls import resolve
 from django.utils.cache import patch_cache_control
 
 from practice.audit.context import STAFF, set_actor
+from practice.audit.models import AccessEvent
 from practice.clientip import client_ip
 
 
@@ -56,8 +57,6 @@ def _view_name(request) -> str:
 
 
 def _log(request, membership, clients, kind, view=None) -> None:
-    from practice.audit.models import AccessEvent
-
     AccessEvent.objects.create(
         practice_id=membership.practice_id, actor_id=request.user.pk, role=membership.role, clients=clients,
         kind=kind, view=_view_name(request) if view is None else view, path=request.path[:300],

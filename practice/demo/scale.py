@@ -29,6 +29,7 @@ from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.models import TherapySession
 from sessions.notes.models import SessionNote
+from sessions.surveys.instruments import load
 from sessions.surveys.models import SurveyRequest, SurveyResponse
 
 BATCH = 5000
@@ -123,8 +124,6 @@ def build(name: str, n_therapists: int, n_clients: int, n_checkins: int, rnd: ra
                                     batch_size=BATCH)
 
     # Alliance surveys: one answered after each completed session, up to four per client.
-    from sessions.surveys.instruments import load
-
     brwai = load("brwai")
     requests, responses = [], []
     per_client: dict = {}

@@ -14,13 +14,19 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 from django.utils import timezone
 
+from clients.consent import selectors as consent_selectors
+from clients.consent import services as consent_services
 from clients.models import CaseloadAssignment, Client, ConsentTemplateVersion, IntakeVersion, Stage
 from practice.crisis import CRISIS
 from practice.models import Membership, Practice, PractitionerProfile, User
 from practice.roles import Role
 from practice.services import supervision_link
 from screening.models import PsychologicalScreening
+from screening.services import version_save
+from sessions.flightplans import services as flightplans
 from sessions.models import Kind, Status, TherapySession
+from sessions.surveys import services as survey_service
+from sessions.surveys.models import SurveyRequest
 
 DEMO_PASSWORD = "demo-practice-2026"  # noqa: S105 (demo only; printed by make run)
 DEMO_PRACTICE = "Riverside Integrative Therapy (demo)"
@@ -123,8 +129,6 @@ SIGNS_INFORMED_CONSENT = {"client4@demo.example", "client5@demo.example"}
 
 
 def _consent_documents(admin: Membership) -> None:
-    from clients.consent import services as consent_services
-
     for kind, (title, body) in CONSENT_TEXTS.items():
         if not ConsentTemplateVersion.objects.filter(template__practice_id=admin.practice_id,
                                                      template__kind=kind).exists():
@@ -132,9 +136,6 @@ def _consent_documents(admin: Membership) -> None:
 
 
 def _sign_informed_consent(client: Client, user: User) -> None:
-    from clients.consent import selectors as consent_selectors
-    from clients.consent import services as consent_services
-
     version = ConsentTemplateVersion.objects.filter(template__practice_id=client.practice_id,
                                                     template__kind="informed").order_by("-number").first()
     text = consent_selectors.render(version, client)
@@ -143,8 +144,6 @@ def _sign_informed_consent(client: Client, user: User) -> None:
 
 
 def _signed_flight_plan(client: Client, user: User, therapist: Membership) -> None:
-    from sessions.flightplans import services as flightplans
-
     content = {
         "intentions": "Demo: soften the grip of an old car-accident memory.",
         "what_helps": "A weighted blanket, quiet piano music.", "people_present": "Sam (therapist), Ana (sitter)",
@@ -161,8 +160,6 @@ def _signed_flight_plan(client: Client, user: User, therapist: Membership) -> No
 
 
 def _screen(client: Client, user: User, forms: dict) -> None:
-    from screening.services import version_save
-
     for kind, answers in forms.items():
         if kind == "medications":
             version_save(kind=kind, client=client, user=user, answers={"none_taken": not answers}, entries=answers,
@@ -178,9 +175,6 @@ DEMO_RATINGS = [(-63, 4), (-35, 5), (-7, 3)]  # (days ago, answer to the positiv
 
 
 def _alliance_history(client: Client, therapist: Membership) -> None:
-    from sessions.surveys import services as survey_service
-    from sessions.surveys.models import SurveyRequest
-
     for days, positive in DEMO_RATINGS:
         at = _at_morning(days) + timedelta(hours=8)
         request = SurveyRequest.objects.create(client=client, practitioner=therapist, slot=f"demo:{days}", state="sent",

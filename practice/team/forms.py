@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 
-from practice.models import PractitionerProfile
+from practice.models import PractitionerProfile, User
 from practice.roles import Role
 from practice.timezones import time_zone_choices
 
@@ -43,8 +43,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
         elif p1:
-            from practice.models import User
-
             try:
                 password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
             except forms.ValidationError as exc:

@@ -22,7 +22,7 @@ from clients.invitations.services import (
 )
 from clients.models import Client
 from practice.middleware import PRACTICE_SESSION_KEY
-from practice.models import Invitation, Membership, PractitionerProfile
+from practice.models import Invitation, Membership, PractitionerProfile, User
 from practice.posted import posted
 from practice.roles import Role
 from practice.services import practitioner_verify, supervision_link
@@ -132,8 +132,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _account_exists(email: str) -> bool:
-    from practice.models import User
-
     return User.objects.filter(email__iexact=email).exists()
 
 

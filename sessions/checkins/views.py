@@ -12,7 +12,7 @@ from clients import access
 from practice.audit.context import act_as, note_read
 from practice.posted import error_text, posted
 from practice.roles import Role
-from sessions.checkins.forms import AcknowledgeForm, CheckInForm, PauseForm
+from sessions.checkins.forms import AcknowledgeForm, CheckInDaysForm, CheckInForm, PauseForm
 from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer
 from sessions.checkins.services import answer_save, checkin_from_token
 from sessions.flightplans.selectors import crisis_plan
@@ -96,10 +96,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 @require_POST
 def set_days(request: HttpRequest, client_id) -> HttpResponse:
-    from django.contrib import messages
-
-    from sessions.checkins.forms import CheckInDaysForm
-
     client = access.get_client(request, client_id, write=True)
     form = CheckInDaysForm(request.POST)
     if form.is_valid():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from screening.policy import DEFAULT_POLICY
-
-# --- Live log ---------------------------------------------------------------------------------
+from sessions.livelog.rules import ADVERSE_EFFECTS
 
 class LogForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -21,9 +22,6 @@ class LogForm(forms.Form):
 
     def entry(self) -> dict:
         """The cleaned data as model fields (`at` in UTC, or None for now)."""
-        from datetime import datetime, timedelta
-
-        from django.utils import timezone
 
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("at_time", "confirmed")}
         at_time = self.cleaned_data.get("at_time")
@@ -107,8 +105,6 @@ class EventForm(LogForm):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
-        from sessions.livelog.rules import ADVERSE_EFFECTS
-
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [("", "—")] + [(k, label) for k, (label, _) in ADVERSE_EFFECTS.items()]
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from practice.crisis import CRISIS
+from screening.rules import CYP2D6_RECOVERY
 from screening.services import practice_policy
 from sessions.flightplans.selectors import crisis_plan
 from sessions.livelog import rules as vitals
@@ -107,8 +108,6 @@ def adverse_in_log(session: TherapySession) -> list[str]:
 def cyp2d6_window(session: TherapySession) -> list[tuple[str, int]]:
     """After a completed medicine session, when CYP2D6 activity is back to 50/75/88/94/97%,
     shown when a CYP2D6-dependent drug is on the client's list (else empty)."""
-    from screening.rules import CYP2D6_RECOVERY
-
     if session.kind != "medicine" or session.status != Status.COMPLETED:
         return []
     review = session.client.screening_reviews.first()

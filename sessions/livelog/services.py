@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clients.intake.models import IntakeVersion
 from practice.models import Membership
+from screening.facts import latest_submitted
 from screening.services import practice_policy
 from sessions.livelog import rules as vitals
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
@@ -60,9 +62,6 @@ def _check_dose(session: TherapySession, which: str, amount: Decimal, at: dateti
 
 
 def _mass(session: TherapySession):
-    from clients.intake.models import IntakeVersion
-    from screening.facts import latest_submitted
-
     intake = latest_submitted(IntakeVersion, session.client)
     return intake.body_mass_kg if intake else None
 

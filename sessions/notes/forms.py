@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from sessions.notes.models import TEMPLATES
+
 
 class NoteForm(forms.Form):
     """Built from the session kind's template (sessions/notes.py)."""
 
     def __init__(self, *args, kind: str, **kwargs):
-        from sessions.notes.models import TEMPLATES
-
         super().__init__(*args, **kwargs)
         for name, label, help_text in TEMPLATES[kind]:
             self.fields[name] = forms.CharField(label=label, help_text=help_text, required=False, max_length=10000,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from practice.models import Membership, SupervisionLink
 from practice.roles import Role
+from sessions.livelog.selectors import adverse_in_log
 from sessions.notes.models import TEMPLATES, NoteAddendum, NoteCoSignature, SessionNote
 from sessions.scheduling.models import Kind, TherapySession
 
@@ -26,8 +27,6 @@ def note_save(*, session: TherapySession, author: Membership, content: dict, sig
     if sign and not any(content.values()):
         raise ValidationError("An empty note cannot be signed.")
     if sign and session.kind == Kind.MEDICINE and content.get("adverse_events", "").strip().lower() in NOTHING:
-        from sessions.livelog.selectors import adverse_in_log
-
         logged = adverse_in_log(session)
         if logged:
             raise ValidationError("The session log records adverse effects or emergency signs (" + "; ".join(logged)

@@ -14,16 +14,19 @@ from django.utils import timezone
 from clients.caseload.models import Client
 from clients.consent.models import ConsentKind
 from clients.consent.selectors import states_for
+from clients.intake.models import IntakeVersion
 from practice.models import Membership
-from screening.dosing import standard_dose
-from screening.facts import build_facts, sources_for
+from screening.dosing import standard_dose, step_range
+from screening.facts import build_facts, latest_submitted, sources_for
 from screening.models import CautionAcknowledgement
 from screening.rules import age_on, evaluate
 from screening.services import flag_digest, practice_policy
 from sessions.flightplans.selectors import latest_screening_at, plan_in_force
+from sessions.livelog.models import DoseGiven
 from sessions.readiness import rules as gates
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import client_zone
+from sessions.surveys.models import RuptureAlert, SurveyResponse
 
 
 def _dose_is_standard(initial: Decimal, booster: Decimal | None, mass, age: int, flags) -> bool:
@@ -69,7 +72,6 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
     prior = TherapySession.objects.filter(client=client, practitioner=practitioner, status=Status.COMPLETED)
     if exclude_session is not None:
         prior = prior.exclude(pk=exclude_session.pk)
-    from sessions.surveys.models import RuptureAlert, SurveyResponse
 
     alliance = (SurveyResponse.objects.filter(client=client, practitioner=practitioner).order_by("-submitted_at")
                 .values_list("total", flat=True).first())
@@ -102,10 +104,6 @@ def start_checklist(session: TherapySession, by: Membership) -> list:
 def dose_history(client: Client) -> list[dict]:
     """Medicine sessions with the total given (or planned) and mg/kg, oldest first, with the
     10-15% step range for the next total when the last one was above the standard dose."""
-    from clients.intake.models import IntakeVersion
-    from screening.dosing import step_range
-    from screening.facts import latest_submitted
-    from sessions.livelog.models import DoseGiven
 
     intake = latest_submitted(IntakeVersion, client)
     mass = intake.body_mass_kg if intake else None

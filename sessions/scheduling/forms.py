@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from screening.policy import DEFAULT_POLICY
+from sessions.livelog.models import SessionEvent
 from sessions.scheduling.models import Kind
 
 _CEILING, _BOOSTER = DEFAULT_POLICY.ceiling_total_mg, DEFAULT_POLICY.booster_after_hours  # bounds; the practice's own apply
@@ -63,8 +64,6 @@ def caution_rationales(data) -> tuple[dict[str, str], list[str]]:
 
 def sign_outcomes(data) -> tuple[dict[str, str], list[str]]:
     """What became of each open emergency sign, when a medicine session is closed."""
-    from sessions.livelog.models import SessionEvent
-
     return _per_item(data, "outcome:", lambda: forms.ChoiceField(choices=SessionEvent.Outcome.choices, required=False,
                                                                 label="What became of the emergency sign"))
 

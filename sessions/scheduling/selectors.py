@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from clients import access
 from clients.caseload.models import Client
+from clients.intake.models import IntakeVersion
+from screening.facts import latest_submitted
 from sessions.scheduling.models import Status, TherapySession
 
 
 def client_zone(client: Client) -> ZoneInfo:
     """The client's zone: from their latest submitted intake, else the practice's."""
-    from clients.intake.models import IntakeVersion
-    from screening.facts import latest_submitted
 
     intake = latest_submitted(IntakeVersion, client)
     return ZoneInfo(intake.time_zone if intake else client.practice.time_zone)

@@ -18,8 +18,10 @@ from practice import delivery
 from practice.models import Membership
 from practice.roles import Role
 from practice.timing import TIMING
+from screening.services import practice_policy
 from sessions.checkins.services import due_at
 from sessions.scheduling.models import Status, TherapySession
+from sessions.scheduling.selectors import client_zone
 from sessions.surveys import emails, instruments
 from sessions.surveys.models import RuptureAcknowledgement, RuptureAlert, SurveyRequest, SurveyResponse, SurveySchedule
 from sessions.surveys.rules import ruptures
@@ -43,8 +45,6 @@ def schedule_save(*, by: Membership, client: Client | None, first_sessions: int,
 
 
 def _zone(client: Client):
-    from sessions.scheduling.selectors import client_zone
-
     return client_zone(client)
 
 
@@ -151,7 +151,6 @@ def response_save(*, request: SurveyRequest, raw_answers: dict, at=None) -> Surv
         instrument_version=instrument.version, definition=instrument.definition,
         answers={str(k): v for k, v in answers.items()}, total=scores.total, subscales=scores.subscales,
         mean=scores.mean, submitted_at=at)
-    from screening.services import practice_policy
 
     for rupture in ruptures(instrument, answers, scores, previous, practice_policy(request.client.practice_id)):
         RuptureAlert.objects.create(response=response, rule=rupture.rule, detail=rupture.detail[:300])
