@@ -1,7 +1,7 @@
 """Forms of consent: a template version, a signature and a revocation."""
 
-
 from django import forms
+
 
 class ConsentTemplateForm(forms.Form):
     title = forms.CharField(max_length=200)

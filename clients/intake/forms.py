@@ -21,7 +21,7 @@ class IntakeForm(forms.Form):
     preferred_name = forms.CharField(max_length=200, required=False, label="Name you like to be called")
     date_of_birth = forms.DateField(label="Date of birth", widget=forms.DateInput(attrs={"type": "date"}),
                                     validators=[_not_future],
-                                    help_text="Used for dose guidance: the standard dose is lower over age 75. [Manual: Dosing]")
+                                    help_text="Used for dose guidance: the standard dose depends on age. [Manual: Dosing]")
     pronouns = forms.CharField(max_length=50, required=False)
     phone = forms.CharField(max_length=40, required=False, label="Phone number")
     contact_email = forms.EmailField(required=False, label="Contact email", max_length=254)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from screening.policy import DEFAULT_POLICY
 from sessions.livelog.rules import ADVERSE_EFFECTS
 
+
 class LogForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     at_time = forms.TimeField(required=False, label="Time (leave empty for now)",
