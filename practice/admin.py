@@ -9,8 +9,8 @@ registered here.
 
 from django.contrib import admin
 
-from practice.models import Invitation, Membership, Practice, SupervisionLink, User
 from practice.roles import Role
+from practice.tenancy.models import Invitation, Membership, Practice, SupervisionLink, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

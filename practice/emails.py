@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from practice.models import Invitation
+from practice.tenancy.models import Invitation
 from practice.timing import TIMING
 
 

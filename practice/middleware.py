@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from practice import mfa
-from practice.models import Membership
+from practice.tenancy.models import Membership
 
 PRACTICE_SESSION_KEY = "practice_id"
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clients import access
 from practice.account.forms import ChoosePracticeForm, CredentialsForm, ProfileForm
 from practice.middleware import PRACTICE_SESSION_KEY
-from practice.models import PractitionerProfile
 from practice.posted import posted
 from practice.roles import Role
-from practice.services import PROFILE_FIELDS, practitioner_profile_save
+from practice.tenancy.models import PractitionerProfile
+from practice.tenancy.services import PROFILE_FIELDS, practitioner_profile_save
 
 HOME_FOR_ROLE = {
     Role.THERAPIST: "caseload",

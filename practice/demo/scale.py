@@ -22,7 +22,7 @@ from django.utils import timezone
 from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
 from clients.intake.models import IntakeVersion
 from clients.models import CaseloadAssignment, Client
-from practice.models import Membership, Practice, SupervisionLink, User
+from practice.tenancy.models import Membership, Practice, SupervisionLink, User
 from practice.timing import TIMING
 from screening.models import MedicalScreening, PsychologicalScreening, ScreeningReview
 from sessions.checkins.models import CheckIn, CheckInAnswer

@@ -18,9 +18,9 @@ from clients.consent import selectors as consent_selectors
 from clients.consent import services as consent_services
 from clients.models import CaseloadAssignment, Client, ConsentTemplateVersion, IntakeVersion, Stage
 from practice.crisis import CRISIS
-from practice.models import Membership, Practice, PractitionerProfile, User
 from practice.roles import Role
-from practice.services import supervision_link
+from practice.tenancy.models import Membership, Practice, PractitionerProfile, User
+from practice.tenancy.services import supervision_link
 from screening.models import PsychologicalScreening
 from screening.services import version_save
 from sessions.flightplans import services as flightplans

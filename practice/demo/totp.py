@@ -7,7 +7,7 @@ from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from practice.models import User
+from practice.tenancy.models import User
 
 
 def current_code(user: User) -> str:

@@ -19,10 +19,10 @@ from clients.consent import selectors as consent_selectors
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import next_steps
 from practice.audit.context import note_read
-from practice.models import Invitation, SupervisionLink
 from practice.posted import posted
 from practice.roles import Role
 from practice.team.forms import ClientInvitationForm
+from practice.tenancy.models import Invitation, SupervisionLink
 from practice.timing import TIMING
 from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
 from screening.services import KINDS, latest_version

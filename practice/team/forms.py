@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 
-from practice.models import PractitionerProfile, User
 from practice.roles import Role
+from practice.tenancy.models import PractitionerProfile, User
 from practice.timezones import time_zone_choices
 
 

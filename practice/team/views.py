@@ -22,10 +22,8 @@ from clients.invitations.services import (
 )
 from clients.models import Client
 from practice.middleware import PRACTICE_SESSION_KEY
-from practice.models import Invitation, Membership, PractitionerProfile, User
 from practice.posted import posted
 from practice.roles import Role
-from practice.services import practitioner_verify, supervision_link
 from practice.team.forms import (
     AcceptInvitationForm,
     AccountabilityContactForm,
@@ -34,6 +32,8 @@ from practice.team.forms import (
     SupervisionLinkForm,
     VerificationForm,
 )
+from practice.tenancy.models import Invitation, Membership, PractitionerProfile, User
+from practice.tenancy.services import practitioner_verify, supervision_link
 
 
 @access.member_required(Role.ADMIN)

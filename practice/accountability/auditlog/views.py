@@ -19,9 +19,9 @@ from clients.models import Client
 from practice.audit.context import note_read
 from practice.audit.models import AccessEvent, AuditEvent
 from practice.audit.triggers import AUDITED
-from practice.models import Membership
 from practice.posted import error_text
 from practice.roles import Role
+from practice.tenancy.models import Membership
 
 LIMIT = 500
 

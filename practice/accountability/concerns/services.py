@@ -9,8 +9,8 @@ from clients import access
 from clients.models import CaseloadAssignment, Client
 from practice.accountability.concerns import emails
 from practice.accountability.concerns.models import Concern, ConcernEntry
-from practice.models import Membership, SupervisionLink
 from practice.roles import Role
+from practice.tenancy.models import Membership, SupervisionLink
 
 
 def reviewers_of(concern: Concern) -> list[Membership]:

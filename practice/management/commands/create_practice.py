@@ -5,8 +5,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from clients.invitations.services import NewInvitation, invitation_send, issue_invitation
-from practice.models import Practice
 from practice.roles import Role
+from practice.tenancy.models import Practice
 from practice.timezones import validate_time_zone
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from practice.demo.totp import current_code
-from practice.models import User
+from practice.tenancy.models import User
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from practice.demo.scale import build
-from practice.models import Practice
+from practice.tenancy.models import Practice
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
-"""Writes about practice membership and supervision."""
+"""Writes of tenancy: supervision links and practitioner profiles (with their verification)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from practice.models import Membership, PractitionerProfile, SupervisionLink
 from practice.roles import Role
+from practice.tenancy.models import Membership, PractitionerProfile, SupervisionLink
 
 
 @transaction.atomic
