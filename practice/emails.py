@@ -1,8 +1,8 @@
 """How every email is made: subject, text and HTML templates, an absolute link, no clinical content.
 
-Each capability keeps one function per email in its own `emails.py` (check-ins, surveys,
-caseload alerts, concerns) and builds it with `compose`; the invitation email lives here
-because invitations are the practice's own. Links come from `reverse()`, never typed paths.
+Each capability keeps one function per email in its own `emails.py` (invitations, caseload
+alerts, check-ins, surveys, concerns) and builds it with `compose`. Links come from
+`reverse()`, never typed paths.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from practice.tenancy.models import Invitation
 from practice.timing import TIMING
 
 
@@ -29,14 +28,3 @@ def compose(to: str, template: str, context: dict, headers: dict | None = None) 
                                      headers=headers or {})
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     return message
-
-
-def invitation(invitation: Invitation, *, token: str) -> EmailMultiAlternatives:
-    return compose(invitation.email, "invitation", {
-        "practice": invitation.practice.name,
-        "inviter": str(invitation.invited_by) if invitation.invited_by else "The practice team",
-        "role": invitation.get_role_display(),
-        "is_client": invitation.role == "client",
-        "accept_url": link("accept_invitation", token),
-        "expires_at": invitation.expires_at,
-    })

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.caseload.models import CaseloadAssignment, Client
-from practice import emails
+from clients.invitations import emails
 from practice.models import Invitation, Membership, Practice, User
 from practice.roles import Role, can_invite
 from practice.timing import TIMING
