@@ -91,6 +91,10 @@ GET_EXPECTATIONS = {
         FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
         outsider=NOT_FOUND, anonymous=FOUND,
     ),
+    "session_sign_outcome": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
     "session_live_record": row(
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
@@ -274,6 +278,7 @@ def url_for(world):
         "session_live": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_state": {"client_id": world.client.pk, "session_id": session.pk},
         "session_live_record": {"client_id": world.client.pk, "session_id": session.pk, "kind": "dose"},
+        "session_sign_outcome": {"client_id": world.client.pk, "session_id": session.pk},
         "staff_plan": {"client_id": world.client.pk},
         "staff_plan_edit": {"client_id": world.client.pk},
         "staff_plan_sign": {"client_id": world.client.pk},

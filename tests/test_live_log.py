@@ -105,10 +105,10 @@ def test_times_in_the_future_are_refused(therapist, world, running):
 def test_a_fever_raises_the_emergency_alert_with_the_crisis_plan(therapist, world, running):
     live = reverse("session_live", kwargs={"client_id": world.client.pk, "session_id": running.pk})
     log(therapist, world, running, "vitals", temperature_c="38.5", systolic="130", diastolic="85", heart_rate="90")
-    assert "Emergency signs: seek medical care now" not in therapist.get(live).content.decode()
+    assert "seek medical care now" not in therapist.get(live).content.decode()
     log(therapist, world, running, "vitals", temperature_c="38.6", systolic="132", diastolic="86", heart_rate="92")
     page = therapist.get(live).content.decode()
-    assert "Emergency signs: seek medical care now" in page and "Temperature 38.6" in page
+    assert "seek medical care now" in page and "Temperature 38.6" in page
 
 
 def test_water_running_total_warns_past_half_a_litre(therapist, world, running):
@@ -126,8 +126,14 @@ def test_htmx_requests_get_the_updated_log_in_place(therapist, world, running):
         reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk, "kind": "event"}),
         {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "jaw_clenching"},
         HTTP_HX_REQUEST="true")
+    body = response.content.decode()
     assert response.status_code == 200 and response["HX-Trigger"] == "live-logged"
-    assert 'id="live-state"' in response.content.decode() and "<html" not in response.content.decode()
+    # The answer replaces the form that was used (a fresh one, with the result under its button);
+    # the timeline, the log and the emergency bar follow out of band.
+    assert body.startswith('<form method="post"') and 'id="entry-event"' in body and "<html" not in body
+    assert "Entry recorded at" in body and 'id="log" aria-labelledby="log-h" hx-swap-oob="true"' in body
+    assert "Adverse effect</strong>: Jaw clenching" in body and "jaw_clenching" not in body.split('id="log"')[1]
+    assert 'id="emergency-bar" class="pinned" hx-swap-oob="true"' in body
 
 
 def test_nothing_is_logged_unless_the_session_is_in_progress(therapist, world, running):

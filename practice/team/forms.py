@@ -59,6 +59,12 @@ class AccountabilityContactForm(forms.Form):
     contact = forms.ChoiceField(required=False, label="Accountability contact for client concerns",
                                 help_text="Receives every client concern with the practitioner's supervisors. "
                                           "Without one, the practice admins do.")
+    emergency_number = forms.RegexField(
+        regex=r"^\+?[0-9][0-9 ()-]{1,28}$", max_length=30, required=False,
+        label="Emergency number where the practice works",
+        help_text="For example 911, 112 or 999. Shown as a tap-to-call link in the live session log; "
+                  "left empty, it stays as it is.",
+        error_messages={"invalid": "Use digits only (spaces, brackets, dashes and a leading + are fine)."})
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)

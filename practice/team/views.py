@@ -142,14 +142,15 @@ def practitioners(request: HttpRequest) -> HttpResponse:
     practice = request.membership.practice
     staff = list(Membership.objects.filter(practice=practice, is_active=True).exclude(role=Role.CLIENT)
                  .select_related("user", "profile__verified_by__user").order_by("user__full_name"))
-    contact = AccountabilityContactForm(staff=staff, initial={"contact": str(practice.accountability_contact_id or "")},
-                                        prefix="acc")
+    contact = AccountabilityContactForm(staff=staff, prefix="acc", initial={
+        "contact": str(practice.accountability_contact_id or ""), "emergency_number": practice.emergency_number})
     if request.method == "POST" and "acc-contact" in request.POST:
         contact = AccountabilityContactForm(request.POST, staff=staff, prefix="acc")
         if contact.is_valid():
-            type(practice).objects.filter(pk=practice.pk).update(accountability_contact_id=contact.cleaned_data["contact"]
-                                                                 or None)
-            messages.success(request, "Accountability contact saved.")
+            type(practice).objects.filter(pk=practice.pk).update(
+                accountability_contact_id=contact.cleaned_data["contact"] or None,
+                emergency_number=contact.cleaned_data["emergency_number"].strip() or practice.emergency_number)
+            messages.success(request, "Accountability contact and emergency number saved.")
             return redirect("practitioners")
     elif request.method == "POST":
         form = VerificationForm(request.POST)

@@ -69,6 +69,10 @@ class Practice(models.Model):
     accountability_contact = models.ForeignKey(
         "Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Receives client concerns with the practitioner's supervisors. Unset: the practice admins do.")
+    emergency_number = models.CharField(
+        max_length=30, default="911",
+        help_text="The number for an ambulance where the practice works (911, 112, 999...): shown as a "
+                  "tap-to-call link beside an emergency sign in the live session log.")
 
     def __str__(self) -> str:
         return self.name

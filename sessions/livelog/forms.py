@@ -1,4 +1,4 @@
-"""Forms for scheduling and running sessions."""
+"""Forms of the live log: one per kind of entry, and what was done about an emergency sign."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from screening.policy import DEFAULT_POLICY
+from sessions.livelog.models import SessionEvent
 from sessions.livelog.rules import ADVERSE_EFFECTS
 
 
@@ -41,7 +42,7 @@ class LogForm(forms.Form):
 
 class DoseForm(LogForm):
     which = forms.ChoiceField(choices=[("initial", "Initial dose"), ("booster", "Booster"), ("extra", "Extra dose")],
-                              label="Dose")
+                              label="Which dose")
     amount_mg = forms.DecimalField(min_value=Decimal("1"), max_value=DEFAULT_POLICY.ceiling_total_mg, decimal_places=1,
                                    label="Amount (mg)")
     batch = forms.CharField(max_length=100, label="Substance batch")
@@ -118,3 +119,16 @@ class EventForm(LogForm):
         if data.get("kind") in ("food", "arrived", "left", "observation") and not data.get("text"):
             self.add_error("text", "Add the details.")
         return data
+
+
+class SignOutcomeForm(LogForm):
+    """What was done about an open emergency sign, and when (empty: now)."""
+
+    sign = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    code = forms.ChoiceField(choices=SessionEvent.Outcome.choices, widget=forms.RadioSelect, label="What was done")
+
+    def entry(self) -> dict:
+        data = super().entry()
+        data.pop("sign")
+        return data
+

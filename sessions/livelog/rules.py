@@ -152,6 +152,20 @@ def booster_window(initial_at: datetime | None, now: datetime, start_h: Decimal 
     return "Booster window has closed"
 
 
+def booster_after_the_session(initial_at: datetime | None, booster_at: datetime | None) -> str:
+    """The booster line of a closed session's log, in the past tense."""
+    if initial_at is None:
+        return "No dose was given"
+    if booster_at is None:
+        return "No booster was given"
+    return f"Booster given {_minutes(booster_at - initial_at)} after the initial dose"
+
+
+def elapsed(since: datetime | None, now: datetime) -> str:
+    """"1 h 05 min" from `since` to `now` ("" without a start)."""
+    return _minutes(now - since) if since else ""
+
+
 def dose_warnings(*, which: str, at: datetime, initial_at: datetime | None, boosters_given: int,
                   planned_initial_mg: Decimal | None, planned_booster_mg: Decimal | None, amount_mg: Decimal,
                   window: tuple[Decimal, Decimal]) -> list[str]:

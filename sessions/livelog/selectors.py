@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils import timezone
 from practice.crisis import CRISIS
 from screening.rules import CYP2D6_RECOVERY
 from screening.services import practice_policy
-from sessions.flightplans.selectors import crisis_plan
+from sessions.flightplans.selectors import crisis_plan, plan_in_force
 from sessions.livelog import rules as vitals
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.scheduling.models import Status, TherapySession
@@ -19,9 +19,32 @@ from sessions.scheduling.selectors import client_zone
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One row of the log as people read it (newest first on the page)."""
+
+    at: datetime
+    what: str
+    detail: str
+    warning: str = ""
+    alert: bool = False  # an adverse effect that is an emergency sign by itself, or an outcome
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """What the pinned emergency bar shows while a sign is open."""
+
+    signs: list  # [(key, sign)] with nothing recorded about them yet
+    crisis: dict
+    emergency_number: str
+
+
+@dataclass(frozen=True)
 class LiveState:
     now: datetime
+    in_progress: bool
+    ended_at: datetime | None
     initial_at: datetime | None
+    elapsed: str
     phase: str
     booster: str
     doses: list
@@ -30,13 +53,45 @@ class LiveState:
     water_limit_ml: int
     water_hours: int
     events: list
+    entries: list[Entry]
     alerts: list[str]
     crisis: dict
+    emergency: Emergency | None  # set while any emergency sign is open
     open_alerts: list[str] = ()  # emergency signs with nothing recorded about them yet
     outcomes: list = ()  # what was done about each sign (SessionEvent, kind "outcome")
+    handled: dict = field(default_factory=dict)  # sign -> (what was done, when)
+
+
+def _crisis(session: TherapySession) -> dict:
+    crisis = crisis_plan(session.client)
+    return {"hospital": crisis.hospital, "notify": crisis.notify,
+            "hotline": crisis.hotline or f"{CRISIS.peer.name} {CRISIS.peer.number}",
+            "version": crisis.version, "signed_on": crisis.signed_on}
+
+
+def _entries(doses, readings, water, events) -> list[Entry]:
+    rows = [Entry(d.at, d.get_which_display(), f"{d.amount_mg} mg (batch {d.batch}, test: {d.test_result})",
+                  warning=d.warning) for d in doses]
+    for r in readings:
+        parts = [f"BP {r.systolic}/{r.diastolic}" if r.systolic else "", f"HR {r.heart_rate}" if r.heart_rate else "",
+                 f"{r.temperature_c} °C" if r.temperature_c is not None else "", f"SpO2 {r.spo2}%" if r.spo2 else ""]
+        rows.append(Entry(r.at, "Vitals", ", ".join(p for p in parts if p)))
+    rows += [Entry(w.at, "Water", f"{w.millilitres} ml") for w in water]
+    for e in events:
+        if e.kind == SessionEvent.Kind.ADVERSE:
+            label, emergency = vitals.ADVERSE_EFFECTS.get(e.code, (e.code, False))
+            rows.append(Entry(e.at, "Adverse effect", label + (f": {e.text}" if e.text else ""), alert=emergency))
+        elif e.kind == SessionEvent.Kind.OUTCOME:
+            rows.append(Entry(e.at, "Emergency sign handled", f"{SessionEvent.Outcome(e.code).label}: {e.text}",
+                              alert=True))
+        else:
+            rows.append(Entry(e.at, e.get_kind_display(), e.text))
+    return sorted(rows, key=lambda row: row.at, reverse=True)
 
 
 def live_state(session: TherapySession) -> LiveState:
+    """The log and its timeline. A session no longer in progress reads in the past tense: no
+    clock, no "opens in", each emergency sign with what was done about it."""
     now = timezone.now()
     doses = list(DoseGiven.objects.filter(session=session).order_by("at"))
     readings = list(VitalsReading.objects.filter(session=session).order_by("at"))
@@ -46,20 +101,56 @@ def live_state(session: TherapySession) -> LiveState:
     booster = next((d.at for d in doses if d.which == DoseGiven.Which.BOOSTER), None)
     p = practice_policy(session.client.practice_id)
     signs = _signs(session, readings, events, p)
-    done = {e.text for e in events if e.kind == SessionEvent.Kind.OUTCOME}
-    crisis = crisis_plan(session.client)
+    outcomes = [e for e in events if e.kind == SessionEvent.Kind.OUTCOME]
+    handled = {e.text: (SessionEvent.Outcome(e.code).label, e.at) for e in outcomes}
+    open_alerts = [sign for sign in signs if sign not in handled]
+    crisis = _crisis(session)
+    in_progress = session.status == Status.IN_PROGRESS
+    until = now if in_progress else (session.ended_at or now)
     return LiveState(
-        now=now, initial_at=initial, phase=vitals.phase(initial, now),
-        booster=vitals.booster_window(initial, now, *p.booster_after_hours, booster_at=booster),
+        now=now, in_progress=in_progress, ended_at=session.ended_at, initial_at=initial,
+        elapsed=vitals.elapsed(initial, until),
+        phase=vitals.phase(initial, now) if in_progress else "",
+        booster=(vitals.booster_window(initial, now, *p.booster_after_hours, booster_at=booster) if in_progress
+                 else vitals.booster_after_the_session(initial, booster)),
         doses=doses, readings=readings,
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial, p.water_limit_hours),
-        water_limit_ml=int(p.water_limit_litres * 1000), water_hours=p.water_limit_hours, events=events, alerts=signs,
-        open_alerts=[sign for sign in signs if sign not in done],
-        outcomes=[e for e in events if e.kind == SessionEvent.Kind.OUTCOME],
-        crisis={"hospital": crisis.hospital, "notify": crisis.notify,
-                "hotline": crisis.hotline or f"{CRISIS.peer.name} {CRISIS.peer.number}",
-                "version": crisis.version, "signed_on": crisis.signed_on},
+        water_limit_ml=int(p.water_limit_litres * 1000), water_hours=p.water_limit_hours, events=events,
+        entries=_entries(doses, readings, water, events), alerts=signs, crisis=crisis,
+        emergency=Emergency([(sign_key(s), s) for s in open_alerts], crisis, session.client.practice.emergency_number)
+        if open_alerts else None,
+        open_alerts=open_alerts, outcomes=outcomes, handled=handled,
     )
+
+
+def emergency_for(session: TherapySession) -> Emergency | None:
+    """The pinned bar's content for any page of this session, or None when no sign is open."""
+    if session.kind != "medicine" or session.status != Status.IN_PROGRESS:
+        return None
+    signs = open_signs(session)
+    if not signs:
+        return None
+    return Emergency([(sign_key(s), s) for s in signs], _crisis(session), session.client.practice.emergency_number)
+
+
+def dose_prefill(session: TherapySession) -> dict:
+    """The next dose as planned (initial, then booster) with the last batch and test result, or
+    the flight plan's substance test for the first dose: confirming it is one tap."""
+    doses = list(DoseGiven.objects.filter(session=session).order_by("at"))
+    last = doses[-1] if doses else None
+    given = {d.which for d in doses}
+    if DoseGiven.Which.INITIAL not in given:
+        which, amount = DoseGiven.Which.INITIAL, session.planned_initial_mg
+    elif DoseGiven.Which.BOOSTER not in given and session.planned_booster_mg:
+        which, amount = DoseGiven.Which.BOOSTER, session.planned_booster_mg
+    else:
+        return {}
+    if last:
+        batch, test = last.batch, last.test_result
+    else:
+        plan = plan_in_force(session.client)[0]
+        batch, test = "", (plan.content.get("substance_test", "") if plan else "")
+    return {"which": which, "amount_mg": amount, "batch": batch, "test_result": test}
 
 
 def _signs(session: TherapySession, readings, events, policy) -> list:

@@ -103,3 +103,19 @@ def record_outcomes(*, session: TherapySession, by: Membership, outcomes: dict[s
                                         kind=SessionEvent.Kind.OUTCOME, code=code, text=str(sign))
             recorded += 1
     return recorded
+
+
+@transaction.atomic
+def sign_outcome_record(*, session: TherapySession, by: Membership, key: str, data: dict) -> SessionEvent:
+    """Record what was done about one open emergency sign (`key`: its sign_key), at the time
+    given or now: a log entry like any other (one-time token, time checks), which closes the
+    sign. Refused when the sign is not open (already handled, or not a sign of this session)."""
+    # Locked first, so two practitioners handling the same sign at once record it once.
+    session = TherapySession.objects.select_for_update().get(pk=session.pk)
+    sign = next((s for s in open_signs(session) if sign_key(s) == key), None)
+    if sign is None:
+        if SessionEvent.objects.filter(token=data["token"]).exists():
+            raise AlreadyRecorded
+        raise ValidationError("This sign already has an outcome recorded.")
+    return record(session=session, by=by, kind="event",
+                  data={**data, "kind": SessionEvent.Kind.OUTCOME, "text": str(sign)})

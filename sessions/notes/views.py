@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import access
 from practice.posted import posted
 from practice.roles import Role
-from sessions.livelog.models import DoseGiven
-from sessions.livelog.selectors import adverse_in_log
+from sessions.livelog.models import DoseGiven, SessionEvent
+from sessions.livelog.selectors import adverse_in_log, emergency_for
 from sessions.notes.forms import AddendumForm, CosignForm, NoteForm
 from sessions.notes.models import SessionNote
 from sessions.notes.services import addendum_add, note_cosign, note_save
 from sessions.scheduling.models import Kind
-from sessions.scheduling.selectors import session_for
+from sessions.scheduling.selectors import client_zone, session_for
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
@@ -42,7 +42,9 @@ def note(request: HttpRequest, client_id, session_id) -> HttpResponse:
     return render(request, "sessions/note.html", {
         "client": client, "session": session, "form": form,
         "doses": DoseGiven.objects.filter(session=session).order_by("at") if medicine else [],
-        "from_log": adverse_in_log(session) if medicine else []}, status=400 if form.errors else 200)
+        "from_log": adverse_in_log(session) if medicine else [],
+        "emergency": emergency_for(session), "zone": client_zone(client), "outcome_choices": SessionEvent.Outcome.choices,
+    }, status=400 if form.errors else 200)
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)

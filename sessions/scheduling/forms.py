@@ -74,4 +74,15 @@ class StartForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[("completed", "Completed"), ("cancelled", "Cancelled"), ("no_show", "No-show")])
+    """How a session ends, with only the choices its state allows (nothing preselected)."""
+
+    CHOICES = {"scheduled": [("cancelled", "Cancelled"), ("no_show", "No-show: the client did not come")],
+               "in_progress": [("completed", "Completed")]}
+    status = forms.ChoiceField(widget=forms.RadioSelect, label="How the session ended")
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = self.CHOICES.get(current, [])
+        if current == "in_progress":  # one way to close it: the button says so
+            self.fields["status"].widget = forms.HiddenInput()
+            self.fields["status"].initial = "completed"

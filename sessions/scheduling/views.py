@@ -15,8 +15,9 @@ from clients import access
 from practice.models import Membership
 from practice.posted import posted
 from practice.roles import Role
+from practice.timing import TIMING
 from sessions.livelog.models import SessionEvent
-from sessions.livelog.selectors import cyp2d6_window, open_signs, sign_key
+from sessions.livelog.selectors import cyp2d6_window, emergency_for, open_signs, sign_key
 from sessions.notes.forms import AddendumForm, CosignForm
 from sessions.notes.models import TEMPLATES, SessionNote
 from sessions.readiness import rules as gates
@@ -83,7 +84,7 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "needs_rationale": bool(lines) and any(ln.level == gates.RATIONALE for ln in lines),
         "ack_form": "start-form",
         "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
-        "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(),
+        "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(current=session.status),
         "note": SessionNote.objects.filter(session=session).prefetch_related(
             "addenda__author__user", "cosignatures__supervisor__user").first(),
         "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
@@ -92,7 +93,7 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "cyp2d6_window": cyp2d6_window(session),
         "open_signs": [(sign_key(sign), sign) for sign in open_signs(session)]
         if session.kind == Kind.MEDICINE and session.status == Status.IN_PROGRESS else [],
-        "outcome_choices": SessionEvent.Outcome.choices,
+        "outcome_choices": SessionEvent.Outcome.choices, "emergency": emergency_for(session),
     })
 
 
@@ -107,11 +108,15 @@ def start(request: HttpRequest, client_id, session_id) -> HttpResponse:
     try:
         if errors:
             raise ValidationError(errors[0])
-        session_start(session=session, by=request.membership, rationale=rationale, acknowledgements=acks)
+        session = session_start(session=session, by=request.membership, rationale=rationale, acknowledgements=acks)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, "Session started.")
+        started = session.started_at.astimezone(client_zone(client))
+        if session.kind == Kind.MEDICINE:  # straight into the log: that is where the day happens
+            messages.success(request, f"Session started at {started:%H:%M}. This is its live log.")
+            return redirect("session_live", client_id=client.pk, session_id=session.pk)
+        messages.success(request, f"Session started at {started:%H:%M}.")
     return redirect("session_detail", client_id=client.pk, session_id=session.pk)
 
 
@@ -120,16 +125,31 @@ def start(request: HttpRequest, client_id, session_id) -> HttpResponse:
 def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
     session = get_object_or_404(TherapySession, pk=session_id, client=client)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, current=session.status)
     outcomes, errors = sign_outcomes(request.POST)
     if not form.is_valid() or errors:
-        messages.error(request, "Choose one of the listed outcomes.")
+        messages.error(request, "Nothing was changed: choose how the session ended"
+                       + (" and what became of each emergency sign." if errors else "."))
     else:
         try:
-            session_set_status(session=session, status=form.cleaned_data["status"], by=request.membership,
-                               outcomes=outcomes)
+            session = session_set_status(session=session, status=form.cleaned_data["status"], by=request.membership,
+                                         outcomes=outcomes)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+            messages.success(request, closed_message(session, client_zone(client)))
     return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+def closed_message(session, zone) -> str:
+    """What happened, in words: the state reached and, after a medicine session, what follows."""
+    if session.status == Status.COMPLETED:
+        ended = session.ended_at.astimezone(zone)
+        text = f"Session closed as completed at {ended:%H:%M}."
+        if session.kind == Kind.MEDICINE:
+            days = session.client.checkin_days or TIMING.checkin_days
+            text += f" Integration check-ins are scheduled for days {', '.join(map(str, days))} after it."
+        return text
+    return {Status.CANCELLED: "Session cancelled.", Status.NO_SHOW: "Session marked as a no-show."}.get(
+        session.status, f"Session is now {session.get_status_display().lower()}.")
+
