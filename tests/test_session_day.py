@@ -227,3 +227,13 @@ def test_phone_numbers_in_free_text_become_call_links(text, expected):
 
 def test_a_dialable_number_keeps_only_digits_and_a_leading_plus():
     assert tel_href("+1 (623) 473-7433") == "tel:+16234737433" and tel_href("1+1 2") == "tel:112"
+
+
+def test_a_supervisor_sees_the_bar_but_the_therapist_records_what_was_done(therapist, world, running):
+    fever(therapist, world, running)
+    supervisor = Client()
+    supervisor.force_login(world.supervisor.user)
+    page = supervisor.get(url("session_live", world, running)).content.decode()
+    assert "seek medical care now" in page and 'href="tel:911"' in page
+    assert "Record what was done" not in page and "The client's therapist records what was done." in page
+
