@@ -4,8 +4,9 @@ from clients.caseload.models import CaseloadAssignment, Client, Stage
 from clients.consent.models import ConsentRevocation, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
 from clients.export.models import RecordsExport, RecordsExportFile
 from clients.intake.models import IntakeVersion
+from clients.search.models import ClientSearch
 
 __all__ = [
-    "CaseloadAssignment", "Client", "ConsentRevocation", "ConsentSignature", "ConsentTemplate",
+    "CaseloadAssignment", "Client", "ClientSearch", "ConsentRevocation", "ConsentSignature", "ConsentTemplate",
     "ConsentTemplateVersion", "IntakeVersion", "RecordsExport", "RecordsExportFile", "Stage",
 ]

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("clients.consent.urls")),
+    path("", include("clients.search.urls")),
 ]

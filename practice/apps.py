@@ -6,4 +6,4 @@ class PracticeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from practice import mfa  # noqa: F401 (registers the enrolment signal receiver)
+        from practice import checks, mfa  # noqa: F401 (register the database check and the enrolment receiver)

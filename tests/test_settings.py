@@ -98,3 +98,12 @@ def test_pages_with_records_carry_the_security_headers_and_are_never_cached(worl
     assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_database_check_names_a_missing_extension(db, monkeypatch):
+    from practice import checks
+
+    assert checks.postgres_has_what_the_app_needs() == []  # this server has everything
+    monkeypatch.setattr(checks, "EXTENSIONS", (*checks.EXTENSIONS, "no_such_extension"))
+    [error] = checks.postgres_has_what_the_app_needs()
+    assert error.id == "practice.E013" and "no_such_extension" in error.msg and "postgresql-contrib" in error.hint

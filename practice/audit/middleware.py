@@ -42,8 +42,9 @@ class AuditMiddleware:
         membership = getattr(request, "membership", None)
         if membership is None:
             return response
-        if request.audit_clients and membership.role in STAFF and response.status_code < 400:
-            _log(request, membership, sorted(request.audit_clients, key=str), _kind(response))
+        searched = getattr(request, "audit_search", False)  # a search is logged even when it found nobody
+        if (request.audit_clients or searched) and membership.role in STAFF and response.status_code < 400:
+            _log(request, membership, sorted(request.audit_clients, key=str), "search" if searched else _kind(response))
         elif response.status_code in (403, 404):
             _log_refused(request, membership)
         return response

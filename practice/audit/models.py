@@ -58,6 +58,7 @@ class AccessEvent(models.Model):
         PDF = "pdf", "PDF download"
         EXPORT = "export", "Export"
         REFUSED = "refused", "Refused attempt"
+        SEARCH = "search", "Search"
 
     at = models.DateTimeField(default=timezone.now)
     practice_id = models.UUIDField()

@@ -108,6 +108,7 @@ AUDITED = {
 # records), the audit tables, and the bytes of a client's prepared copy.
 NOT_AUDITED = {"practice_user", "practice_auditevent", "practice_accessevent",
                "clients_recordsexportfile",  # the zip of a client's copy: built from audited rows, deleted after a day
+               "clients_clientsearch",  # names and email as search matches them, kept by triggers from audited rows
                "practice_user_groups", "practice_user_user_permissions"}
 
 
