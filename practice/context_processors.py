@@ -3,9 +3,8 @@ from practice.roles import Role
 from practice.timing import TIMING
 
 NAV = {
-    Role.THERAPIST: [("caseload", "Caseload"), ("checkin_inbox", "Check-ins"), ("consent_outstanding", "Consents"),
-                     ("invite_client", "Invite a client"),
-                     ("policy", "Safety policy")],
+    Role.THERAPIST: [("today", "Today"), ("caseload", "Caseload"), ("checkin_inbox", "Check-ins"),
+                     ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"), ("policy", "Safety policy")],
     Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan"), ("my_records", "My records"),
                   ("portal_concerns", "Raise a concern")],
     Role.SUPERVISOR: [("supervision", "Supervisees"), ("concerns", "Concerns"), ("audit_log", "Audit log"),

@@ -113,6 +113,10 @@ def test_therapist_logs_in_with_keyboard_and_totp_and_sees_caseload(context, liv
     page.get_by_label("Code").fill(current_code(practice_world["therapist"].user))
     page.keyboard.press("Enter")
 
+    page.wait_for_url("**/today/")  # a therapist's home is the day
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Today")
+    assert_page_ok(page, "today")
+    page.get_by_role("link", name="Caseload", exact=True).click()
     page.wait_for_url("**/caseload/")
     table = page.get_by_role("table")
     assert table.get_by_role("link", name="Robin Rowe").is_visible()
@@ -162,8 +166,8 @@ def test_staff_without_mfa_see_enrolment_not_data(context, live_server, practice
 
 SWEEP = {
     "anonymous": ["/accounts/login/", "/accounts/password/reset/", "/invite/{token}/", "/invite/not-a-real-token/"],
-    "therapist": ["/caseload/", "/caseload/invite/", "/caseload/consents/", "/caseload/checkins/", "/clients/{client}/",
-                  "/profile/",
+    "therapist": ["/today/", "/caseload/", "/caseload/invite/", "/caseload/consents/", "/caseload/checkins/",
+                  "/clients/{client}/", "/profile/",
                   "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/", "/accounts/2fa/recovery-codes/",
                   "/accounts/2fa/totp/deactivate/",
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/", "/clients/{client}/flight-plan/",

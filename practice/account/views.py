@@ -17,7 +17,7 @@ from practice.tenancy.models import PractitionerProfile
 from practice.tenancy.services import PROFILE_FIELDS, practitioner_profile_save
 
 HOME_FOR_ROLE = {
-    Role.THERAPIST: "caseload",
+    Role.THERAPIST: "today",
     Role.CLIENT: "portal",
     Role.SUPERVISOR: "supervision",
     Role.ADMIN: "team",

@@ -5,6 +5,7 @@ from django.urls import path
 from practice.pages import views
 
 urlpatterns = [
+    path("today/", views.today, name="today"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/invite/", views.invite_client, name="invite_client"),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),

@@ -19,6 +19,7 @@ from clients.consent import selectors as consent_selectors
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import next_steps
 from practice.audit.context import note_read
+from practice.pages import today as today_page
 from practice.posted import posted
 from practice.roles import Role
 from practice.team.forms import ClientInvitationForm
@@ -63,6 +64,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
                                                      "overdue": overdue, "danger": danger, "still_open": still_open,
                                                      "suicide_screens": suicide_screens})
+
+
+@access.member_required(Role.THERAPIST)
+def today(request: HttpRequest) -> HttpResponse:
+    """The therapist's home: today's and tomorrow's sessions, then what needs action."""
+    zone = timezone.get_current_timezone()
+    sessions = today_page.agenda(request.membership, zone)
+    actions = today_page.actions(request.membership)
+    note_read(request, [s.client_id for s in sessions] + [a.client_id for a in actions])
+    start, _ = today_page.days(zone)
+    tomorrow = start + timedelta(days=1)
+    return render(request, "clients/today.html", {
+        "today": [s for s in sessions if s.scheduled_start < tomorrow],
+        "tomorrow": [s for s in sessions if s.scheduled_start >= tomorrow], "day": start, "next_day": tomorrow,
+        "actions": actions})
 
 
 @access.member_required(Role.THERAPIST)

@@ -1,0 +1,101 @@
+"""The therapist's day (issue 17, part 2): sessions today and tomorrow in the viewer's zone, then
+what needs action in order of urgency, each a link, each gone once done."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer
+from sessions.models import TherapySession
+
+from .test_sessions_schedule import make_ready
+
+ZONE = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def therapist(world):
+    world.therapist.user.time_zone = "Europe/Berlin"
+    world.therapist.user.save(update_fields=["time_zone"])
+    c = Client()
+    c.force_login(world.therapist.user)
+    return c
+
+
+def at_local(days: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.now().astimezone(ZONE).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute)).replace(tzinfo=ZONE)
+
+
+def session(world, when, **kw):
+    return TherapySession.objects.create(client=world.client, practitioner=world.therapist, scheduled_start=when,
+                                         **{"kind": "therapy", **kw})
+
+
+def test_a_therapist_starts_on_the_day(world, therapist):
+    assert therapist.get(reverse("home"))["Location"] == reverse("today")
+
+
+def test_sessions_today_and_tomorrow_on_the_viewers_clock(world, therapist):
+    session(world, at_local(0, 0, 5), kind="preparation")  # just after midnight in Berlin
+    session(world, at_local(1, 23, 50), kind="integration")  # tomorrow, late
+    session(world, at_local(2, 0, 10))  # the day after tomorrow: not shown
+    session(world, at_local(0, 15), status="cancelled")  # cancelled: not shown
+    page = therapist.get(reverse("today")).content.decode()
+    today, tomorrow = page.split("<h3>Tomorrow", 1)
+    assert "Preparation session with Cora Client" in today and "00:05" in today
+    assert "Integration session with Cora Client" in tomorrow.split('id="actions-h"')[0]
+    assert "Ordinary therapy session" not in page
+
+
+def test_what_needs_action_comes_in_order_of_urgency_and_leaves_once_done(world, therapist):
+    make_ready(world)
+    # A completed session four days ago without a signed note (urgency 4).
+    session(world, timezone.now() - timedelta(days=4), status="completed", ended_at=timezone.now() - timedelta(days=4))
+    # A danger answer in a check-in (urgency 1).
+    medicine = session(world, timezone.now() - timedelta(days=2), kind="medicine", status="completed",
+                       ended_at=timezone.now() - timedelta(days=2))
+    checkin = CheckIn.objects.create(client=world.client, session=medicine, day=1, due_at=timezone.now(), state="answered")
+    answer = CheckInAnswer.objects.create(checkin=checkin, mood=2, sleep="poor", worsening="severe",
+                                          harm_thoughts=False, danger=True)
+    page = therapist.get(reverse("today")).content.decode()
+    actions = page.split('id="actions-h"', 1)[1]
+    assert actions.index("Danger answer in a check-in") < actions.index("Note not signed")
+    CheckInAcknowledgement.objects.create(answer=answer, by=world.therapist, note="Called; safe.")
+    assert "Danger answer" not in therapist.get(reverse("today")).content.decode()
+
+
+def test_a_medicine_session_soon_lists_what_its_checklist_still_needs(world, therapist):
+    # No flight plan and no consent for this client: both show, linked to where they are done.
+    session(world, timezone.now() + timedelta(days=3), kind="medicine", planned_initial_mg=Decimal("125"))
+    page = therapist.get(reverse("today")).content.decode()
+    assert "Flight plan to sign again" in page and reverse("staff_plan", args=[world.client.pk]) in page
+
+
+def test_an_open_emergency_sign_is_on_the_day_until_handled(world, therapist):
+    make_ready(world)
+    running = session(world, timezone.now() - timedelta(hours=2), kind="medicine", status="in_progress",
+                      started_at=timezone.now() - timedelta(hours=2))
+    therapist.post(reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk,
+                                                          "kind": "vitals"}),
+                   {"vitals-token": str(uuid.uuid4()), "vitals-temperature_c": "39.2"})
+    page = therapist.get(reverse("today")).content.decode()
+    actions = page.split('id="actions-h"', 1)[1]
+    assert "Emergency sign still open" in actions and "Temperature 39.2" in actions
+    assert actions.index("Emergency sign still open") < actions.index("Session in progress")
+    assert reverse("session_live", kwargs={"client_id": world.client.pk, "session_id": running.pk}) in actions
+
+
+def test_the_day_is_read_in_a_bounded_number_of_queries(world, therapist, django_assert_max_num_queries):
+    for hour in range(8, 18):
+        session(world, at_local(0, hour))
+    with django_assert_max_num_queries(40):
+        assert therapist.get(reverse("today")).status_code == 200
