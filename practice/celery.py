@@ -27,13 +27,15 @@ app = Celery("practice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in each capability's `tasks.py`; their names stay those they were first queued under.
 app.autodiscover_tasks(["practice", "practice.accountability.records", "clients.caseload", "sessions.checkins",
-                        "sessions.surveys"])
+                        "sessions.surveys", "sessions.reminders"])
 
 app.conf.beat_schedule = {
     "dispatch-due-checkins": {"task": "sessions.tasks.dispatch_due_checkins", "schedule": 60.0},
     "checkin-followups": {"task": "sessions.tasks.checkin_followups", "schedule": 300.0},
     "dispatch-due-surveys": {"task": "sessions.tasks.dispatch_due_surveys", "schedule": 60.0},
     "survey-followups": {"task": "sessions.tasks.survey_followups", "schedule": 900.0},
+    "dispatch-due-reminders": {"task": "sessions.reminders.dispatch_due_reminders", "schedule": 60.0},
+    "reminders-housekeeping": {"task": "sessions.reminders.reminders_housekeeping", "schedule": 900.0},
     "records-exports-housekeeping": {"task": "practice.tasks.records_exports_housekeeping", "schedule": 300.0},
     "clear-expired-sessions": {
         "task": "practice.tasks.clear_expired_sessions",

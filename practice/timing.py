@@ -31,6 +31,12 @@ class Timing:
     survey_remind_after: timedelta = timedelta(days=2)
     survey_valid_for: timedelta = timedelta(days=7)
 
+    # Appointment reminders: one before every session, never inside the quiet hours (the client's
+    # clock: no email from 21:00 until 08:00).
+    reminder_before: timedelta = timedelta(hours=24)
+    quiet_from_hour: int = 21
+    quiet_until_hour: int = 8
+
     # Session records [Manual: Accountability; documentation].
     note_overdue_after: timedelta = timedelta(hours=72)
     session_open_too_long_after: timedelta = timedelta(hours=24)

@@ -5,6 +5,7 @@ from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
 from sessions.readiness.models import GateCheck
+from sessions.reminders.models import SessionReminder
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.models import (
     RuptureAcknowledgement,
@@ -17,6 +18,6 @@ from sessions.surveys.models import (
 __all__ = [
     "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven", "FlightPlanSignature",
     "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature", "RuptureAcknowledgement",
-    "RuptureAlert", "SessionEvent", "SessionNote", "Status", "SurveyRequest", "SurveyResponse", "SurveySchedule",
-    "TherapySession", "VitalsReading", "WaterIntake",
+    "RuptureAlert", "SessionEvent", "SessionNote", "SessionReminder", "Status", "SurveyRequest", "SurveyResponse",
+    "SurveySchedule", "TherapySession", "VitalsReading", "WaterIntake",
 ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("sessions.scheduling.urls")),
     path("", include("sessions.notes.urls")),
     path("", include("sessions.livelog.urls")),
+    path("", include("sessions.reminders.urls")),
 ]

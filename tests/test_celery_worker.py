@@ -290,6 +290,42 @@ def test_surveys_go_through_the_same_sender_once_each(world, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_appointment_reminders_go_through_the_same_sender_once_each(world, tmp_path):
+    """Reminders of three sessions, dispatched twice and every send task duplicated: one email each."""
+    from sessions.models import SessionReminder, TherapySession
+    from sessions.reminders.services import reminder_schedule
+    from sessions.reminders.tasks import dispatch_due_reminders, send_reminder
+
+    from .test_checkins import email_consent
+
+    email_consent(world)
+    sessions = [TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="therapy",
+                                              scheduled_start=timezone.now() + timedelta(days=2, hours=i))
+                for i in range(3)]
+    for s in sessions:
+        reminder_schedule(s)
+    SessionReminder.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+    reminders = list(SessionReminder.objects.all())
+    mail_dir = tmp_path / "mail"
+    worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path,
+                    TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
+    try:
+        dispatch_due_reminders.delay()
+        dispatch_due_reminders.delay()  # as if two beats ran
+        for row in reminders:
+            send_reminder.delay(str(row.pk))
+        deadline = time.monotonic() + 60
+        while SessionReminder.objects.exclude(state="sent").exists():
+            assert worker.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+        time.sleep(2)
+    finally:
+        _stop(worker)
+    ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
+    assert sorted(ids) == sorted(f"Message-ID: <reminder-{r.pk}@practice.invalid>" for r in reminders)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_prepares_a_clients_records_copy(tmp_path):
     from clients.export.models import RecordsExport
     from practice.accountability.records.tasks import build_records_export

@@ -19,6 +19,8 @@ STABLE_TASK_NAMES = {
     "sessions.tasks.checkin_followups", "sessions.tasks.dispatch_due_surveys", "sessions.tasks.send_survey",
     "sessions.tasks.survey_followups", "sessions.tasks.notify_attention", "practice.tasks.build_records_export",
     "practice.tasks.records_exports_housekeeping", "practice.tasks.clear_expired_sessions",
+    "sessions.reminders.dispatch_due_reminders", "sessions.reminders.send_reminder",
+    "sessions.reminders.reminders_housekeeping",
 }
 
 

@@ -94,6 +94,7 @@ AUDITED = {
         "WHERE n.id = ($1->>'note_id')::bigint", ""),
     "therapy_sessions_surveyschedule": ("", ""),
     "therapy_sessions_surveyrequest": ("", ""),
+    "therapy_sessions_sessionreminder": ("", ""),
     "therapy_sessions_surveyresponse": ("", ""),
     "therapy_sessions_rupturealert": (_via("therapy_sessions_surveyresponse", "response_id"), ""),
     "therapy_sessions_ruptureacknowledgement": (

@@ -18,6 +18,7 @@ from sessions.livelog.services import record_outcomes
 from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import gate_check_record, run_gate
+from sessions.reminders.services import reminder_cancel, reminder_schedule
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.services import schedule_after_session
 
@@ -49,6 +50,7 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
     if lines is not None:
         gate_check_record(session=session, stage=gates.SCHEDULE, lines=lines, outcome=result, rationale=rationale,
                           by=practitioner)
+    reminder_schedule(session)  # the client's reminder before it (sent only with email consent)
     return session
 
 
@@ -94,6 +96,8 @@ def session_set_status(*, session: TherapySession, status: str, by: Membership |
     if status == Status.COMPLETED:
         session.ended_at = timezone.now()
     session.save(update_fields=["status", "ended_at"])
+    if status in (Status.CANCELLED, Status.NO_SHOW):
+        reminder_cancel(session)
     if status == Status.COMPLETED:
         schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
         schedule_after_session(session)  # alliance surveys (brwai.md schedule)

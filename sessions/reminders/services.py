@@ -1,0 +1,80 @@
+"""Writes of appointment reminders: one per scheduled session, kept in step with the session
+(moved, cancelled), sent through practice.delivery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clients.consent.models import ConsentKind
+from clients.consent.selectors import kind_state
+from practice import delivery
+from practice.timing import TIMING
+from sessions.reminders import emails
+from sessions.reminders.models import SessionReminder
+from sessions.reminders.rules import reminder_due
+from sessions.scheduling.models import Status, TherapySession
+from sessions.scheduling.selectors import client_zone
+
+PENDING = (SessionReminder.State.SCHEDULED,)
+
+
+def reminder_blocked(client) -> str:
+    """Appointment reminders need the email-contact consent; pausing check-ins does not stop them."""
+    return "" if kind_state(client, ConsentKind.CONTACT_EMAIL).in_force else "No consent in force for contact by email."
+
+
+def reminder_schedule(session: TherapySession) -> SessionReminder | None:
+    """Create, or move with its session, the reminder of a scheduled session (idempotent). A
+    reminder already sent stays as it was; none for a session whose reminder time has passed."""
+    if session.status != Status.SCHEDULED:
+        return None
+    due = reminder_due(session.scheduled_start, client_zone(session.client), TIMING.reminder_before,
+                       TIMING.quiet_from_hour, TIMING.quiet_until_hour)
+    if due <= timezone.now():
+        due = timezone.now()  # booked at short notice: remind now, if still before the session
+        if session.scheduled_start - due < timedelta(hours=1):
+            return None
+    reminder, created = SessionReminder.objects.get_or_create(session=session, defaults={
+        "client": session.client, "due_at": due})
+    if not created and reminder.state in PENDING and reminder.due_at != due:
+        SessionReminder.objects.filter(pk=reminder.pk, state__in=PENDING).update(due_at=due)
+    return reminder
+
+
+def reminder_cancel(session: TherapySession) -> int:
+    """The session was cancelled: its reminder, if not sent yet, is not sent."""
+    return SessionReminder.objects.filter(session=session, state__in=PENDING).update(
+        state=SessionReminder.State.CANCELLED, reason="The session was cancelled.")
+
+
+def reminders_missing() -> int:
+    """Reminders for scheduled sessions that have none yet (sessions booked before reminders
+    existed, or any a failure left out): run by beat, idempotent."""
+    horizon = timezone.now() + TIMING.reminder_before + timedelta(days=1)
+    made = 0
+    for session in (TherapySession.objects.filter(status=Status.SCHEDULED, scheduled_start__gt=timezone.now(),
+                                                  scheduled_start__lt=horizon, reminder__isnull=True)
+                    .select_related("client__practice")[:500]):
+        made += reminder_schedule(session) is not None
+    return made
+
+
+def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
+    return delivery.claim_due(SessionReminder, limit, lease)
+
+
+def send(reminder_id: str) -> str:
+    return delivery.send(SessionReminder, reminder_id, blocked=reminder_blocked, email=emails.session_reminder)
+
+
+def reminder_from_token(token: str) -> SessionReminder:
+    """The reminder an emailed link carries; valid until its session has begun."""
+    reminder_id = delivery.id_from_token(token, salt=emails.SALT, max_age=TIMING.reminder_before * 2,
+                                         expired="This reminder link has expired. Your portal shows your sessions.")
+    reminder = SessionReminder.objects.filter(pk=reminder_id).select_related("client").first()
+    if reminder is None:
+        raise ValidationError("This link is not valid.")
+    return reminder
