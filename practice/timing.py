@@ -37,6 +37,12 @@ class Timing:
     quiet_from_hour: int = 21
     quiet_until_hour: int = 8
 
+    # Planned length of a session by kind, in minutes: a medicine session takes the day (the
+    # manual's timeline: onset, peak, plateau, comedown and time to settle before going home).
+    session_minutes: tuple[tuple[str, int], ...] = (("preparation", 90), ("medicine", 480), ("integration", 60),
+                                                    ("therapy", 50))
+    longest_session_minutes: int = 24 * 60
+
     # Session records [Manual: Accountability; documentation].
     note_overdue_after: timedelta = timedelta(hours=72)
     session_open_too_long_after: timedelta = timedelta(hours=24)

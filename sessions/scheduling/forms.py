@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from practice.timing import TIMING
 from screening.policy import DEFAULT_POLICY
 from sessions.livelog.models import SessionEvent
 from sessions.scheduling.models import Kind
@@ -18,6 +19,15 @@ class ScheduleForm(forms.Form):
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label="Start time (client's time zone)", widget=forms.TimeInput(attrs={"type": "time"}),
                          help_text="Medicine sessions start in the morning. [Manual: The Therapeutic MDMA Session]")
+    duration_minutes = forms.IntegerField(
+        required=False, label="Length (minutes)",
+        help_text="Empty: the usual length for the kind (" + ", ".join(f"{k} {m} min" for k, m in TIMING.session_minutes)
+        + ").", error_messages={"min_value": "A session lasts at least 15 minutes.",
+                                "max_value": "A session lasts at most 24 hours (1440 minutes)."},
+        min_value=15, max_value=TIMING.longest_session_minutes)
+    place = forms.CharField(max_length=100, required=False, label="Place", help_text='A room, or "Video".')
+    video_link = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https",
+                                help_text="For a video session: the link the client joins with (https).")
     second_practitioner = forms.ChoiceField(required=False, label="Second practitioner (optional)",
                                             help_text="Two practitioners are common in medicine sessions; breaks need cover.")
     other_people = forms.CharField(max_length=500, required=False, label="Others present",
@@ -42,6 +52,8 @@ class ScheduleForm(forms.Form):
         data["second_practitioner"] = self.colleagues.get(data.get("second_practitioner") or "")
         if data.get("booster_mg") and data.get("initial_mg") is None:
             self.add_error("initial_mg", "Plan the initial dose before a booster.")
+        if data.get("video_link") and not data["video_link"].startswith("https://"):
+            self.add_error("video_link", "Use a secure link (it starts with https://).")
         return data
 
 

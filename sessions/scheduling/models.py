@@ -6,12 +6,14 @@ for spacing and the lifetime limit), so it imports only practice and clients."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
 
 from clients.caseload.models import Client
 from practice.models import Membership
+from practice.timing import TIMING
 
 
 class Kind(models.TextChoices):
@@ -41,6 +43,12 @@ class TherapySession(models.Model):
     other_people = models.CharField(max_length=500, blank=True, help_text="Others present (sitter, witnesses).")
     planned_initial_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     planned_booster_mg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Planned length; empty: the usual length for the kind (practice.timing).")
+    place = models.CharField(max_length=100, blank=True, help_text="A room, or \"Video\".")
+    video_link = models.URLField(max_length=500, blank=True)
+    change_reason = models.CharField(max_length=500, blank=True,
+                                     help_text="Why it was last moved or cancelled (earlier reasons: the audit trail).")
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -51,6 +59,14 @@ class TherapySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session, {self.scheduled_start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def planned_minutes(self) -> int:
+        return self.duration_minutes or dict(TIMING.session_minutes).get(self.kind, 60)
+
+    @property
+    def planned_end(self):
+        return self.scheduled_start + timedelta(minutes=self.planned_minutes)
 
     @property
     def planned_total_mg(self):

@@ -3,11 +3,11 @@ each client's next session for lists."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -59,3 +59,27 @@ def with_next_session(clients: QuerySet[Client]) -> QuerySet[Client]:
         )
         .order_by("membership__user__full_name", "membership__user__email")
     )
+
+
+def conflicts(session: TherapySession) -> list[str]:
+    """Other sessions overlapping this one's planned time for the same practitioner, client or
+    room (in words, for a warning: double booking is allowed but never silent)."""
+    start, end = session.scheduled_start, session.planned_end
+    people = [session.practitioner_id] + ([session.second_practitioner_id] if session.second_practitioner_id else [])
+    same = Q(practitioner_id__in=people) | Q(second_practitioner_id__in=people) | Q(client_id=session.client_id)
+    room = session.place.strip()
+    if room and room.lower() != "video":
+        same |= Q(place__iexact=room)
+    nearby = (TherapySession.objects.filter(same, client__practice_id=session.client.practice_id,
+                                            status__in=[Status.SCHEDULED, Status.IN_PROGRESS],
+                                            scheduled_start__lt=end, scheduled_start__gt=start - timedelta(days=1))
+              .exclude(pk=session.pk).select_related("practitioner__user"))
+    found = []
+    for other in nearby:
+        if other.planned_end <= start:
+            continue
+        who = ("the client" if other.client_id == session.client_id
+               else f"the room {room}" if room and other.place.lower() == room.lower() else str(other.practitioner.user))
+        found.append(f"{other.get_kind_display()} session of {who}, "
+                     f"{timezone.localtime(other.scheduled_start):%d %b %H:%M}-{timezone.localtime(other.planned_end):%H:%M}")
+    return found

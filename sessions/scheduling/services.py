@@ -27,7 +27,8 @@ from sessions.surveys.services import schedule_after_session
 def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
                      initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
                      rationale: str = "", second_practitioner: Membership | None = None,
-                     acknowledgements: dict[str, str] | None = None) -> TherapySession:
+                     acknowledgements: dict[str, str] | None = None, duration_minutes: int | None = None,
+                     place: str = "", video_link: str = "") -> TherapySession:
     if start <= timezone.now():
         raise ValidationError("A session is scheduled in the future.")
     if second_practitioner is not None and (second_practitioner.practice_id != client.practice_id
@@ -43,7 +44,8 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
                                      booster_mg=booster_mg, stage=gates.SCHEDULE)))
     session = TherapySession.objects.create(
         client=client, practitioner=practitioner, kind=kind, scheduled_start=start, other_people=other_people.strip(),
-        second_practitioner=second_practitioner,
+        second_practitioner=second_practitioner, duration_minutes=duration_minutes, place=place.strip(),
+        video_link=video_link.strip(),
         planned_initial_mg=initial_mg if kind == Kind.MEDICINE else None,
         planned_booster_mg=booster_mg if kind == Kind.MEDICINE else None,
     )

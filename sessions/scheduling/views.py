@@ -25,7 +25,7 @@ from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import GateBlocked
 from sessions.scheduling.forms import ScheduleForm, StartForm, StatusForm, caution_rationales, sign_outcomes
 from sessions.scheduling.models import Kind, Status, TherapySession
-from sessions.scheduling.selectors import client_zone, local_start
+from sessions.scheduling.selectors import client_zone, conflicts, local_start
 from sessions.scheduling.services import session_schedule, session_set_status, session_start
 
 
@@ -47,7 +47,8 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
                                        other_people=data["other_people"], initial_mg=data["initial_mg"],
                                        second_practitioner=data["second_practitioner"],
                                        booster_mg=data["booster_mg"], rationale=data["rationale"],
-                                       acknowledgements=acks)
+                                       acknowledgements=acks, duration_minutes=data["duration_minutes"],
+                                       place=data["place"], video_link=data["video_link"])
         except GateBlocked as exc:
             form.add_error(None, exc.messages[0])
             lines = exc.lines
@@ -55,6 +56,8 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"{session.get_kind_display()} session scheduled.")
+            for clash in conflicts(session):
+                messages.warning(request, f"Overlaps: {clash}. Both are kept; move one if that is not intended.")
             return redirect("session_detail", client_id=client.pk, session_id=session.pk)
     if lines is None and request.method == "GET":
         # A first look, as of now and without a dose; the planned day and dose are checked on saving.
