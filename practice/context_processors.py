@@ -3,11 +3,11 @@ from practice.roles import Role
 from practice.timing import TIMING
 
 NAV = {
-    Role.THERAPIST: [("today", "Today"), ("caseload", "Caseload"), ("checkin_inbox", "Check-ins"),
+    Role.THERAPIST: [("today", "Today"), ("agenda", "Agenda"), ("caseload", "Caseload"), ("checkin_inbox", "Check-ins"),
                      ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"), ("policy", "Safety policy")],
     Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan"), ("my_records", "My records"),
                   ("portal_concerns", "Raise a concern")],
-    Role.SUPERVISOR: [("supervision", "Supervisees"), ("concerns", "Concerns"), ("audit_log", "Audit log"),
+    Role.SUPERVISOR: [("supervision", "Supervisees"), ("agenda", "Agenda"), ("concerns", "Concerns"), ("audit_log", "Audit log"),
                       ("policy", "Safety policy")],
     Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("practitioners", "Practitioners"),
                  ("consent_templates", "Consent documents"),

@@ -91,6 +91,8 @@ GET_EXPECTATIONS = {
         FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
         outsider=NOT_FOUND, anonymous=FOUND,
     ),
+    "agenda": row(FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=OK, unrelated_supervisor=OK,
+                  outsider=OK, anonymous=FOUND),
     "client_search": row(FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=OK, unrelated_supervisor=OK,
                          outsider=OK, anonymous=FOUND),  # everyone searches only what they may see
     "session_sign_outcome": row(

@@ -173,7 +173,7 @@ SWEEP = {
                   "/clients/{client}/screening/", "/clients/{client}/forms/medical/", "/clients/{client}/flight-plan/",
                   "/clients/{client}/flight-plan/edit/", "/clients/{client}/sessions/new/",
                   "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/",
-                  "/search/?q=robn", "/search/?q=nobody"],
+                  "/search/?q=robn", "/search/?q=nobody", "/agenda/", "/agenda/?span=day&who=practice"],
     "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
                    "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/",
                    "/supervision/{therapist}/review/", "/accountability/concerns/", "/accountability/concerns/{concern}/",

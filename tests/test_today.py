@@ -99,3 +99,24 @@ def test_the_day_is_read_in_a_bounded_number_of_queries(world, therapist, django
         session(world, at_local(0, hour))
     with django_assert_max_num_queries(40):
         assert therapist.get(reverse("today")).status_code == 200
+
+
+def test_the_agenda_shows_a_week_as_a_list_and_the_practice_as_busy_where_not_mine(world, therapist):
+    from . import factories as f
+
+    session(world, at_local(0, 9), place="Room 2")
+    colleague = f.member(world.practice, "therapist", full_name="Col League")
+    theirs = f.client(world.practice, colleague, full_name="Not Mine")
+    TherapySession.objects.create(client=theirs, practitioner=colleague, kind="therapy", scheduled_start=at_local(0, 11))
+    mine = therapist.get(reverse("agenda")).content.decode()
+    assert "Ordinary therapy session with Cora Client" in mine and "Room 2" in mine and "Busy" not in mine
+    assert "09:00-09:50" in mine  # the planned length by kind
+    practice = therapist.get(reverse("agenda"), {"who": "practice", "span": "day"}).content.decode()
+    assert "Busy" in practice and "Not Mine" not in practice and "Col League" in practice
+
+
+@pytest.mark.parametrize("query", [{"day": "2026-02-30"}, {"span": "decade"}, {"day": "x" * 5000},
+                                   {"day": "1900-01-01", "span": "week"}])
+def test_odd_agenda_requests_are_answered_not_a_500(world, therapist, query):
+    response = therapist.get(reverse("agenda"), query)
+    assert response.status_code == 200 and response.content.decode().count("<section") <= 7

@@ -57,6 +57,15 @@ class ScheduleForm(forms.Form):
         return data
 
 
+class AgendaForm(forms.Form):
+    """Which days the agenda shows: one day or the week around it (never more, whatever is asked)."""
+
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Day")
+    span = forms.ChoiceField(required=False, choices=[("day", "Day"), ("week", "Week")], label="Show")
+    who = forms.ChoiceField(required=False, choices=[("me", "My sessions"), ("practice", "The whole practice")],
+                            label="Whose")
+
+
 def _per_item(data, prefix: str, make_field) -> tuple[dict[str, str], list[str]]:
     """Fields named "<prefix><key>", one per item on the page (a caution, an emergency sign),
     validated like any form field: ({key: value given}, errors)."""

@@ -83,3 +83,19 @@ def conflicts(session: TherapySession) -> list[str]:
         found.append(f"{other.get_kind_display()} session of {who}, "
                      f"{timezone.localtime(other.scheduled_start):%d %b %H:%M}-{timezone.localtime(other.planned_end):%H:%M}")
     return found
+
+
+def agenda_between(membership, start: datetime, end: datetime, *, whole_practice: bool) -> list[TherapySession]:
+    """Sessions from `start` to `end`: the viewer's own (led or assisted), or the whole practice's.
+    Each has `.visible`: whether the viewer may read that client's record (else it shows as busy)."""
+    sessions = TherapySession.objects.filter(client__practice_id=membership.practice_id, scheduled_start__gte=start,
+                                             scheduled_start__lt=end).exclude(status=Status.CANCELLED)
+    if not whole_practice:
+        sessions = sessions.filter(Q(practitioner=membership) | Q(second_practitioner=membership))
+    sessions = list(sessions.select_related("client__membership__user", "practitioner__user")
+                    .order_by("scheduled_start"))
+    visible = set(access.clients_visible_to(membership).filter(pk__in={s.client_id for s in sessions})
+                  .values_list("pk", flat=True))
+    for s in sessions:
+        s.visible = s.client_id in visible
+    return sessions

@@ -5,6 +5,7 @@ from django.urls import path
 from sessions.scheduling import views
 
 urlpatterns = [
+    path("agenda/", views.agenda, name="agenda"),
     path("clients/<uuid:client_id>/sessions/new/", views.schedule, name="session_schedule"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", views.detail, name="session_detail"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", views.start, name="session_start"),

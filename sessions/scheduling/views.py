@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
+from practice.audit.context import note_read
 from practice.models import Membership
 from practice.posted import posted
 from practice.roles import Role
@@ -23,9 +24,16 @@ from sessions.notes.models import TEMPLATES, SessionNote
 from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import GateBlocked
-from sessions.scheduling.forms import ScheduleForm, StartForm, StatusForm, caution_rationales, sign_outcomes
+from sessions.scheduling.forms import (
+    AgendaForm,
+    ScheduleForm,
+    StartForm,
+    StatusForm,
+    caution_rationales,
+    sign_outcomes,
+)
 from sessions.scheduling.models import Kind, Status, TherapySession
-from sessions.scheduling.selectors import client_zone, conflicts, local_start
+from sessions.scheduling.selectors import agenda_between, client_zone, conflicts, local_start
 from sessions.scheduling.services import session_schedule, session_set_status, session_start
 
 
@@ -155,4 +163,26 @@ def closed_message(session, zone) -> str:
         return text
     return {Status.CANCELLED: "Session cancelled.", Status.NO_SHOW: "Session marked as a no-show."}.get(
         session.status, f"Session is now {session.get_status_display().lower()}.")
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def agenda(request: HttpRequest) -> HttpResponse:
+    """A day or a week of sessions, as a list (it reads on a phone); mine or the practice's."""
+    zone = timezone.get_current_timezone()
+    form = AgendaForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.now().astimezone(zone).date()
+    day, span, who = data.get("day") or today, data.get("span") or "week", data.get("who") or "me"
+    first = day - timedelta(days=day.weekday()) if span == "week" else day
+    count = 7 if span == "week" else 1
+    start = datetime.combine(first, time.min).replace(tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=count), time.min).replace(tzinfo=zone)
+    sessions = agenda_between(request.membership, start, end, whole_practice=who == "practice")
+    note_read(request, [s.client_id for s in sessions if s.visible])
+    days = [(first + timedelta(days=i), [s for s in sessions if s.scheduled_start.astimezone(zone).date()
+                                         == first + timedelta(days=i)]) for i in range(count)]
+    step = timedelta(days=count)
+    return render(request, "sessions/agenda.html", {
+        "form": form, "days": days, "span": span, "who": who, "today": today,
+        "previous": first - step, "next": first + step, "invalid": bool(request.GET) and not form.is_valid()})
 
