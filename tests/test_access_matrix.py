@@ -76,6 +76,10 @@ GET_EXPECTATIONS = {
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
+    "session_reschedule": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
     "session_note": row(FORBIDDEN, therapist=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
                         outsider=NOT_FOUND, anonymous=FOUND),
     "note_addendum": row(
@@ -266,6 +270,7 @@ def url_for(world):
         "session_detail": {"client_id": world.client.pk, "session_id": session.pk},
         "session_start": {"client_id": world.client.pk, "session_id": session.pk},
         "session_status": {"client_id": world.client.pk, "session_id": session.pk},
+        "session_reschedule": {"client_id": world.client.pk, "session_id": session.pk},
         "session_note": {"client_id": world.client.pk, "session_id": session.pk},
         "note_addendum": {"client_id": world.client.pk, "session_id": session.pk},
         "note_cosign": {"client_id": world.client.pk, "session_id": session.pk},

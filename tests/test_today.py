@@ -120,3 +120,63 @@ def test_the_agenda_shows_a_week_as_a_list_and_the_practice_as_busy_where_not_mi
 def test_odd_agenda_requests_are_answered_not_a_500(world, therapist, query):
     response = therapist.get(reverse("agenda"), query)
     assert response.status_code == 200 and response.content.decode().count("<section") <= 7
+
+
+def test_a_session_moves_with_a_reason_and_its_reminder_follows(world, therapist):
+    from sessions.models import SessionReminder
+    from sessions.scheduling.services import session_schedule
+
+    s = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy",
+                         start=timezone.now() + timedelta(days=3))
+    before = SessionReminder.objects.get(session=s).due_at
+    url = reverse("session_reschedule", kwargs={"client_id": world.client.pk, "session_id": s.pk})
+    new_day = (timezone.now() + timedelta(days=5)).astimezone(ZoneInfo("UTC")).date()
+    refused = therapist.post(url, {"day": new_day.isoformat(), "at": "10:00", "reason": ""}, follow=True)
+    assert "Nothing was changed" in refused.content.decode()
+    past = therapist.post(url, {"day": "2020-01-01", "at": "10:00", "reason": "Client ill"}, follow=True)
+    assert "The new time has passed" in past.content.decode()
+    moved = therapist.post(url, {"day": new_day.isoformat(), "at": "10:00", "reason": "Client ill"}, follow=True)
+    assert "Session moved to" in moved.content.decode()
+    s.refresh_from_db()
+    assert s.change_reason == "Client ill" and s.scheduled_start.date() == new_day
+    assert SessionReminder.objects.get(session=s).due_at > before + timedelta(days=1)
+    assert "Why it was moved" in moved.content.decode()
+
+
+def test_cancelling_needs_a_reason_and_cancels_the_reminder(world, therapist):
+    from sessions.models import SessionReminder
+    from sessions.scheduling.services import session_schedule
+
+    s = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy",
+                         start=timezone.now() + timedelta(days=3))
+    url = reverse("session_status", kwargs={"client_id": world.client.pk, "session_id": s.pk})
+    refused = therapist.post(url, {"status": "cancelled"}, follow=True).content.decode()
+    assert "Say why the session is cancelled" in refused
+    s.refresh_from_db()
+    assert s.status == "scheduled"
+    done = therapist.post(url, {"status": "cancelled", "reason": "The client moved away"}, follow=True).content.decode()
+    s.refresh_from_db()
+    assert s.status == "cancelled" and s.change_reason == "The client moved away" and "Session cancelled." in done
+    assert SessionReminder.objects.get(session=s).state == "cancelled"
+    assert "Why it was cancelled" in done
+
+
+def test_a_moved_medicine_session_passes_the_checklist_again(world):
+    from sessions.models import GateCheck
+    from sessions.readiness.services import GateBlocked
+    from sessions.scheduling.services import session_reschedule, session_schedule
+
+    make_ready(world)
+    s = session_schedule(client=world.client, practitioner=world.therapist, kind="medicine",
+                         start=timezone.now() + timedelta(days=3), initial_mg=Decimal("125"))
+    assert GateCheck.objects.filter(session=s).count() == 1
+    session_reschedule(session=s, start=timezone.now() + timedelta(days=4), by=world.therapist, reason="Room flooded")
+    assert GateCheck.objects.filter(session=s).count() == 2
+    # Another medicine session two months on: moving this one next to it is refused (spacing).
+    other = session_schedule(client=world.client, practitioner=world.therapist, kind="medicine",
+                             start=timezone.now() + timedelta(days=60), initial_mg=Decimal("125"))
+    with pytest.raises(GateBlocked):
+        session_reschedule(session=s, start=other.scheduled_start - timedelta(days=5), by=world.therapist,
+                           reason="Earlier date")
+    s.refresh_from_db()
+    assert s.change_reason == "Room flooded"

@@ -100,6 +100,7 @@ class StatusForm(forms.Form):
     CHOICES = {"scheduled": [("cancelled", "Cancelled"), ("no_show", "No-show: the client did not come")],
                "in_progress": [("completed", "Completed")]}
     status = forms.ChoiceField(widget=forms.RadioSelect, label="How the session ended")
+    reason = forms.CharField(max_length=500, required=False, label="Why (needed to cancel)")
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,3 +108,18 @@ class StatusForm(forms.Form):
         if current == "in_progress":  # one way to close it: the button says so
             self.fields["status"].widget = forms.HiddenInput()
             self.fields["status"].initial = "completed"
+            del self.fields["reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "cancelled" and len((data.get("reason") or "").strip()) < 3:
+            self.add_error("reason", "Say why the session is cancelled.")
+        return data
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="New start time (client's time zone)", widget=forms.TimeInput(attrs={"type": "time"}))
+    reason = forms.CharField(max_length=500, min_length=3, label="Why it moves")
+    rationale = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                label="Rationale for amber lines (medicine sessions)")

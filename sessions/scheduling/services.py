@@ -72,6 +72,33 @@ def session_start(*, session: TherapySession, by: Membership, rationale: str = "
     return session
 
 
+@transaction.atomic
+def session_reschedule(*, session: TherapySession, start: datetime, by: Membership, reason: str, rationale: str = "",
+                       acknowledgements: dict[str, str] | None = None) -> TherapySession:
+    """Move a scheduled session, with the reason. A medicine session passes the readiness
+    checklist again for its new day (kept as a GateCheck); its reminder moves with it."""
+    session = TherapySession.objects.select_for_update().select_related("client__practice").get(pk=session.pk)
+    if session.status != Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be moved.")
+    if start <= timezone.now():
+        raise ValidationError("The new time has passed: choose a time from now on.")
+    if len(reason.strip()) < 3:
+        raise ValidationError("Say why the session moves.")
+    if session.kind == Kind.MEDICINE:
+        lines, result = run_gate(client=session.client, by=by, rationale=rationale,
+                                 acknowledgements=acknowledgements or {},
+                                 check=lambda: gates.readiness(gate_facts(
+                                     client=session.client, practitioner=session.practitioner, start=start,
+                                     initial_mg=session.planned_initial_mg, booster_mg=session.planned_booster_mg,
+                                     stage=gates.SCHEDULE, exclude_session=session)))
+        gate_check_record(session=session, stage=gates.SCHEDULE, lines=lines, outcome=result, rationale=rationale,
+                          by=by)
+    session.scheduled_start, session.change_reason = start, reason.strip()[:500]
+    session.save(update_fields=["scheduled_start", "change_reason"])
+    reminder_schedule(session)
+    return session
+
+
 TRANSITIONS = {
     Status.SCHEDULED: {Status.CANCELLED, Status.NO_SHOW},
     Status.IN_PROGRESS: {Status.COMPLETED},
@@ -80,7 +107,7 @@ TRANSITIONS = {
 
 @transaction.atomic
 def session_set_status(*, session: TherapySession, status: str, by: Membership | None = None,
-                       outcomes: dict[str, str] | None = None) -> TherapySession:
+                       outcomes: dict[str, str] | None = None, reason: str = "") -> TherapySession:
     """Move a session on. Closing a medicine session first records what became of each
     emergency sign still open in its log (`outcomes`: {sign key: resolved | medical_care |
     emergency}); it is refused while any sign has none."""
@@ -94,10 +121,14 @@ def session_set_status(*, session: TherapySession, status: str, by: Membership |
         if still_open:
             raise ValidationError("Record what became of each emergency sign before closing the session: "
                                   + "; ".join(still_open) + ".")
+    if status == Status.CANCELLED and by is not None and len(reason.strip()) < 3:
+        raise ValidationError("Say why the session is cancelled.")
     session.status = status
     if status == Status.COMPLETED:
         session.ended_at = timezone.now()
-    session.save(update_fields=["status", "ended_at"])
+    if reason.strip():
+        session.change_reason = reason.strip()[:500]
+    session.save(update_fields=["status", "ended_at", "change_reason"])
     if status in (Status.CANCELLED, Status.NO_SHOW):
         reminder_cancel(session)
     if status == Status.COMPLETED:

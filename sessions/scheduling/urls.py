@@ -10,4 +10,5 @@ urlpatterns = [
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/", views.detail, name="session_detail"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/start/", views.start, name="session_start"),
     path("clients/<uuid:client_id>/sessions/<uuid:session_id>/status/", views.set_status, name="session_status"),
+    path("clients/<uuid:client_id>/sessions/<uuid:session_id>/move/", views.reschedule, name="session_reschedule"),
 ]

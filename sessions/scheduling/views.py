@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import access
 from practice.audit.context import note_read
 from practice.models import Membership
-from practice.posted import posted
+from practice.posted import error_text, posted
 from practice.roles import Role
 from practice.timing import TIMING
 from sessions.livelog.models import SessionEvent
@@ -26,6 +26,7 @@ from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import GateBlocked
 from sessions.scheduling.forms import (
     AgendaForm,
+    RescheduleForm,
     ScheduleForm,
     StartForm,
     StatusForm,
@@ -34,7 +35,7 @@ from sessions.scheduling.forms import (
 )
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import agenda_between, client_zone, conflicts, local_start
-from sessions.scheduling.services import session_schedule, session_set_status, session_start
+from sessions.scheduling.services import session_reschedule, session_schedule, session_set_status, session_start
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
@@ -96,6 +97,7 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "ack_form": "start-form",
         "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
         "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(current=session.status),
+        "reschedule_form": RescheduleForm(),
         "note": SessionNote.objects.filter(session=session).prefetch_related(
             "addenda__author__user", "cosignatures__supervisor__user").first(),
         "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
@@ -139,16 +141,41 @@ def set_status(request: HttpRequest, client_id, session_id) -> HttpResponse:
     form = StatusForm(request.POST, current=session.status)
     outcomes, errors = sign_outcomes(request.POST)
     if not form.is_valid() or errors:
-        messages.error(request, "Nothing was changed: choose how the session ended"
-                       + (" and what became of each emergency sign." if errors else "."))
+        messages.error(request, "Nothing was changed: " + (error_text(form) if form.errors else
+                                                           "choose what became of each emergency sign."))
     else:
         try:
             session = session_set_status(session=session, status=form.cleaned_data["status"], by=request.membership,
-                                         outcomes=outcomes)
+                                         outcomes=outcomes, reason=form.cleaned_data.get("reason", ""))
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
             messages.success(request, closed_message(session, client_zone(client)))
+    return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_POST
+def reschedule(request: HttpRequest, client_id, session_id) -> HttpResponse:
+    client = access.get_client(request, client_id, write=True)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client)
+    form = RescheduleForm(request.POST)
+    acks, errors = caution_rationales(request.POST)
+    if not form.is_valid() or errors:
+        messages.error(request, "Nothing was changed: " + (error_text(form) if form.errors else errors[0]))
+        return redirect("session_detail", client_id=client.pk, session_id=session.pk)
+    data = form.cleaned_data
+    try:
+        start = local_start(client, data["day"], data["at"])
+        session = session_reschedule(session=session, start=start, by=request.membership, reason=data["reason"],
+                                     rationale=data["rationale"], acknowledgements=acks)
+    except ValidationError as exc:
+        messages.error(request, "Nothing was changed: " + exc.messages[0])
+    else:
+        when = session.scheduled_start.astimezone(client_zone(client))
+        messages.success(request, f"Session moved to {when:%a %d %b, %H:%M} (the client's time); its reminder follows.")
+        for clash in conflicts(session):
+            messages.warning(request, f"Overlaps: {clash}. Both are kept; move one if that is not intended.")
     return redirect("session_detail", client_id=client.pk, session_id=session.pk)
 
 
