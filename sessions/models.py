@@ -6,7 +6,7 @@ from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, Wate
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
 from sessions.readiness.models import GateCheck
 from sessions.reminders.models import SessionReminder
-from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
 from sessions.surveys.models import (
     RuptureAcknowledgement,
     RuptureAlert,
@@ -16,7 +16,7 @@ from sessions.surveys.models import (
 )
 
 __all__ = [
-    "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven", "FlightPlanSignature",
+    "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven", "FlightPlanSignature",
     "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature", "RuptureAcknowledgement",
     "RuptureAlert", "SessionEvent", "SessionNote", "SessionReminder", "Status", "SurveyRequest", "SurveyResponse",
     "SurveySchedule", "TherapySession", "VitalsReading", "WaterIntake",

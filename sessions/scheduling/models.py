@@ -73,3 +73,16 @@ class TherapySession(models.Model):
         if self.planned_initial_mg is None:
             return None
         return self.planned_initial_mg + (self.planned_booster_mg or 0)
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private calendar link. Only a hash of its secret is stored; making a new
+    link or revoking it makes the old one stop working at once."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="calendar_feed")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar link of {self.membership}"
+

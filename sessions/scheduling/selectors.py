@@ -3,6 +3,7 @@ each client's next session for lists."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,8 @@ from clients import access
 from clients.caseload.models import Client
 from clients.intake.models import IntakeVersion
 from screening.facts import latest_submitted
-from sessions.scheduling.models import Status, TherapySession
+from sessions.scheduling import ics
+from sessions.scheduling.models import CalendarFeed, Status, TherapySession
 
 
 def client_zone(client: Client) -> ZoneInfo:
@@ -99,3 +101,25 @@ def agenda_between(membership, start: datetime, end: datetime, *, whole_practice
     for s in sessions:
         s.visible = s.client_id in visible
     return sessions
+
+
+FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=180)
+
+
+def feed_for_token(token: str):
+    """The staff member whose calendar link this is, or None (unknown, revoked or left)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    feed = CalendarFeed.objects.filter(token_sha256=digest, membership__is_active=True).select_related(
+        "membership__practice").first()
+    return feed.membership if feed else None
+
+
+def feed_events(membership) -> list[ics.Event]:
+    """A staff member's sessions from a month ago to half a year ahead, as calendar events."""
+    now = timezone.now()
+    sessions = (TherapySession.objects.filter(Q(practitioner=membership) | Q(second_practitioner=membership),
+                                              scheduled_start__gte=now - FEED_PAST, scheduled_start__lt=now + FEED_AHEAD)
+                .select_related("client__membership__user").order_by("scheduled_start"))
+    return [ics.Event(uid=f"session-{s.pk}@practice.invalid", start=s.scheduled_start, end=s.planned_end,
+                      summary=f"{s.get_kind_display()} session, {ics.initials(str(s.client))}", location=s.place,
+                      cancelled=s.status == Status.CANCELLED) for s in sessions]

@@ -3,6 +3,8 @@ the readiness checklist first; closing one schedules its check-ins and alliance 
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,7 +21,7 @@ from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import gate_check_record, run_gate
 from sessions.reminders.services import reminder_cancel, reminder_schedule
-from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
 from sessions.surveys.services import schedule_after_session
 
 
@@ -135,3 +137,17 @@ def session_set_status(*, session: TherapySession, status: str, by: Membership |
         schedule_for(session)  # integration check-ins on days 1, 3, 7, 14 and 28
         schedule_after_session(session)  # alliance surveys (brwai.md schedule)
     return session
+
+
+def calendar_feed_renew(*, membership: Membership) -> str:
+    """A new private calendar link for this staff member (the old one stops working); returns the
+    secret, which is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(membership=membership, defaults={
+        "token_sha256": hashlib.sha256(token.encode()).hexdigest(), "created_at": timezone.now()})
+    return token
+
+
+def calendar_feed_revoke(*, membership: Membership) -> int:
+    deleted, _ = CalendarFeed.objects.filter(membership=membership).delete()
+    return deleted

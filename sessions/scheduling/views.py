@@ -6,13 +6,14 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
 from practice.audit.context import note_read
+from practice.emails import link as absolute_link
 from practice.models import Membership
 from practice.posted import error_text, posted
 from practice.roles import Role
@@ -24,6 +25,7 @@ from sessions.notes.models import TEMPLATES, SessionNote
 from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import GateBlocked
+from sessions.scheduling import ics
 from sessions.scheduling.forms import (
     AgendaForm,
     RescheduleForm,
@@ -33,9 +35,16 @@ from sessions.scheduling.forms import (
     caution_rationales,
     sign_outcomes,
 )
-from sessions.scheduling.models import Kind, Status, TherapySession
-from sessions.scheduling.selectors import agenda_between, client_zone, conflicts, local_start
-from sessions.scheduling.services import session_reschedule, session_schedule, session_set_status, session_start
+from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
+from sessions.scheduling.selectors import agenda_between, client_zone, conflicts, feed_events, feed_for_token, local_start
+from sessions.scheduling.services import (
+    calendar_feed_renew,
+    calendar_feed_revoke,
+    session_reschedule,
+    session_schedule,
+    session_set_status,
+    session_start,
+)
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
@@ -212,4 +221,42 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/agenda.html", {
         "form": form, "days": days, "span": span, "who": who, "today": today,
         "previous": first - step, "next": first + step, "invalid": bool(request.GET) and not form.is_valid()})
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def calendar_link(request: HttpRequest) -> HttpResponse:
+    """Make, renew or revoke one's private calendar link; the link itself is shown only once."""
+    link = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar_feed_revoke(membership=request.membership)
+            messages.success(request, "Your calendar link is revoked: calendars using it stop updating.")
+            return redirect("calendar_link")
+        token = calendar_feed_renew(membership=request.membership)
+        link = absolute_link("calendar_feed", token)  # SITE_URL, not the request's Host header
+    has_feed = CalendarFeed.objects.filter(membership=request.membership).exists()
+    return render(request, "sessions/calendar_link.html", {"link": link, "has_feed": has_feed})
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed (no login: the secret link is the key). Initials and kinds only."""
+    membership = feed_for_token(token)
+    if membership is None:
+        raise Http404("No such calendar.")
+    body = ics.calendar(feed_events(membership), name=f"Sessions, {membership.practice}", now=timezone.now())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@access.member_required(Role.CLIENT)
+def client_appointment_ics(request: HttpRequest, session_id) -> HttpResponse:
+    """One of the client's own appointments, to add to their calendar (the practice's name only)."""
+    client = access.own_client(request)
+    session = get_object_or_404(TherapySession, pk=session_id, client=client, status=Status.SCHEDULED)
+    event = ics.Event(uid=f"appointment-{session.pk}@practice.invalid", start=session.scheduled_start,
+                      end=session.planned_end, summary=f"Appointment, {client.practice}", location=session.place)
+    response = HttpResponse(ics.calendar([event], name=str(client.practice), now=timezone.now()),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
 
