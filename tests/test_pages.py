@@ -20,7 +20,7 @@ def test_caseload_shows_stage_and_next_session(client, world):
     f.session(world.client, world.therapist, days=-3, kind="therapy", status="completed")
     client.force_login(world.therapist.user)
     page = client.get(reverse("caseload")).content.decode()
-    assert "Intake" in page and "(preparation)" in page and "(medicine)" not in page
+    assert "Intake" in page and "(Preparation)" in page and "(medicine)" not in page
 
 
 def test_client_portal_says_what_to_do_next(client, world):

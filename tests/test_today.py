@@ -180,3 +180,27 @@ def test_a_moved_medicine_session_passes_the_checklist_again(world):
                            reason="Earlier date")
     s.refresh_from_db()
     assert s.change_reason == "Room flooded"
+
+
+def test_the_caseload_filters_and_orders_in_words(world, therapist, django_assert_max_num_queries):
+    from . import factories as f
+
+    later = f.client(world.practice, world.therapist, full_name="Ada Later")
+    TherapySession.objects.create(client=later, practitioner=world.therapist, kind="medicine",
+                                  scheduled_start=timezone.now() + timedelta(days=20))
+    TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="integration",
+                                  scheduled_start=timezone.now() + timedelta(days=2))
+    page = therapist.get(reverse("caseload"), {"sort": "next"}).content.decode()
+    table = page.split("<tbody>", 1)[1]
+    assert table.index("Cora Client") < table.index("Ada Later")  # the sooner session first
+    assert "(Medicine (MDMA))" in table and "(medicine)" not in table  # labels, not codes
+    soon = therapist.get(reverse("caseload"), {"next": "week"}).content.decode().split("<tbody>", 1)[1]
+    assert "Cora Client" in soon and "Ada Later" not in soon
+    none = therapist.get(reverse("caseload"), {"flag": "danger"}).content.decode().split("<tbody>", 1)[1]
+    assert "No clients." in none
+    assert therapist.get(reverse("caseload"), {"stage": "nonsense", "sort": "x" * 500}).status_code == 200
+    for i in range(60):
+        f.client(world.practice, world.therapist, full_name=f"Bulk {i:02d}")
+    with django_assert_max_num_queries(30):
+        page = therapist.get(reverse("caseload"), {"sort": "contact", "page": "2"}).content.decode()
+    assert "stage=" not in page and "sort=contact&amp;page=1" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from clients.consent import selectors as consent_selectors
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import next_steps
 from practice.audit.context import note_read
+from practice.pages import caseload as caseload_list
 from practice.pages import today as today_page
 from practice.posted import posted
 from practice.roles import Role
@@ -33,7 +35,6 @@ from sessions.checkins.selectors import checkin_charts
 from sessions.models import TherapySession
 from sessions.notes.selectors import open_too_long, overdue_notes
 from sessions.readiness.selectors import dose_history
-from sessions.scheduling.selectors import with_next_session
 from sessions.surveys.selectors import client_alliance, latest_by_pair
 from sessions.surveys.selectors import open_for as survey_open_for
 
@@ -42,7 +43,10 @@ CASELOAD_PAGE_SIZE = 50
 
 @access.member_required(Role.THERAPIST)
 def caseload(request: HttpRequest) -> HttpResponse:
-    clients = Paginator(with_next_session(access.clients_visible_to(request.membership)), CASELOAD_PAGE_SIZE)
+    filters = caseload_list.CaseloadFilterForm(request.GET)
+    chosen = {k: v for k, v in (filters.cleaned_data if filters.is_valid() else {}).items() if v}
+    listed = caseload_list.caseload(access.clients_visible_to(request.membership), **chosen)
+    clients = Paginator(listed, CASELOAD_PAGE_SIZE)
     page = clients.get_page(request.GET.get("page"))
     page.object_list = attach_screening_status(page.object_list)
     alliance = latest_by_pair([c.pk for c in page.object_list], [request.membership.pk])
@@ -62,6 +66,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
               + [s.client_id for s in overdue] + [s.client_id for s in still_open]
               + [r.client_id for r in suicide_screens])
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
+                                                     "filters": filters, "filtered": bool(chosen),
+                                                     "query": urlencode(chosen),
                                                      "overdue": overdue, "danger": danger, "still_open": still_open,
                                                      "suicide_screens": suicide_screens})
 

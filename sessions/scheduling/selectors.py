@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from clients.caseload.models import Client
 from clients.intake.models import IntakeVersion
 from screening.facts import latest_submitted
 from sessions.scheduling import ics
-from sessions.scheduling.models import CalendarFeed, Status, TherapySession
+from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
 
 
 def client_zone(client: Client) -> ZoneInfo:
@@ -59,6 +59,8 @@ def with_next_session(clients: QuerySet[Client]) -> QuerySet[Client]:
             next_session_start=Subquery(upcoming.values("scheduled_start")[:1]),
             next_session_kind=Subquery(upcoming.values("kind")[:1]),
         )
+        .annotate(next_session_kind_label=Case(*[When(next_session_kind=k, then=Value(label)) for k, label in Kind.choices],
+                                               default=Value(""), output_field=CharField()))
         .order_by("membership__user__full_name", "membership__user__email")
     )
 
