@@ -34,6 +34,7 @@ class Timing:
     # Appointment reminders: one before every session, never inside the quiet hours (the client's
     # clock: no email from 21:00 until 08:00).
     reminder_before: timedelta = timedelta(hours=24)
+    preparation_reminder_before: timedelta = timedelta(days=7)  # medicine sessions: a week to prepare
     quiet_from_hour: int = 21
     quiet_until_hour: int = 8
 

@@ -119,3 +119,19 @@ def test_sessions_without_a_reminder_get_one(world):
     assert svc.reminders_missing() == 1 and svc.reminders_missing() == 0
     assert SessionReminder.objects.get().session == session
     assert TIMING.reminder_before == DAY
+
+
+def test_a_medicine_session_also_gets_a_reminder_a_week_before(world):
+    far = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy",
+                           start=timezone.now() + timedelta(days=10))
+    TherapySession.objects.filter(pk=far.pk).update(kind="medicine")
+    far.refresh_from_db()
+    svc.reminder_schedule(far)
+    rows = {r.before: r for r in SessionReminder.objects.filter(session=far)}
+    assert set(rows) == {"day", "week"}
+    assert far.scheduled_start - rows["week"].due_at > timedelta(days=6)
+    soon = schedule(world, days=3)
+    TherapySession.objects.filter(pk=soon.pk).update(kind="medicine")
+    soon.refresh_from_db()
+    svc.reminder_schedule(soon)  # booked three days ahead: a week-before reminder has no time left
+    assert list(SessionReminder.objects.filter(session=soon).values_list("before", flat=True)) == ["day"]

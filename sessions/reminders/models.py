@@ -11,13 +11,19 @@ from sessions.scheduling.models import TherapySession
 
 
 class SessionReminder(Deliverable):
+    class Before(models.TextChoices):
+        DAY = "day", "The day before"
+        WEEK = "week", "A week before (medicine sessions: time to prepare)"
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="session_reminders")
-    session = models.OneToOneField(TherapySession, on_delete=models.PROTECT, related_name="reminder")
+    session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="reminders")
+    before = models.CharField(max_length=8, choices=Before.choices, default=Before.DAY)
 
     delivery_related = ("client__membership__user", "client__practice", "session")
 
     class Meta:
         indexes = [models.Index(fields=["state", "due_at"])]
+        constraints = [models.UniqueConstraint(fields=["session", "before"], name="reminder_once_per_session_and_time")]
         ordering = ["due_at"]
 
     def __str__(self) -> str:

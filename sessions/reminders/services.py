@@ -15,7 +15,7 @@ from practice.timing import TIMING
 from sessions.reminders import emails
 from sessions.reminders.models import SessionReminder
 from sessions.reminders.rules import reminder_due
-from sessions.scheduling.models import Status, TherapySession
+from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import client_zone
 
 PENDING = (SessionReminder.State.SCHEDULED,)
@@ -27,17 +27,29 @@ def reminder_blocked(client) -> str:
 
 
 def reminder_schedule(session: TherapySession) -> SessionReminder | None:
-    """Create, or move with its session, the reminder of a scheduled session (idempotent). A
-    reminder already sent stays as it was; none for a session whose reminder time has passed."""
+    """Create, or move with its session, the reminders of a scheduled session (idempotent): the
+    day before, and for a medicine session also a week before (time to prepare). A reminder
+    already sent stays as it was; none whose time has passed. Returns the day-before one."""
     if session.status != Status.SCHEDULED:
         return None
-    due = reminder_due(session.scheduled_start, client_zone(session.client), TIMING.reminder_before,
-                       TIMING.quiet_from_hour, TIMING.quiet_until_hour)
+    day = _reminder(session, SessionReminder.Before.DAY, TIMING.reminder_before, short_notice=True)
+    if session.kind == Kind.MEDICINE:
+        _reminder(session, SessionReminder.Before.WEEK, TIMING.preparation_reminder_before, short_notice=False)
+    return day
+
+
+def _reminder(session, before: str, ahead: timedelta, *, short_notice: bool) -> SessionReminder | None:
+    due = reminder_due(session.scheduled_start, client_zone(session.client), ahead, TIMING.quiet_from_hour,
+                       TIMING.quiet_until_hour)
     if due <= timezone.now():
-        due = timezone.now()  # booked at short notice: remind now, if still before the session
-        if session.scheduled_start - due < timedelta(hours=1):
+        # Booked at short notice: the day-before reminder goes now, if still before the session;
+        # a week-before one is simply not needed any more.
+        if not short_notice or session.scheduled_start - timezone.now() < timedelta(hours=1):
+            SessionReminder.objects.filter(session=session, before=before, state__in=PENDING).update(
+                state=SessionReminder.State.CANCELLED, reason="Its time passed before it was due.")
             return None
-    reminder, created = SessionReminder.objects.get_or_create(session=session, defaults={
+        due = timezone.now()
+    reminder, created = SessionReminder.objects.get_or_create(session=session, before=before, defaults={
         "client": session.client, "due_at": due})
     if not created and reminder.state in PENDING and reminder.due_at != due:
         SessionReminder.objects.filter(pk=reminder.pk, state__in=PENDING).update(due_at=due)
@@ -53,10 +65,10 @@ def reminder_cancel(session: TherapySession) -> int:
 def reminders_missing() -> int:
     """Reminders for scheduled sessions that have none yet (sessions booked before reminders
     existed, or any a failure left out): run by beat, idempotent."""
-    horizon = timezone.now() + TIMING.reminder_before + timedelta(days=1)
+    horizon = timezone.now() + TIMING.preparation_reminder_before + timedelta(days=1)
     made = 0
     for session in (TherapySession.objects.filter(status=Status.SCHEDULED, scheduled_start__gt=timezone.now(),
-                                                  scheduled_start__lt=horizon, reminder__isnull=True)
+                                                  scheduled_start__lt=horizon, reminders__isnull=True)
                     .select_related("client__practice")[:500]):
         made += reminder_schedule(session) is not None
     return made
