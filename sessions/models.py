@@ -4,6 +4,7 @@ from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAns
 from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
+from sessions.preparation.models import PreparationTick
 from sessions.readiness.models import GateCheck
 from sessions.reminders.models import SessionReminder
 from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
@@ -17,7 +18,7 @@ from sessions.surveys.models import (
 
 __all__ = [
     "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven", "FlightPlanSignature",
-    "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature", "RuptureAcknowledgement",
+    "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature", "PreparationTick", "RuptureAcknowledgement",
     "RuptureAlert", "SessionEvent", "SessionNote", "SessionReminder", "Status", "SurveyRequest", "SurveyResponse",
     "SurveySchedule", "TherapySession", "VitalsReading", "WaterIntake",
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("sessions.notes.urls")),
     path("", include("sessions.livelog.urls")),
     path("", include("sessions.reminders.urls")),
+    path("", include("sessions.preparation.urls")),
 ]

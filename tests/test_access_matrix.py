@@ -98,6 +98,7 @@ GET_EXPECTATIONS = {
     "calendar_link": row(FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=OK, unrelated_supervisor=OK,
                          outsider=OK, anonymous=FOUND),
     "calendar_feed": row(NOT_FOUND),  # no login: the secret link is the key, and a wrong one finds nothing
+    "client_prepare": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "client_appointment_ics": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "agenda": row(FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=OK, unrelated_supervisor=OK,
                   outsider=OK, anonymous=FOUND),
@@ -282,6 +283,7 @@ def url_for(world):
         "reminder_link": {"token": "not-a-signed-token"},
         "calendar_feed": {"token": "not-a-feed"},
         "client_appointment_ics": {"session_id": session.pk},
+        "client_prepare": {"session_id": session.pk},
         "checkin_portal": {"checkin_id": checkin.pk},
         "checkin_days": {"client_id": world.client.pk},
         "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},

@@ -525,6 +525,74 @@ def test_an_entry_made_offline_is_kept_and_sent_once_when_the_connection_returns
     ctx.close()
 
 
+
+def test_a_day_of_practice_from_search_to_a_prepared_client(browser, live_server, practice_world):
+    """Issue 17: the therapist finds a client by a misspelt name and schedules a medicine session;
+    the client gets the reminder, opens the preparation list on a phone and ticks items; the
+    therapist sees them on the day."""
+    import re
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
+    from sessions.models import SessionReminder
+    from sessions.reminders import services as reminders
+
+    from .test_sessions_schedule import prepare_client
+
+    robin, therapist = practice_world["clients"][0], practice_world["therapist"]
+    prepare_client(client=robin, therapist=therapist, admin=practice_world["admin"])
+    doc = consent_services.template_write(by=practice_world["admin"], kind="contact_email", title="Email", body="Yes.")
+    consent_services.consent_sign(client=robin, user=robin.membership.user, version_id=doc.pk,
+                                  text_sha256=consent_services.sha256(consent_selectors.render(doc, robin)),
+                                  typed_name="Robin Rowe", ip_address=None, user_agent="t")
+    staff = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    _log_in_with_cookie(staff, live_server, therapist.user)
+    page = staff.new_page()
+    page.goto(live_server.url + "/today/")
+    page.get_by_label("Find a client").fill("Robn Rwe")
+    page.get_by_label("Find a client").press("Enter")
+    page.wait_for_url("**/search/**")
+    assert "1 client found" in page.locator("main").inner_text(), page.locator("main").inner_text()
+    page.get_by_role("link", name="Robin Rowe").first.tap()
+    page.get_by_role("link", name="Schedule a session").tap()
+    page.get_by_label("Kind of session").select_option("medicine")
+    tomorrow = (timezone.now().astimezone(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
+    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Start time (client's time zone)").fill("09:30")
+    page.get_by_label("Planned initial dose (mg MDMA HCl)").fill("125")
+    page.get_by_label("Place").fill("Room 2")
+    page.get_by_role("button", name="Schedule").tap()
+    page.get_by_text("Medicine (MDMA) session scheduled").wait_for()
+
+    SessionReminder.objects.filter(before="day").update(due_at=timezone.now() - timedelta(minutes=1))
+    for reminder_id in reminders.claim_due():
+        reminders.send(reminder_id)
+    link = re.search(r"(/r/[^/\s]+/)", mail.outbox[-1].body).group(1)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    _log_in_with_cookie(phone, live_server, robin.membership.user)
+    client_page = phone.new_page()
+    client_page.goto(live_server.url + link)
+    client_page.wait_for_url("**/portal/**")
+    client_page.get_by_role("link", name="Prepare for this session").tap()
+    client_page.get_by_label("The substance is tested: Reagent: MDMA").check()
+    client_page.get_by_label("A good night's sleep before the session").check()
+    client_page.get_by_role("button", name="Save").tap()
+    client_page.get_by_text("Saved.").wait_for()
+    assert axe_violations(client_page) == [], "the preparation list on a phone"
+
+    page.goto(live_server.url + "/today/")
+    assert "Preparation: 2 of" in page.locator("main").inner_text()
+    assert axe_violations(page) == [], "the day with a prepared client"
+    staff.close()
+    phone.close()
+
+
 def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, practice_world):
     import re
 

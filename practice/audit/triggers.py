@@ -95,6 +95,7 @@ AUDITED = {
     "therapy_sessions_surveyschedule": ("", ""),
     "therapy_sessions_surveyrequest": ("", ""),
     "therapy_sessions_sessionreminder": ("", ""),
+    "therapy_sessions_preparationtick": (_via(SESSION, "session_id", "uuid"), ""),
     "therapy_sessions_surveyresponse": ("", ""),
     "therapy_sessions_rupturealert": (_via("therapy_sessions_surveyresponse", "response_id"), ""),
     "therapy_sessions_ruptureacknowledgement": (

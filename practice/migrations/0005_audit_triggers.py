@@ -4,7 +4,8 @@ from practice.appendonly import append_only
 from practice.audit.triggers import AUDITED, install
 
 LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark",
-         "clients_recordsexport", "therapy_sessions_sessionreminder"}  # their own migrations
+         "clients_recordsexport", "therapy_sessions_sessionreminder",
+         "therapy_sessions_preparationtick"}  # their own migrations
 
 
 class Migration(migrations.Migration):

@@ -34,6 +34,7 @@ from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.checkins.selectors import checkin_charts
 from sessions.models import TherapySession
 from sessions.notes.selectors import open_too_long, overdue_notes
+from sessions.preparation.selectors import progress
 from sessions.readiness.selectors import dose_history
 from sessions.surveys.selectors import client_alliance, latest_by_pair
 from sessions.surveys.selectors import open_for as survey_open_for
@@ -81,6 +82,9 @@ def today(request: HttpRequest) -> HttpResponse:
     note_read(request, [s.client_id for s in sessions] + [a.client_id for a in actions])
     start, _ = today_page.days(zone)
     tomorrow = start + timedelta(days=1)
+    prepared = progress([s for s in sessions if s.kind == "medicine" and s.status == "scheduled"])
+    for s in sessions:
+        s.prepared = prepared.get(s.pk)
     return render(request, "clients/today.html", {
         "today": [s for s in sessions if s.scheduled_start < tomorrow],
         "tomorrow": [s for s in sessions if s.scheduled_start >= tomorrow], "day": start, "next_day": tomorrow,

@@ -22,6 +22,7 @@ from sessions.livelog.models import SessionEvent
 from sessions.livelog.selectors import cyp2d6_window, emergency_for, open_signs, sign_key
 from sessions.notes.forms import AddendumForm, CosignForm
 from sessions.notes.models import TEMPLATES, SessionNote
+from sessions.preparation.selectors import preparation
 from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
 from sessions.readiness.services import GateBlocked
@@ -116,6 +117,8 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "open_signs": [(sign_key(sign), sign) for sign in open_signs(session)]
         if session.kind == Kind.MEDICINE and session.status == Status.IN_PROGRESS else [],
         "outcome_choices": SessionEvent.Outcome.choices, "emergency": emergency_for(session),
+        "preparation": preparation(session) if session.kind == Kind.MEDICINE and session.status == Status.SCHEDULED
+        else None,
     })
 
 

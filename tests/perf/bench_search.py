@@ -79,18 +79,10 @@ def measure(client: Client, path: str, repeat: int) -> tuple[float, int]:
 
 
 def plan(membership, text: str) -> str:
-    from django.contrib.postgres.search import TrigramWordSimilarity
-    from django.db.models import Q
-
-    from clients import access
-    from clients.models import ClientSearch
     from clients.search.rules import normalise
+    from clients.search.selectors import matching
 
-    query = normalise(text)
-    visible = access.clients_visible_to(membership).values("pk")
-    return (ClientSearch.objects.filter(practice_id=membership.practice_id, client_id__in=visible)
-            .filter(Q(text__trigram_word_similar=query) | Q(text__contains=query))
-            .annotate(score=TrigramWordSimilarity(query, "text")).order_by("-score", "text").explain())
+    return matching(membership, normalise(text)).explain()
 
 
 def main() -> None:
