@@ -65,6 +65,7 @@ def test_the_client_ticks_and_the_therapist_sees_it(world, medicine):
     detail = therapist.get(reverse("session_detail", args=[world.client.pk, medicine.pk])).content.decode()
     assert "<strong>Done</strong>: The substance is tested" in detail and "Not yet: Food: Light breakfast" in detail
     assert "Preparation: 1 of" in therapist.get(reverse("today")).content.decode()
+    assert "The client&#x27;s preparation list: 1 of" in detail  # in the readiness checklist too (information)
 
 
 def test_only_the_client_ticks_and_only_before_the_session(world, medicine):

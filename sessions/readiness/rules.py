@@ -55,6 +55,7 @@ class GateFacts:
     dose_is_standard: bool = True
     latest_alliance_total: int | None = None  # the client's latest BR-WAI total for this practitioner
     open_rupture_alerts: int = 0
+    preparation: tuple[int, int] | None = None  # (ticked, items) of the client's list, at the start
     extra: tuple[Line, ...] = field(default_factory=tuple)
 
 
@@ -125,6 +126,9 @@ def readiness(f: GateFacts) -> list[Line]:
         lines.append(Line(RATIONALE, "dose_plan", "The planned dose differs from the standard dose.", "dose"))
     else:
         lines.append(Line(OK, "dose_plan", "Dose planned within the standard.", "dose"))
+    if f.preparation is not None:
+        done, total = f.preparation
+        lines.append(Line(INFO, "preparation", f"The client's preparation list: {done} of {total} items ticked."))
     return lines + list(f.extra)
 
 

@@ -23,6 +23,7 @@ from screening.rules import age_on, evaluate
 from screening.services import flag_digest, practice_policy
 from sessions.flightplans.selectors import latest_screening_at, plan_in_force
 from sessions.livelog.models import DoseGiven
+from sessions.preparation.selectors import preparation
 from sessions.readiness import rules as gates
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import client_zone
@@ -77,8 +78,10 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
                 .values_list("total", flat=True).first())
     ruptures = RuptureAlert.objects.filter(response__client=client, response__practitioner=practitioner,
                                            acknowledgement__isnull=True).count()
+    lines = preparation(exclude_session) if exclude_session is not None else None
     return gates.GateFacts(
         latest_alliance_total=alliance, open_rupture_alerts=ruptures,
+        preparation=(sum(line.done for line in lines), len(lines)) if lines else None,
         stage=stage, flags=flags, acknowledged=acknowledged, screening_complete=sources.complete,
         screened_since_last_medicine_session=bool(screened) and (last_medicine is None or screened > last_medicine),
         informed_consent_in_force=in_force(ConsentKind.INFORMED),
