@@ -126,6 +126,9 @@ class Policy:
     # Integration check-ins [Between Sessions]: the domain guide's default (section 9)
     danger_escalate_hours: int = 4
     # The readiness checklist [Preparation]: sessions with the practitioner before a medicine session.
+    # A medicine session takes the day: it is scheduled to start before this hour on the client's
+    # clock, or with a written rationale [Manual: The Therapeutic MDMA Session] (the hour is ours).
+    medicine_start_before_hour: int = 11
     min_prior_sessions: int = 3
     preferred_prior_sessions: int = 5
     # A written rationale (a caution acknowledged, an amber line overridden) is at least a sentence.

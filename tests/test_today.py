@@ -166,15 +166,15 @@ def test_a_moved_medicine_session_passes_the_checklist_again(world):
     from sessions.readiness.services import GateBlocked
     from sessions.scheduling.services import session_reschedule, session_schedule
 
-    make_ready(world)
+    make_ready(world)  # the client's clock: Europe/Berlin
     s = session_schedule(client=world.client, practitioner=world.therapist, kind="medicine",
-                         start=timezone.now() + timedelta(days=3), initial_mg=Decimal("125"))
+                         start=at_local(3, 9, 30), initial_mg=Decimal("125"))
     assert GateCheck.objects.filter(session=s).count() == 1
-    session_reschedule(session=s, start=timezone.now() + timedelta(days=4), by=world.therapist, reason="Room flooded")
+    session_reschedule(session=s, start=at_local(4, 9, 30), by=world.therapist, reason="Room flooded")
     assert GateCheck.objects.filter(session=s).count() == 2
     # Another medicine session two months on: moving this one next to it is refused (spacing).
     other = session_schedule(client=world.client, practitioner=world.therapist, kind="medicine",
-                             start=timezone.now() + timedelta(days=60), initial_mg=Decimal("125"))
+                             start=at_local(60, 9), initial_mg=Decimal("125"))
     with pytest.raises(GateBlocked):
         session_reschedule(session=s, start=other.scheduled_start - timedelta(days=5), by=world.therapist,
                            reason="Earlier date")
@@ -204,3 +204,21 @@ def test_the_caseload_filters_and_orders_in_words(world, therapist, django_asser
     with django_assert_max_num_queries(30):
         page = therapist.get(reverse("caseload"), {"sort": "contact", "page": "2"}).content.decode()
     assert "stage=" not in page and "sort=contact&amp;page=1" in page
+
+
+def test_a_medicine_session_starts_in_the_morning_or_carries_a_rationale(world):
+    from sessions.models import GateCheck
+    from sessions.readiness.services import GateBlocked
+    from sessions.scheduling.services import session_schedule
+
+    make_ready(world)
+    with pytest.raises(GateBlocked) as refused:
+        session_schedule(client=world.client, practitioner=world.therapist, kind="medicine",
+                         start=at_local(5, 11), initial_mg=Decimal("125"))  # 11:00 is no longer the morning
+    assert any(line.code == "late_start" and line.level == "rationale" for line in refused.value.lines)
+    s = session_schedule(client=world.client, practitioner=world.therapist, kind="medicine", start=at_local(5, 13),
+                         initial_mg=Decimal("125"), rationale="The client's only free day; collected at 22:00.")
+    assert GateCheck.objects.get(session=s).outcome == "rationale"
+    early = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy", start=at_local(6, 15))
+    assert not GateCheck.objects.filter(session=early).exists()  # other kinds: any time
+

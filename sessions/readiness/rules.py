@@ -15,6 +15,7 @@ same); until it is, its line refuses. One rationale never clears several caution
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from screening.policy import DEFAULT_POLICY
 from screening.rules import ALWAYS_AVOID, CAUTION, PRECAUTION, Flag
@@ -56,6 +57,7 @@ class GateFacts:
     latest_alliance_total: int | None = None  # the client's latest BR-WAI total for this practitioner
     open_rupture_alerts: int = 0
     preparation: tuple[int, int] | None = None  # (ticked, items) of the client's list, at the start
+    local_start: time | None = None  # the planned start on the client's clock (checked when scheduling)
     extra: tuple[Line, ...] = field(default_factory=tuple)
 
 
@@ -126,6 +128,14 @@ def readiness(f: GateFacts) -> list[Line]:
         lines.append(Line(RATIONALE, "dose_plan", "The planned dose differs from the standard dose.", "dose"))
     else:
         lines.append(Line(OK, "dose_plan", "Dose planned within the standard.", "dose"))
+    if f.stage == SCHEDULE and f.local_start is not None:
+        limit = DEFAULT_POLICY.medicine_start_before_hour
+        if f.local_start.hour >= limit:
+            lines.append(Line(RATIONALE, "late_start", f"Starts at {f.local_start:%H:%M} on the client's clock, not "
+                              f"before {limit}:00: a medicine session takes the day and starts in the morning. "
+                              "[Manual: The Therapeutic MDMA Session]"))
+        else:
+            lines.append(Line(OK, "late_start", f"Starts at {f.local_start:%H:%M}, in the morning."))
     if f.preparation is not None:
         done, total = f.preparation
         lines.append(Line(INFO, "preparation", f"The client's preparation list: {done} of {total} items ticked."))

@@ -42,7 +42,8 @@ def _dose_is_standard(initial: Decimal, booster: Decimal | None, mass, age: int,
 
 
 def gate_facts(*, client: Client, practitioner: Membership, start: datetime, initial_mg: Decimal | None,
-               booster_mg: Decimal | None, stage: str, exclude_session: TherapySession | None = None) -> gates.GateFacts:
+               booster_mg: Decimal | None, stage: str, exclude_session: TherapySession | None = None,
+               start_known: bool = True) -> gates.GateFacts:
     sources = sources_for(client)
     zone = ZoneInfo(sources.intake.time_zone if sources.intake else client.practice.time_zone)
     as_of = start.astimezone(zone).date()
@@ -82,6 +83,7 @@ def gate_facts(*, client: Client, practitioner: Membership, start: datetime, ini
     return gates.GateFacts(
         latest_alliance_total=alliance, open_rupture_alerts=ruptures,
         preparation=(sum(line.done for line in lines), len(lines)) if lines else None,
+        local_start=start.astimezone(zone).time() if start_known else None,
         stage=stage, flags=flags, acknowledged=acknowledged, screening_complete=sources.complete,
         screened_since_last_medicine_session=bool(screened) and (last_medicine is None or screened > last_medicine),
         informed_consent_in_force=in_force(ConsentKind.INFORMED),

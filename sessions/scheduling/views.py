@@ -82,7 +82,7 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
         # A first look, as of now and without a dose; the planned day and dose are checked on saving.
         lines = gates.readiness(gate_facts(client=client, practitioner=request.membership,
                                            start=timezone.now() + timedelta(hours=1), initial_mg=None, booster_mg=None,
-                                           stage=gates.SCHEDULE))
+                                           stage=gates.SCHEDULE, start_known=False))
     for error in ack_errors:
         form.add_error(None, error)
     return render(request, "sessions/schedule.html", {"client": client, "form": form, "lines": lines,
