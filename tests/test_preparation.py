@@ -30,6 +30,9 @@ def test_the_list_is_made_from_the_plan_in_its_own_words():
     assert "Your way home: Taxi, collected by Lee. No driving that day." in texts
     assert "The next day is kept free" in texts and "Sleep aid supplied" in texts
     assert [i.key for i in items({})] == ["sleep", "home", "next_day"]  # the plan's empty parts are left out
+    own = items({}, "Bring comfortable clothes\n\n  Eat nothing after 08:00 ")
+    assert [i.text for i in own[-2:]] == ["Bring comfortable clothes", "Eat nothing after 08:00"]
+    assert own[-1].key.startswith("practice:") and own[-1].key != own[-2].key
 
 
 @pytest.fixture

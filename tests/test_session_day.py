@@ -201,9 +201,10 @@ def test_starting_a_medicine_session_leads_into_its_log(therapist, world):
 def test_the_practice_sets_its_emergency_number(world, running):
     admin = Client()
     admin.force_login(world.admin.user)
-    assert admin.post(reverse("practitioners"), {"acc-contact": "", "acc-emergency_number": "1 1 2"}).status_code == 302
+    assert admin.post(reverse("practitioners"), {"acc-contact": "", "acc-emergency_number": "1 1 2",
+                                                 "acc-preparation_items": "Bring warm socks"}).status_code == 302
     world.practice.refresh_from_db()
-    assert world.practice.emergency_number == "1 1 2"
+    assert world.practice.emergency_number == "1 1 2" and world.practice.preparation_items == "Bring warm socks"
     refused = admin.post(reverse("practitioners"), {"acc-contact": "", "acc-emergency_number": "call us"})
     assert "Use digits only" in refused.content.decode()
     world.practice.refresh_from_db()

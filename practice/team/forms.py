@@ -66,6 +66,12 @@ class AccountabilityContactForm(forms.Form):
                   "left empty, it stays as it is.",
         error_messages={"invalid": "Use digits only (spaces, brackets, dashes and a leading + are fine)."})
 
+    preparation_items = forms.CharField(
+        required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="The practice's own items for a client's preparation list",
+        help_text="One per line, added to every client's list before a medicine session (for example: "
+                  "\"Bring a change of comfortable clothes\").")
+
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].choices = [("", "Practice admins")] + [(str(m.pk), str(m.user)) for m in staff]

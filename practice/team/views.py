@@ -143,14 +143,16 @@ def practitioners(request: HttpRequest) -> HttpResponse:
     staff = list(Membership.objects.filter(practice=practice, is_active=True).exclude(role=Role.CLIENT)
                  .select_related("user", "profile__verified_by__user").order_by("user__full_name"))
     contact = AccountabilityContactForm(staff=staff, prefix="acc", initial={
-        "contact": str(practice.accountability_contact_id or ""), "emergency_number": practice.emergency_number})
+        "contact": str(practice.accountability_contact_id or ""), "emergency_number": practice.emergency_number,
+        "preparation_items": practice.preparation_items})
     if request.method == "POST" and "acc-contact" in request.POST:
         contact = AccountabilityContactForm(request.POST, staff=staff, prefix="acc")
         if contact.is_valid():
             type(practice).objects.filter(pk=practice.pk).update(
                 accountability_contact_id=contact.cleaned_data["contact"] or None,
-                emergency_number=contact.cleaned_data["emergency_number"].strip() or practice.emergency_number)
-            messages.success(request, "Accountability contact and emergency number saved.")
+                emergency_number=contact.cleaned_data["emergency_number"].strip() or practice.emergency_number,
+                preparation_items=contact.cleaned_data["preparation_items"].strip())
+            messages.success(request, "Saved.")
             return redirect("practitioners")
     elif request.method == "POST":
         form = VerificationForm(request.POST)

@@ -69,6 +69,9 @@ class Practice(models.Model):
     accountability_contact = models.ForeignKey(
         "Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Receives client concerns with the practitioner's supervisors. Unset: the practice admins do.")
+    preparation_items = models.TextField(
+        blank=True, max_length=3000,
+        help_text="The practice's own items for every client's preparation list, one per line.")
     emergency_number = models.CharField(
         max_length=30, default="911",
         help_text="The number for an ambulance where the practice works (911, 112, 999...): shown as a "

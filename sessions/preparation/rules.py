@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -12,8 +13,9 @@ class Item:
     text: str
 
 
-def items(plan: dict) -> list[Item]:
-    """What to do before the day, in the plan's own words where it has them."""
+def items(plan: dict, practice_items: str = "") -> list[Item]:
+    """What to do before the day, in the plan's own words where it has them, then the practice's
+    own items (one per line of its setting)."""
     found = []
     if plan.get("medication_pauses"):
         found.append(Item("pauses", f"Medicine pauses as agreed with your prescriber: {plan['medication_pauses']}"))
@@ -32,4 +34,8 @@ def items(plan: dict) -> list[Item]:
         found.append(Item("stay", f"Someone stays with you afterwards: {plan['someone_to_stay']}"))
     for key, label in (plan.get("checklist_labels") or {}).items():
         found.append(Item(f"precaution:{key}"[:80], label))
+    for line in practice_items.splitlines()[:30]:
+        if line.strip():
+            # Keyed by the text, so editing an item starts it unticked.
+            found.append(Item("practice:" + hashlib.sha256(line.strip().encode()).hexdigest()[:16], line.strip()))
     return found

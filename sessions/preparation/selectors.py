@@ -27,7 +27,8 @@ def preparation(session) -> list[Line] | None:
     for tick in PreparationTick.objects.filter(session=session).order_by("at", "id"):
         latest[tick.key] = tick
     return [Line(i.key, i.text, bool(latest.get(i.key) and latest[i.key].done),
-                 latest[i.key].at if i.key in latest else None) for i in rules.items(plan.content)]
+                 latest[i.key].at if i.key in latest else None)
+            for i in rules.items(plan.content, session.client.practice.preparation_items)]
 
 
 def progress(sessions) -> dict:
