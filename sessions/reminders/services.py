@@ -83,8 +83,9 @@ def send(reminder_id: str) -> str:
 
 
 def reminder_from_token(token: str) -> SessionReminder:
-    """The reminder an emailed link carries; valid until its session has begun."""
-    reminder_id = delivery.id_from_token(token, salt=emails.SALT, max_age=TIMING.reminder_before * 2,
+    """The reminder an emailed link carries; valid for as long as the earliest reminder is ahead."""
+    reminder_id = delivery.id_from_token(token, salt=emails.SALT,
+                                         max_age=TIMING.preparation_reminder_before + timedelta(days=1),
                                          expired="This reminder link has expired. Your portal shows your sessions.")
     reminder = SessionReminder.objects.filter(pk=reminder_id).select_related("client").first()
     if reminder is None:
