@@ -222,3 +222,45 @@ def test_a_medicine_session_starts_in_the_morning_or_carries_a_rationale(world):
     early = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy", start=at_local(6, 15))
     assert not GateCheck.objects.filter(session=early).exists()  # other kinds: any time
 
+
+
+def test_the_caseload_screening_filters_agree_with_the_status_shown(world, therapist):
+    """Each filter, in SQL, picks exactly the clients whose status (computed in Python) it names."""
+    from clients.models import Client as ClientRecord
+    from practice.pages.caseload import caseload as listed
+    from screening.models import CautionAcknowledgement, ScreeningReview
+    from screening.selectors import attach_screening_status
+
+    from . import factories as f
+
+    def flag(tier, key):
+        return {"tier": tier, "code": key, "key": key, "digest": f"d-{key}", "reason": key, "section": "s", "facts": []}
+
+    def reviewed(name, flags, complete=True, acked=(), older=None):
+        c = f.client(world.practice, world.therapist, full_name=name)
+        if older is not None:
+            ScreeningReview.objects.create(client=c, as_of=timezone.now().date(), policy={}, table_version="t",
+                                           flags=older, complete=True,
+                                           created_at=timezone.now() - timedelta(days=1))
+        review = ScreeningReview.objects.create(client=c, as_of=timezone.now().date(), policy={}, table_version="t",
+                                                flags=flags, complete=complete)
+        for key in acked:
+            CautionAcknowledgement.objects.create(client=c, review=review, flag_key=key, flag_digest=f"d-{key}",
+                                                  rationale="A sentence of reasons.", acknowledged_by=world.therapist)
+        return c
+
+    reviewed("Avoid Person", [flag("always_avoid", "maoi"), flag("caution", "liver")])
+    reviewed("Incomplete Person", [], complete=False)
+    reviewed("Open Caution", [flag("caution", "liver"), flag("caution", "seizure")], acked=["liver"])
+    reviewed("Acked Caution", [flag("caution", "liver")], acked=["liver"])
+    reviewed("Clear Person", [flag("precaution", "ssri")], older=[flag("always_avoid", "old")])  # the latest counts
+    f.client(world.practice, world.therapist, full_name="Never Screened")
+    statuses = {str(c): c.screening_status.code for c in attach_screening_status(
+        ClientRecord.objects.filter(assignments__therapist=world.therapist).select_related("membership__user"))}
+    visible = ClientRecord.objects.filter(assignments__therapist=world.therapist)
+    for status in ("not_screened", "not_eligible", "eligible_with_cautions", "eligible"):
+        found = {str(c) for c in listed(visible, screening=status)}
+        assert found == {name for name, code in statuses.items() if code == status}, status
+    assert {str(c) for c in listed(visible, flag="caution")} == {"Open Caution", "Avoid Person"}  # each has one
+    page = therapist.get(reverse("caseload"), {"screening": "not_eligible"}).content.decode()
+    assert "Avoid Person" in page and "Incomplete Person" in page and "Clear Person" not in page

@@ -6,28 +6,63 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from clients.caseload.models import Stage
 from practice.timing import TIMING
+from screening.models import ScreeningReview
 from sessions.checkins.models import CheckInAnswer
 from sessions.scheduling.models import Status, TherapySession
 from sessions.scheduling.selectors import with_next_session
 
-FLAGS = [("", "Any"), ("danger", "Danger answer in a check-in"), ("overdue", "Note not signed in time")]
+FLAGS = [("", "Any"), ("danger", "Danger answer in a check-in"), ("overdue", "Note not signed in time"),
+         ("caution", "Caution without its rationale")]
+SCREENING = [("", "Any"), ("not_screened", "Not screened"), ("not_eligible", "Not eligible"),
+             ("eligible_with_cautions", "Eligible with cautions"), ("eligible", "Eligible")]
+
+# A caution of the client's latest review with no acknowledgement for the same facts (key and
+# digest: screening.services.acknowledged_keys). The ORM cannot walk a JSON array, so this one
+# condition is SQL; it is a constant (no value from a request is put into it).
+OPEN_CAUTION = (
+    "EXISTS (SELECT 1 FROM screening_screeningreview r CROSS JOIN LATERAL jsonb_array_elements(r.flags) f "
+    "WHERE r.id = (SELECT r2.id FROM screening_screeningreview r2 WHERE r2.client_id = clients_client.id "
+    "ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1) AND f->>'tier' = 'caution' AND NOT EXISTS ("
+    "SELECT 1 FROM screening_cautionacknowledgement a WHERE a.client_id = r.client_id "
+    "AND a.flag_key = f->>'key' AND a.flag_digest = f->>'digest'))")
 
 
 class CaseloadFilterForm(forms.Form):
     stage = forms.ChoiceField(required=False, choices=[("", "Any stage"), *Stage.choices], label="Stage")
     next = forms.ChoiceField(required=False, label="Next session", choices=[
         ("", "Any"), ("week", "Within 7 days"), ("none", "None booked")])
+    screening = forms.ChoiceField(required=False, choices=SCREENING, label="Screening")
     flag = forms.ChoiceField(required=False, choices=FLAGS, label="Needs attention")
     sort = forms.ChoiceField(required=False, label="Order", choices=[
         ("name", "Name"), ("next", "Next session"), ("contact", "Last session, most recent first")])
 
 
-def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name") -> QuerySet:  # noqa: A002 (the field's name)
+def _screened(clients: QuerySet, status: str) -> QuerySet:
+    """Clients whose screening status (screening.services.review_status) is `status`, in SQL."""
+    latest = ScreeningReview.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    clients = clients.annotate(latest_review=Subquery(latest))
+    if status == "not_screened":
+        return clients.filter(latest_review__isnull=True)
+
+    def review(**kw):
+        return Exists(ScreeningReview.objects.filter(pk=OuterRef("latest_review"), **kw))
+
+    clients = clients.filter(latest_review__isnull=False)
+    blocked = review(flags__contains=[{"tier": "always_avoid"}]) | review(complete=False)
+    if status == "not_eligible":
+        return clients.filter(blocked)
+    cautions = review(flags__contains=[{"tier": "caution"}])
+    return clients.filter(~blocked).filter(cautions if status == "eligible_with_cautions" else ~cautions)
+
+
+def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name",  # noqa: A002 (the field's name)
+             screening="") -> QuerySet:
     clients = with_next_session(clients).annotate(last_contact=Subquery(
         TherapySession.objects.filter(client=OuterRef("pk"), status=Status.COMPLETED)
         .values("client").annotate(last=Max("scheduled_start")).values("last")[:1]))
@@ -37,7 +72,12 @@ def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name") -> Q
         clients = clients.filter(next_session_start__lte=timezone.now() + timedelta(days=7))
     elif next == "none":
         clients = clients.filter(next_session_start__isnull=True)
-    if flag == "danger":
+    if screening:
+        clients = _screened(clients, screening)
+    if flag == "caution":
+        clients = clients.annotate(open_caution=RawSQL(OPEN_CAUTION, [], output_field=BooleanField())).filter(  # noqa: S611
+            open_caution=True)
+    elif flag == "danger":
         clients = clients.filter(Exists(CheckInAnswer.objects.filter(
             checkin__client=OuterRef("pk"), danger=True, acknowledgements__isnull=True)))
     elif flag == "overdue":
