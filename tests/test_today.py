@@ -264,3 +264,38 @@ def test_the_caseload_screening_filters_agree_with_the_status_shown(world, thera
     assert {str(c) for c in listed(visible, flag="caution")} == {"Open Caution", "Avoid Person"}  # each has one
     page = therapist.get(reverse("caseload"), {"screening": "not_eligible"}).content.decode()
     assert "Avoid Person" in page and "Incomplete Person" in page and "Clear Person" not in page
+
+
+def test_the_consent_filter_agrees_with_the_consent_state(world):
+    """Not signed, signed an older version, signed the latest, withdrawn: the SQL filter picks the
+    clients the consent rules ask to sign (again)."""
+    from clients.consent import selectors as consent_selectors
+    from clients.consent import services as consent_services
+    from clients.consent.models import ConsentKind
+    from clients.models import Client as ClientRecord
+    from practice.pages.caseload import caseload as listed
+
+    from . import factories as f
+
+    def sign(c, version):
+        user = c.membership.user
+        return consent_services.consent_sign(client=c, user=user, version_id=version.pk,
+                                             text_sha256=consent_services.sha256(consent_selectors.render(version, c)),
+                                             typed_name=user.full_name, ip_address=None, user_agent="t")
+
+    v1 = consent_services.template_write(by=world.admin, kind="informed", title="Informed", body="One.")
+    unsigned = f.client(world.practice, world.therapist, full_name="Unsigned Person")
+    older = f.client(world.practice, world.therapist, full_name="Older Version")
+    current = f.client(world.practice, world.therapist, full_name="Current Version")
+    withdrawn = f.client(world.practice, world.therapist, full_name="Withdrawn Person")
+    sign(older, v1)
+    revoked = sign(withdrawn, v1)
+    consent_services.consent_revoke(signature=revoked, user=withdrawn.membership.user, reason="Changed my mind.")
+    v2 = consent_services.template_write(by=world.admin, kind="informed", title="Informed", body="Two.")
+    sign(current, v2)
+    mine = ClientRecord.objects.filter(pk__in=[unsigned.pk, older.pk, current.pk, withdrawn.pk])
+    versions, states = consent_selectors.states_for(list(mine), world.practice.pk)
+    informed = next(v for v in versions if v.template.kind == ConsentKind.INFORMED)
+    expected = {str(c) for c in mine if states[c.pk][informed.template_id].outstanding}
+    assert expected == {"Unsigned Person", "Older Version"}
+    assert {str(c) for c in listed(mine, flag="consent")} == expected

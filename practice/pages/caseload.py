@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from clients.caseload.models import Stage
+from clients.consent.models import ConsentKind, ConsentRevocation, ConsentSignature, ConsentTemplateVersion
 from practice.timing import TIMING
 from screening.models import ScreeningReview
 from sessions.checkins.models import CheckInAnswer
@@ -18,7 +19,7 @@ from sessions.scheduling.models import Status, TherapySession
 from sessions.scheduling.selectors import with_next_session
 
 FLAGS = [("", "Any"), ("danger", "Danger answer in a check-in"), ("overdue", "Note not signed in time"),
-         ("caution", "Caution without its rationale")]
+         ("caution", "Caution without its rationale"), ("consent", "Informed consent to sign (again)")]
 SCREENING = [("", "Any"), ("not_screened", "Not screened"), ("not_eligible", "Not eligible"),
              ("eligible_with_cautions", "Eligible with cautions"), ("eligible", "Eligible")]
 
@@ -61,6 +62,21 @@ def _screened(clients: QuerySet, status: str) -> QuerySet:
     return clients.filter(~blocked).filter(cautions if status == "eligible_with_cautions" else ~cautions)
 
 
+def _informed_consent_outstanding(clients: QuerySet) -> QuerySet:
+    """Clients asked to sign the practice's informed consent (again): no signature, or the newest
+    one is of an older version and not revoked (clients.consent.rules.consent_state, in SQL)."""
+    latest = (ConsentTemplateVersion.objects.filter(template__practice=OuterRef("practice"),
+                                                    template__kind=ConsentKind.INFORMED)
+              .order_by("-number").values("number")[:1])
+    newest = ConsentSignature.objects.filter(client=OuterRef("pk"), version__template__kind=ConsentKind.INFORMED
+                                             ).order_by("-signed_at")
+    clients = clients.annotate(informed_latest=Subquery(latest), signed_number=Subquery(newest.values("version__number")[:1]),
+                               newest_signature=Subquery(newest.values("pk")[:1]))
+    revoked = Exists(ConsentRevocation.objects.filter(signature=OuterRef("newest_signature")))
+    return clients.filter(informed_latest__isnull=False).filter(
+        Q(signed_number__isnull=True) | (Q(signed_number__lt=F("informed_latest")) & ~revoked))
+
+
 def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name",  # noqa: A002 (the field's name)
              screening="") -> QuerySet:
     clients = with_next_session(clients).annotate(last_contact=Subquery(
@@ -77,6 +93,8 @@ def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name",  # n
     if flag == "caution":
         clients = clients.annotate(open_caution=RawSQL(OPEN_CAUTION, [], output_field=BooleanField())).filter(  # noqa: S611
             open_caution=True)
+    elif flag == "consent":
+        clients = _informed_consent_outstanding(clients)
     elif flag == "danger":
         clients = clients.filter(Exists(CheckInAnswer.objects.filter(
             checkin__client=OuterRef("pk"), danger=True, acknowledgements__isnull=True)))
