@@ -299,3 +299,12 @@ def test_the_consent_filter_agrees_with_the_consent_state(world):
     expected = {str(c) for c in mine if states[c.pk][informed.template_id].outstanding}
     assert expected == {"Unsigned Person", "Older Version"}
     assert {str(c) for c in listed(mine, flag="consent")} == expected
+
+
+def test_the_supervision_lists_filter_like_the_caseload(world):
+    supervisor = Client()
+    supervisor.force_login(world.supervisor.user)
+    TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="therapy",
+                                  scheduled_start=timezone.now() + timedelta(days=2))
+    assert "Cora Client" in supervisor.get(reverse("supervision"), {"next": "week"}).content.decode()
+    assert "Cora Client" not in supervisor.get(reverse("supervision"), {"next": "none"}).content.decode()

@@ -1,4 +1,4 @@
-"""Practice-level pages: home routing, practice choice, team admin, supervision, invitations."""
+"""The supervision dashboard: each supervisee's caseload (filtered like the caseload), unsigned notes and alliance alerts."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from django.shortcuts import render
 
 from clients import access
 from practice.audit.context import note_read
+from practice.pages import caseload as caseload_list
 from practice.roles import Role
 from screening.selectors import attach_screening_status
 from sessions.notes.selectors import overdue_notes
-from sessions.scheduling.selectors import with_next_session
 from sessions.surveys import selectors as survey_selectors
 from sessions.surveys.rules import NOT_NORMS
 
@@ -20,8 +20,10 @@ from sessions.surveys.rules import NOT_NORMS
 @access.member_required(Role.SUPERVISOR)
 def supervision(request: HttpRequest) -> HttpResponse:
     therapists = list(access.supervised_therapists(request.membership).select_related("user").order_by("user__full_name"))
+    filters = caseload_list.CaseloadFilterForm(request.GET)
+    chosen = {k: v for k, v in (filters.cleaned_data if filters.is_valid() else {}).items() if v}
     clients = attach_screening_status(
-        with_next_session(access.clients_visible_to(request.membership)).prefetch_related("assignments"))
+        caseload_list.caseload(access.clients_visible_to(request.membership), **chosen).prefetch_related("assignments"))
     by_therapist = {t.pk: [] for t in therapists}
     for client in clients:
         for assignment in client.assignments.all():
@@ -42,4 +44,4 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "rows": rows, "overdue": overdue, "alliance": survey_selectors.supervisee_summary(therapists),
         "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
         .filter(response__practitioner__in=therapists)[:100],
-        "not_norms": NOT_NORMS})
+        "not_norms": NOT_NORMS, "filters": filters, "filtered": bool(chosen)})
