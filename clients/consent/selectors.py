@@ -91,11 +91,12 @@ def informed_consent_state(client: Client) -> ConsentState:
     return kind_state(client, ConsentKind.INFORMED)
 
 
+def contact_blocked(client) -> str:
+    """Why no email may go to this client at all (no consent to contact by email), or ""."""
+    return "" if kind_state(client, ConsentKind.CONTACT_EMAIL).in_force else "No consent in force for contact by email."
+
+
 def email_blocked(client) -> str:
-    """Why nothing may be emailed to this client now (shown to staff), or "" when it may: they
-    paused check-in and survey emails, or no consent to contact by email is in force."""
-    if client.checkins_paused:
-        return "Paused by the client."
-    if not kind_state(client, ConsentKind.CONTACT_EMAIL).in_force:
-        return "No consent in force for contact by email."
-    return ""
+    """Why no check-in or survey email may go to this client now (shown to staff), or "": they
+    paused those emails, or no consent to contact by email is in force."""
+    return "Paused by the client." if client.checkins_paused else contact_blocked(client)

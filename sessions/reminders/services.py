@@ -8,8 +8,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients.consent.models import ConsentKind
-from clients.consent.selectors import kind_state
+from clients.consent.selectors import contact_blocked
 from practice import delivery
 from practice.timing import TIMING
 from sessions.reminders import emails
@@ -19,11 +18,6 @@ from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import client_zone
 
 PENDING = (SessionReminder.State.SCHEDULED,)
-
-
-def reminder_blocked(client) -> str:
-    """Appointment reminders need the email-contact consent; pausing check-ins does not stop them."""
-    return "" if kind_state(client, ConsentKind.CONTACT_EMAIL).in_force else "No consent in force for contact by email."
 
 
 def reminder_schedule(session: TherapySession) -> SessionReminder | None:
@@ -79,7 +73,8 @@ def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
 
 
 def send(reminder_id: str) -> str:
-    return delivery.send(SessionReminder, reminder_id, blocked=reminder_blocked, email=emails.session_reminder)
+    # Only the consent counts: a client's pause of check-in emails does not stop appointment reminders.
+    return delivery.send(SessionReminder, reminder_id, blocked=contact_blocked, email=emails.session_reminder)
 
 
 def reminder_from_token(token: str) -> SessionReminder:
