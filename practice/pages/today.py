@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import access
+from clients.caseload.models import Client
 from clients.consent.models import ConsentKind
 from clients.consent.selectors import states_for
-from screening.selectors import attach_screening_status, suicide_screens_to_follow_up
+from practice.pages import caseload as caseload_list
+from screening.selectors import suicide_screens_to_follow_up
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.selectors import plan_in_force
 from sessions.livelog.selectors import open_signs
@@ -96,14 +98,15 @@ def _before_medicine_sessions(membership) -> list[Action]:
     if not soon:
         return []
     clients = {s.client_id: s.client for s in soon}
-    attach_screening_status(clients.values())
+    # The caseload's own filter (the review's flags against the acknowledgements, in SQL).
+    open_cautions = set(caseload_list.caseload(Client.objects.filter(pk__in=clients), flag="caution")
+                        .values_list("pk", flat=True))
     versions, states = states_for(list(clients.values()), membership.practice_id)
     informed = [v for v in versions if v.template.kind == ConsentKind.INFORMED]
     found = []
     for s in soon:
         when = f"{s.client}, medicine session {timezone.localtime(s.scheduled_start):%d %b}"
-        status = s.client.screening_status
-        if status.code == "eligible_with_cautions" and "still need" in status.reason:  # rules.status's wording
+        if s.client_id in open_cautions:
             found.append(Action(5, "Cautions to acknowledge", when, reverse("screening_review", args=[s.client_id]),
                                 s.client_id))
         plan, _why = plan_in_force(s.client)
