@@ -117,10 +117,15 @@ def live_state(session: TherapySession) -> LiveState:
         water_ml=vitals.water_in_first_hours([(w.at, w.millilitres) for w in water], initial, p.water_limit_hours),
         water_limit_ml=int(p.water_limit_litres * 1000), water_hours=p.water_limit_hours, events=events,
         entries=_entries(doses, readings, water, events), alerts=signs, crisis=crisis,
-        emergency=Emergency([(sign_key(s), s) for s in open_alerts], crisis, session.client.practice.emergency_number)
-        if open_alerts else None,
+        emergency=_emergency(session, open_alerts, crisis),
         open_alerts=open_alerts, outcomes=outcomes, handled=handled,
     )
+
+
+def _emergency(session: TherapySession, signs: list, crisis: dict) -> Emergency | None:
+    if not signs:
+        return None
+    return Emergency([(sign_key(s), s) for s in signs], crisis, session.client.practice.emergency_number)
 
 
 def emergency_for(session: TherapySession) -> Emergency | None:
@@ -128,9 +133,7 @@ def emergency_for(session: TherapySession) -> Emergency | None:
     if session.kind != "medicine" or session.status != Status.IN_PROGRESS:
         return None
     signs = open_signs(session)
-    if not signs:
-        return None
-    return Emergency([(sign_key(s), s) for s in signs], _crisis(session), session.client.practice.emergency_number)
+    return _emergency(session, signs, _crisis(session)) if signs else None
 
 
 def dose_prefill(session: TherapySession) -> dict:
