@@ -3,16 +3,14 @@ before they moved here (`sessions.tasks.*`), so beat and queued messages survive
 
 from celery import shared_task
 
+from practice.tasking import queue_each
 from sessions.checkins import services
 
 
 @shared_task(name="sessions.tasks.dispatch_due_checkins")
 def dispatch_due_checkins() -> int:
     """Run by beat every minute: claim due check-ins and queue one send task each."""
-    ids = services.claim_due()
-    for checkin_id in ids:
-        send_checkin.delay(checkin_id)
-    return len(ids)
+    return queue_each(send_checkin, services.claim_due())
 
 
 @shared_task(name="sessions.tasks.send_checkin")

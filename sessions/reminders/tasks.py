@@ -2,16 +2,14 @@
 
 from celery import shared_task
 
+from practice.tasking import queue_each
 from sessions.reminders import services
 
 
 @shared_task(name="sessions.reminders.dispatch_due_reminders")
 def dispatch_due_reminders() -> int:
     """Run by beat every minute: claim due reminders and queue one send task each."""
-    ids = services.claim_due()
-    for reminder_id in ids:
-        send_reminder.delay(reminder_id)
-    return len(ids)
+    return queue_each(send_reminder, services.claim_due())
 
 
 @shared_task(name="sessions.reminders.send_reminder")

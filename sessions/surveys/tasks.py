@@ -3,16 +3,14 @@ tasks had before they moved here (`sessions.tasks.*`), so beat and queued messag
 
 from celery import shared_task
 
+from practice.tasking import queue_each
 from sessions.surveys import services
 
 
 @shared_task(name="sessions.tasks.dispatch_due_surveys")
 def dispatch_due_surveys() -> int:
     """Run by beat every minute, like the check-in dispatcher (same sender underneath)."""
-    ids = services.claim_due()
-    for request_id in ids:
-        send_survey.delay(request_id)
-    return len(ids)
+    return queue_each(send_survey, services.claim_due())
 
 
 @shared_task(name="sessions.tasks.send_survey")
