@@ -44,6 +44,7 @@ class Entry:
     name: str
     classes: frozenset[str]
     patterns: tuple[tuple[str, ...], ...]  # each alias as a word sequence
+    half_life_hours: float | None = None  # set only where a pause by half-lives may be suggested
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,19 @@ def load_table(path: Path = TABLE_PATH) -> Table:
         if unknown:
             raise ValueError(f"{item['name']}: unknown classes {sorted(unknown)} in {path.name}")
         patterns = tuple(p for p in (words(alias) for alias in [item["name"], *item.get("aliases", [])]) if p)
-        entries.append(Entry(item["name"], classes, patterns))
+        entries.append(Entry(item["name"], classes, patterns, item.get("half_life_hours")))
     return Table(data["version"], data["classes"], tuple(entries))
+
+
+def entries_in(text: str, table: Table | None = None) -> list[Entry]:
+    """The table entries a free text names, in table order."""
+    table = table or load_table()
+    found = words(text)
+    return [e for e in table.entries if any(_contains(found, p) for p in e.patterns)]
 
 
 def match(text: str, table: Table | None = None) -> Match:
     table = table or load_table()
-    found = words(text)
-    hits = [e for e in table.entries if any(_contains(found, p) for p in e.patterns)]
+    hits = entries_in(text, table)
     classes = frozenset().union(*(e.classes for e in hits)) if hits else frozenset()
     return Match(tuple(e.name for e in hits), classes, table.version)

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from screening import medications as med
 from screening.dosing import standard_dose
-from screening.facts import client_today
-from screening.models import CautionAcknowledgement, ScreeningReview
+from screening.facts import client_today, latest_submitted
+from screening.models import CautionAcknowledgement, MedicationScreening, ScreeningReview
 from screening.rules import SUICIDE_CODES, Flag, age_on
 from screening.services import practice_policy, review_status
 from sessions.scheduling.models import Kind, Status, TherapySession
@@ -95,3 +96,12 @@ def suicide_screens_to_follow_up(clients) -> list:
             review.risk_flag = flag
             waiting.append(review)
     return waiting
+
+
+def critical_medicines(client) -> frozenset[str]:
+    """Table names of the medicines the client's latest medication list marks as needed for their
+    health (not to be paused casually)."""
+    listing = latest_submitted(MedicationScreening, client)
+    if listing is None:
+        return frozenset()
+    return frozenset(entry.name for row in listing.entries.filter(critical=True) for entry in med.entries_in(row.name))
