@@ -135,3 +135,33 @@ def test_a_medicine_session_also_gets_a_reminder_a_week_before(world):
     soon.refresh_from_db()
     svc.reminder_schedule(soon)  # booked three days ahead: a week-before reminder has no time left
     assert list(SessionReminder.objects.filter(session=soon).values_list("before", flat=True)) == ["day"]
+
+
+def test_a_practice_sets_its_reminder_lead_time_and_pending_reminders_follow(world):
+    zone = svc.client_zone(world.client)
+    start = datetime.combine(timezone.now().astimezone(zone).date() + timedelta(days=5), datetime.min.time(),
+                             tzinfo=zone).replace(hour=14)
+    session = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy", start=start)
+    reminder = SessionReminder.objects.get(session=session)
+    assert reminder.due_at == start - DAY  # the default: a day before
+    admin = Client()
+    admin.force_login(world.admin.user)
+    page = admin.get(reverse("practitioners")).content.decode()
+    assert "When clients get their appointment reminder" in page and "Two days before" in page
+    form = {"acc-contact": "", "acc-emergency_number": "", "acc-preparation_items": "", "acc-reminder_lead_hours": "48"}
+    assert admin.post(reverse("practitioners"), form).status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.due_at == start - timedelta(hours=48)  # the pending reminder moved
+    world.client.practice.refresh_from_db()  # (as a new request would read it)
+    later = session_schedule(client=world.client, practitioner=world.therapist, kind="therapy",
+                             start=start + timedelta(days=1))
+    assert SessionReminder.objects.get(session=later).due_at == start + timedelta(days=1) - timedelta(hours=48)
+    # a value not offered is refused with a message; nothing changes
+    page = admin.post(reverse("practitioners"), {**form, "acc-reminder_lead_hours": "1"}).content.decode()
+    assert "Select a valid choice" in page
+    world.practice.refresh_from_db()
+    assert world.practice.reminder_lead_hours == 48
+    # another practice's reminders are not touched
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    assert therapist.post(reverse("practitioners"), form).status_code in (403, 404)

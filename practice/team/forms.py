@@ -6,8 +6,9 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from practice.roles import Role
-from practice.tenancy.models import PractitionerProfile, User
+from practice.tenancy.models import REMINDER_LEADS, PractitionerProfile, User
 from practice.timezones import time_zone_choices
+from practice.timing import TIMING
 
 
 class StaffInvitationForm(forms.Form):
@@ -71,6 +72,12 @@ class AccountabilityContactForm(forms.Form):
         label="The practice's own items for a client's preparation list",
         help_text="One per line, added to every client's list before a medicine session (for example: "
                   "\"Bring a change of comfortable clothes\").")
+
+    reminder_lead_hours = forms.TypedChoiceField(
+        choices=REMINDER_LEADS, coerce=int, required=False, empty_value=None, label="When clients get their appointment reminder",
+        help_text=f"Moved out of the quiet hours on the client's clock ({TIMING.quiet_from_hour:02d}:00 to "
+                  f"{TIMING.quiet_until_hour:02d}:00). Medicine sessions also get one a week before, with the "
+                  "preparation list.")
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)

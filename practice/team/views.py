@@ -34,6 +34,7 @@ from practice.team.forms import (
 )
 from practice.tenancy.models import Invitation, Membership, PractitionerProfile, User
 from practice.tenancy.services import practitioner_verify, supervision_link
+from sessions.reminders.services import reminders_follow_lead
 
 
 @access.member_required(Role.ADMIN)
@@ -144,14 +145,18 @@ def practitioners(request: HttpRequest) -> HttpResponse:
                  .select_related("user", "profile__verified_by__user").order_by("user__full_name"))
     contact = AccountabilityContactForm(staff=staff, prefix="acc", initial={
         "contact": str(practice.accountability_contact_id or ""), "emergency_number": practice.emergency_number,
-        "preparation_items": practice.preparation_items})
+        "preparation_items": practice.preparation_items, "reminder_lead_hours": practice.reminder_lead_hours})
     if request.method == "POST" and "acc-contact" in request.POST:
         contact = AccountabilityContactForm(request.POST, staff=staff, prefix="acc")
         if contact.is_valid():
             type(practice).objects.filter(pk=practice.pk).update(
                 accountability_contact_id=contact.cleaned_data["contact"] or None,
                 emergency_number=contact.cleaned_data["emergency_number"].strip() or practice.emergency_number,
-                preparation_items=contact.cleaned_data["preparation_items"].strip())
+                preparation_items=contact.cleaned_data["preparation_items"].strip(),
+                reminder_lead_hours=contact.cleaned_data["reminder_lead_hours"] or practice.reminder_lead_hours)
+            if contact.cleaned_data["reminder_lead_hours"] not in (None, practice.reminder_lead_hours):
+                practice.refresh_from_db()
+                reminders_follow_lead(practice)
             messages.success(request, "Saved.")
             return redirect("practitioners")
     elif request.method == "POST":

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from practice.roles import Role
 from practice.timezones import validate_time_zone
+from practice.timing import TIMING
 
 
 class UserManager(BaseUserManager):
@@ -61,6 +62,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+# How long before a session its reminder may go: a practice chooses (default: TIMING's).
+REMINDER_LEADS = [(2, "2 hours before"), (6, "6 hours before"), (12, "12 hours before"), (24, "A day before"),
+                  (48, "Two days before"), (72, "Three days before")]
+
+
 class Practice(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
@@ -72,10 +78,17 @@ class Practice(models.Model):
     preparation_items = models.TextField(
         blank=True, max_length=3000,
         help_text="The practice's own items for every client's preparation list, one per line.")
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        default=int(TIMING.reminder_before.total_seconds() // 3600), choices=REMINDER_LEADS,
+        help_text="How long before each session the client's reminder is sent (moved out of the quiet hours).")
     emergency_number = models.CharField(
         max_length=30, default="911",
         help_text="The number for an ambulance where the practice works (911, 112, 999...): shown as a "
                   "tap-to-call link beside an emergency sign in the live session log.")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(reminder_lead_hours__in=[h for h, _ in REMINDER_LEADS]),
+                                              name="practice_reminder_lead_valid")]
 
     def __str__(self) -> str:
         return self.name

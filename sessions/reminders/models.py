@@ -12,7 +12,7 @@ from sessions.scheduling.models import TherapySession
 
 class SessionReminder(Deliverable):
     class Before(models.TextChoices):
-        DAY = "day", "The day before"
+        DAY = "day", "Before the session (the practice's lead time, a day by default)"
         WEEK = "week", "A week before (medicine sessions: time to prepare)"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="session_reminders")

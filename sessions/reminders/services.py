@@ -22,11 +22,13 @@ PENDING = (SessionReminder.State.SCHEDULED,)
 
 def reminder_schedule(session: TherapySession) -> SessionReminder | None:
     """Create, or move with its session, the reminders of a scheduled session (idempotent): the
-    day before, and for a medicine session also a week before (time to prepare). A reminder
-    already sent stays as it was; none whose time has passed. Returns the day-before one."""
+    practice's lead time before (a day by default), and for a medicine session also a week before
+    (time to prepare). A reminder already sent stays as it was; none whose time has passed.
+    Returns the first one."""
     if session.status != Status.SCHEDULED:
         return None
-    day = _reminder(session, SessionReminder.Before.DAY, TIMING.reminder_before, short_notice=True)
+    lead = timedelta(hours=session.client.practice.reminder_lead_hours)
+    day = _reminder(session, SessionReminder.Before.DAY, lead, short_notice=True)
     if session.kind == Kind.MEDICINE:
         _reminder(session, SessionReminder.Before.WEEK, TIMING.preparation_reminder_before, short_notice=False)
     return day
@@ -48,6 +50,17 @@ def _reminder(session, before: str, ahead: timedelta, *, short_notice: bool) -> 
     if not created and reminder.state in PENDING and reminder.due_at != due:
         SessionReminder.objects.filter(pk=reminder.pk, state__in=PENDING).update(due_at=due)
     return reminder
+
+
+def reminders_follow_lead(practice) -> int:
+    """The practice changed its lead time: move the reminders not sent yet of its sessions ahead."""
+    moved = 0
+    for session in (TherapySession.objects.filter(client__practice=practice, status=Status.SCHEDULED,
+                                                  scheduled_start__gt=timezone.now(),
+                                                  reminders__state__in=PENDING).distinct()
+                    .select_related("client__practice")):
+        moved += reminder_schedule(session) is not None
+    return moved
 
 
 def reminder_cancel(session: TherapySession) -> int:
