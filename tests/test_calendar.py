@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from practice.audit.models import AccessEvent
 from sessions.models import CalendarFeed, TherapySession
 from sessions.scheduling import ics
 
@@ -47,6 +48,10 @@ def test_a_staff_feed_is_private_revocable_and_carries_initials_and_kind_only(wo
     assert "Cora" not in body and "Client" not in body.replace("C.C.", "")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}" in body
+    # each fetch is in the access log, under its owner, with the clients shown and without the secret
+    [fetch] = AccessEvent.objects.filter(kind="feed")
+    assert fetch.actor == world.therapist.user and fetch.clients == [world.client.pk]
+    assert token not in fetch.path and fetch.get_kind_display() == "Calendar feed fetched"
     newer = new_link(c)  # a new link: the old one stops at once
     assert Client().get(path).status_code == 404 and Client().get(newer).status_code == 200
     c.post(reverse("calendar_link"), {"action": "revoke"})

@@ -11,6 +11,7 @@ import json
 
 from django.db import connection
 
+from practice.audit.models import AccessEvent
 from practice.clientip import client_ip
 from practice.roles import Role
 
@@ -36,3 +37,11 @@ def note_read(request, clients) -> None:
         return  # not a request the middleware tracks (e.g. a test calling a view directly)
     for c in clients:
         seen.add(getattr(c, "pk", c))
+
+
+def log_access(request, membership, clients, kind, *, view: str, path: str | None = None) -> None:
+    """One access-log row. `path` replaces the request's where it carries a secret (a feed link)."""
+    AccessEvent.objects.create(
+        practice_id=membership.practice_id, actor_id=membership.user_id, role=membership.role,
+        clients=sorted(clients, key=str), kind=kind, view=view, path=(request.path if path is None else path)[:300],
+        ip=client_ip(request) or "", request_id=getattr(request, "audit_id", None))

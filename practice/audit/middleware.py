@@ -9,8 +9,7 @@ import uuid
 from django.urls import resolve
 from django.utils.cache import patch_cache_control
 
-from practice.audit.context import STAFF, set_actor
-from practice.audit.models import AccessEvent
+from practice.audit.context import STAFF, log_access, set_actor
 from practice.clientip import client_ip
 
 
@@ -58,10 +57,7 @@ def _view_name(request) -> str:
 
 
 def _log(request, membership, clients, kind, view=None) -> None:
-    AccessEvent.objects.create(
-        practice_id=membership.practice_id, actor_id=request.user.pk, role=membership.role, clients=clients,
-        kind=kind, view=_view_name(request) if view is None else view, path=request.path[:300],
-        ip=client_ip(request) or "", request_id=request.audit_id)
+    log_access(request, membership, clients, kind, view=_view_name(request) if view is None else view)
 
 
 def _log_refused(request, membership) -> None:

@@ -59,6 +59,7 @@ class AccessEvent(models.Model):
         EXPORT = "export", "Export"
         REFUSED = "refused", "Refused attempt"
         SEARCH = "search", "Search"
+        FEED = "feed", "Calendar feed fetched"
 
     at = models.DateTimeField(default=timezone.now)
     practice_id = models.UUIDField()

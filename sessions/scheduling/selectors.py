@@ -116,12 +116,14 @@ def feed_for_token(token: str):
     return feed.membership if feed else None
 
 
-def feed_events(membership) -> list[ics.Event]:
-    """A staff member's sessions from a month ago to half a year ahead, as calendar events."""
+def feed_events(membership) -> tuple[list[ics.Event], set]:
+    """A staff member's sessions from a month ago to half a year ahead, as calendar events, and
+    the ids of the clients they show (for the access log)."""
     now = timezone.now()
     sessions = (TherapySession.objects.filter(Q(practitioner=membership) | Q(second_practitioner=membership),
                                               scheduled_start__gte=now - FEED_PAST, scheduled_start__lt=now + FEED_AHEAD)
                 .select_related("client__membership__user").order_by("scheduled_start"))
-    return [ics.Event(uid=f"session-{s.pk}@practice.invalid", start=s.scheduled_start, end=s.planned_end,
-                      summary=f"{s.get_kind_display()} session, {ics.initials(str(s.client))}", location=s.place,
-                      cancelled=s.status == Status.CANCELLED) for s in sessions]
+    events = [ics.Event(uid=f"session-{s.pk}@practice.invalid", start=s.scheduled_start, end=s.planned_end,
+                        summary=f"{s.get_kind_display()} session, {ics.initials(str(s.client))}", location=s.place,
+                        cancelled=s.status == Status.CANCELLED) for s in sessions]
+    return events, {s.client_id for s in sessions}

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
-from practice.audit.context import note_read
+from practice.audit.context import log_access, note_read
+from practice.audit.models import AccessEvent
 from practice.emails import link as absolute_link
 from practice.models import Membership
 from practice.posted import error_text, posted
@@ -247,7 +248,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     membership = feed_for_token(token)
     if membership is None:
         raise Http404("No such calendar.")
-    body = ics.calendar(feed_events(membership), name=f"Sessions, {membership.practice}", now=timezone.now())
+    events, shown = feed_events(membership)
+    # Logged like a page view of these clients, without the secret path (a log reader could use it).
+    log_access(request, membership, shown, AccessEvent.Kind.FEED, view="calendar_feed", path="/calendar/(private).ics")
+    body = ics.calendar(events, name=f"Sessions, {membership.practice}", now=timezone.now())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
