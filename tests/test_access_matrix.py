@@ -158,7 +158,8 @@ GET_EXPECTATIONS = {
         outsider=NOT_FOUND, anonymous=FOUND,
     ),
     "caseload": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
-    "today": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
+    "today": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, supervisor=OK, unrelated_supervisor=OK,
+                 anonymous=FOUND),
     "invite_client": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "client_detail": row(
         FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,

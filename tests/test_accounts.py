@@ -139,7 +139,7 @@ def test_two_practices_one_at_a_time(client, db):
     assert "First Practice" in page and "Second Practice" in page
 
     client.post(reverse("choose_practice"), {"practice": str(q.pk)})
-    assert client.get(reverse("home")).url == reverse("supervision")
+    assert client.get(reverse("home")).url == reverse("today")
     # In the second practice, the first practice's client does not exist.
     assert client.get(reverse("client_detail", kwargs={"client_id": c1.pk})).status_code == 404
     assert client.get(reverse("caseload")).status_code == 403

@@ -175,7 +175,7 @@ SWEEP = {
                   "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/",
                   "/search/?q=robn", "/search/?q=nobody", "/agenda/", "/agenda/?span=day&who=practice",
                   "/agenda/calendar-link/"],
-    "supervisor": ["/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
+    "supervisor": ["/today/", "/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
                    "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/",
                    "/supervision/{therapist}/review/", "/accountability/concerns/", "/accountability/concerns/{concern}/",
                    "/accountability/log/", "/accountability/log/?log=access", "/search/?q=kai"],

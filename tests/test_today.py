@@ -308,3 +308,35 @@ def test_the_supervision_lists_filter_like_the_caseload(world):
                                   scheduled_start=timezone.now() + timedelta(days=2))
     assert "Cora Client" in supervisor.get(reverse("supervision"), {"next": "week"}).content.decode()
     assert "Cora Client" not in supervisor.get(reverse("supervision"), {"next": "none"}).content.decode()
+
+
+def test_a_supervisor_starts_on_what_their_supervisees_records_need(world, django_assert_max_num_queries):
+    from practice.accountability.concerns import services as concerns
+
+    sup = Client()
+    sup.force_login(world.supervisor.user)
+    assert sup.get(reverse("home"))["Location"] == reverse("today")
+    assert "Nothing needs action now." in sup.get(reverse("today")).content.decode()
+    # an unsigned note of a supervisee, a danger answer, and a concern from the supervisee's client
+    session(world, timezone.now() - timedelta(days=4), status="completed", ended_at=timezone.now() - timedelta(days=4))
+    medicine = session(world, timezone.now() - timedelta(days=2), kind="medicine", status="completed",
+                       ended_at=timezone.now() - timedelta(days=2))
+    checkin = CheckIn.objects.create(client=world.client, session=medicine, day=1, due_at=timezone.now(), state="answered")
+    CheckInAnswer.objects.create(checkin=checkin, mood=2, sleep="poor", worsening="severe", harm_thoughts=False,
+                                 danger=True)
+    concern = concerns.concern_raise(client=world.client, by=world.client.membership, about_id=world.therapist.pk,
+                                     category="boundary", text="Messages late at night.")
+    with django_assert_max_num_queries(40):
+        page = sup.get(reverse("today")).content.decode()
+    actions = page.split('id="actions-h"', 1)[1]
+    assert actions.index("Danger answer in a check-in") < actions.index("Note not signed") < actions.index(
+        "Concern to review")
+    assert "Tess Therapist: ordinary therapy session with Cora Client" in actions
+    assert reverse("concern_detail", args=[concern.pk]) in actions and 'id="sessions-h"' not in page
+    # the supervisor of another therapist sees none of it
+    other = Client()
+    other.force_login(world.unrelated_supervisor.user)
+    assert "Nothing needs action now." in other.get(reverse("today")).content.decode()
+    # a concern reviewed to resolution leaves the day
+    concerns.review_add(concern=concern, by=world.supervisor, text="Spoken with both.", status="resolved", share=False)
+    assert "Concern to review" not in sup.get(reverse("today")).content.decode()

@@ -19,7 +19,7 @@ from practice.tenancy.services import PROFILE_FIELDS, practitioner_profile_save
 HOME_FOR_ROLE = {
     Role.THERAPIST: "today",
     Role.CLIENT: "portal",
-    Role.SUPERVISOR: "supervision",
+    Role.SUPERVISOR: "today",
     Role.ADMIN: "team",
 }
 

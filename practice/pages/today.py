@@ -17,12 +17,15 @@ from clients import access
 from clients.caseload.models import Client
 from clients.consent.models import ConsentKind
 from clients.consent.selectors import states_for
+from practice.accountability.concerns.models import Concern
+from practice.accountability.concerns.services import status_of
 from practice.pages import caseload as caseload_list
+from practice.roles import Role
 from screening.selectors import suicide_screens_to_follow_up
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.selectors import plan_in_force
 from sessions.livelog.selectors import open_signs
-from sessions.notes.selectors import overdue_notes
+from sessions.notes.selectors import open_too_long, overdue_notes
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.selectors import open_alerts
 
@@ -59,13 +62,18 @@ def _session_url(s) -> str:
     return reverse(name, kwargs={"client_id": s.client_id, "session_id": s.pk})
 
 
+def _danger_answers(visible) -> list[Action]:
+    return [Action(1, "Danger answer in a check-in", f"{a.checkin.client}, day {a.checkin.day}",
+                   reverse("client_detail", args=[a.checkin.client_id]) + "#checkins-h", a.checkin.client_id)
+            for a in (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, checkin__client__in=visible)
+                      .select_related("checkin__client__membership__user"))]
+
+
 def actions(membership) -> list[Action]:
+    if membership.role == Role.SUPERVISOR:
+        return supervisor_actions(membership)
     visible = access.clients_visible_to(membership)
-    found: list[Action] = []
-    for a in (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, checkin__client__in=visible)
-              .select_related("checkin__client__membership__user")):
-        found.append(Action(1, "Danger answer in a check-in", f"{a.checkin.client}, day {a.checkin.day}",
-                            reverse("client_detail", args=[a.checkin.client_id]) + "#checkins-h", a.checkin.client_id))
+    found: list[Action] = _danger_answers(visible)
     running = list(TherapySession.objects.filter(Q(practitioner=membership) | Q(second_practitioner=membership),
                                                  status=Status.IN_PROGRESS).select_related("client__membership__user"))
     for s in running:
@@ -86,6 +94,42 @@ def actions(membership) -> list[Action]:
         found.append(Action(7, "Alliance rupture alert", f"{alert.response.client} about {alert.response.practitioner}",
                             reverse("client_detail", args=[alert.response.client_id]) + "#alliance-h",
                             alert.response.client_id))
+    return sorted(found, key=lambda a: a.urgency)
+
+
+def supervisor_actions(membership) -> list[Action]:
+    """A supervisor's day: what their supervisees' clients and records need, and the concerns
+    they review. Sessions' own preparation stays with the therapist."""
+    visible = access.clients_visible_to(membership)
+    supervisees = list(access.supervised_therapists(membership))
+    found = _danger_answers(visible)
+    for s in (TherapySession.objects.filter(practitioner__in=supervisees, kind=Kind.MEDICINE, status=Status.IN_PROGRESS)
+              .select_related("client__membership__user", "practitioner__user")):
+        for sign in open_signs(s):
+            found.append(Action(2, "Emergency sign still open", f"{s.client} with {s.practitioner.user}: {sign}",
+                                reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
+                                s.client_id))
+    for s in open_too_long(supervisees):
+        found.append(Action(3, "Medicine session never closed", f"{s.client} with {s.practitioner.user}, started "
+                            f"{timezone.localtime(s.started_at):%d %b %H:%M}",
+                            reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
+                            s.client_id))
+    for s in overdue_notes(supervisees):
+        found.append(Action(4, "Note not signed", f"{s.practitioner.user}: {s.get_kind_display().lower()} session with "
+                            f"{s.client}, {timezone.localtime(s.scheduled_start):%d %b}",
+                            reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
+                            s.client_id))
+    for alert in open_alerts(visible).filter(response__practitioner__in=supervisees):
+        found.append(Action(7, "Alliance rupture alert", f"{alert.response.client} about {alert.response.practitioner}",
+                            reverse("client_detail", args=[alert.response.client_id]) + "#alliance-h",
+                            alert.response.client_id))
+    for concern in (access.concerns_visible_to(membership).select_related("about__user", "client__membership__user")
+                    .prefetch_related("entries")):
+        # Visible to a supervisor = about a supervisee (theirs to review) or shared about themselves.
+        if concern.about_id != membership.pk and status_of(concern.entries.all()) != Concern.Status.RESOLVED:
+            found.append(Action(8, "Concern to review", f"From {concern.client} about {concern.about.user} "
+                                f"({concern.get_category_display().lower()})",
+                                reverse("concern_detail", args=[concern.pk]), concern.client_id))
     return sorted(found, key=lambda a: a.urgency)
 
 

@@ -73,9 +73,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
                                                      "suicide_screens": suicide_screens})
 
 
-@access.member_required(Role.THERAPIST)
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 def today(request: HttpRequest) -> HttpResponse:
-    """The therapist's home: today's and tomorrow's sessions, then what needs action."""
+    """The home of therapists and supervisors: today's and tomorrow's sessions, then what needs action."""
     zone = timezone.get_current_timezone()
     sessions = today_page.agenda(request.membership, zone)
     actions = today_page.actions(request.membership)
@@ -88,7 +88,7 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/today.html", {
         "today": [s for s in sessions if s.scheduled_start < tomorrow],
         "tomorrow": [s for s in sessions if s.scheduled_start >= tomorrow], "day": start, "next_day": tomorrow,
-        "actions": actions})
+        "actions": actions, "supervisor": request.membership.role == Role.SUPERVISOR})
 
 
 @access.member_required(Role.THERAPIST)
