@@ -553,15 +553,17 @@ def test_a_day_of_practice_from_search_to_a_prepared_client(browser, live_server
     staff = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     _log_in_with_cookie(staff, live_server, therapist.user)
     page = staff.new_page()
-    page.goto(live_server.url + "/agenda/")  # from the calendar: find the client, then schedule
-    page.get_by_role("link", name="Schedule a session: find the client").tap()
-    page.get_by_label("Find a client").first.fill("Robn Rwe")
-    page.get_by_label("Find a client").first.press("Enter")
-    page.get_by_text("1 client found").wait_for()
-    page.get_by_role("link", name="Schedule a session with Robin Rowe").tap()
-    page.get_by_label("Kind of session").select_option("medicine")
+    # From tomorrow on the calendar: book that day, find the client by a misspelt name, choose the time.
     tomorrow = (timezone.now().astimezone(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
-    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.goto(live_server.url + f"/agenda/?span=day&day={tomorrow.isoformat()}")
+    page.get_by_role("link", name=f"Book a session on {tomorrow:%A} {tomorrow.day} {tomorrow:%B}").tap()
+    search = page.locator("main").get_by_label("Find a client")  # the page's box carries the day
+    search.fill("Robn Rwe")
+    search.press("Enter")
+    page.get_by_text("1 client found").wait_for()
+    page.get_by_role("link", name=f"Book on {tomorrow.day} {tomorrow:%B} with Robin Rowe").tap()
+    assert page.get_by_label("Date").input_value() == tomorrow.isoformat()  # the day chosen on the calendar
+    page.get_by_label("Kind of session").select_option("medicine")
     page.get_by_label("Start time (client's time zone)").fill("09:30")
     page.get_by_label("Planned initial dose (mg MDMA HCl)").fill("125")
     page.get_by_label("Place").fill("Room 2")

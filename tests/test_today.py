@@ -340,3 +340,19 @@ def test_a_supervisor_starts_on_what_their_supervisees_records_need(world, djang
     # a concern reviewed to resolution leaves the day
     concerns.review_add(concern=concern, by=world.supervisor, text="Spoken with both.", status="resolved", share=False)
     assert "Concern to review" not in sup.get(reverse("today")).content.decode()
+
+
+@pytest.mark.parametrize(("day", "prefilled"), [("2027-03-04", 'value="2027-03-04"'), ("2027-02-30", None),
+                                                ("x" * 5000, None), ("", None)])
+def test_booking_from_a_day_of_the_agenda_carries_the_day_to_the_form(world, therapist, day, prefilled):
+    agenda = therapist.get(reverse("agenda"), {"span": "day", "day": "2027-03-04"}).content.decode()
+    assert f'{reverse("client_search")}?book=2027-03-04' in agenda
+    found = therapist.get(reverse("client_search"), {"q": "Cora", "book": day}).content.decode()
+    if prefilled:
+        assert f'{reverse("session_schedule", args=[world.client.pk])}?day=2027-03-04' in found
+        assert "Book on 4 March" in found
+    else:
+        assert "Book on" not in found and "Schedule a session" in found  # an odd day is ignored, not a 500
+    form = therapist.get(reverse("session_schedule", args=[world.client.pk]), {"day": day})
+    assert form.status_code == 200
+    assert (prefilled in form.content.decode()) if prefilled else 'name="day" value=' not in form.content.decode()

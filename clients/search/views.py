@@ -16,9 +16,13 @@ from practice.roles import Role
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if not form.is_valid() and "book" in form.errors:  # a day that does not read as one is dropped, not an error
+        form = SearchForm({**request.GET.dict(), "book": ""})
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    book = form.cleaned_data.get("book") if valid and request.membership.role == Role.THERAPIST else None
     results = find_clients(request.membership, query) if query else []
     note_read(request, results)
     request.audit_search = True  # logged as a search even with no results; the text itself never is
-    return render(request, "clients/search.html", {"form": form, "query": query, "results": results,
+    return render(request, "clients/search.html", {"form": form, "query": query, "results": results, "book": book,
                                                    "too_short": bool(query) and len(query.strip()) < MIN_LENGTH})

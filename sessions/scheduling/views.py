@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -49,13 +49,23 @@ from sessions.scheduling.services import (
 )
 
 
+def _day_param(value: str | None) -> date | None:
+    """A YYYY-MM-DD day from a link, or None for anything else (ignored, never an error)."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id, write=True)
     colleagues = Membership.objects.filter(practice_id=client.practice_id, role=Role.THERAPIST, is_active=True).exclude(
         pk=request.membership.pk).select_related("user").order_by("user__full_name")
-    form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY)},
+    # From the agenda or search: the day (and kind) chosen there, when they read as such.
+    chosen_day = _day_param(request.GET.get("day"))
+    form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY), "day": chosen_day},
                         colleagues=colleagues)
     lines = None
     acks, ack_errors = caution_rationales(request.POST) if request.method == "POST" else ({}, [])
