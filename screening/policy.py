@@ -147,15 +147,25 @@ class Policy:
         """A copy with `changes`, refusing any that would loosen a rule."""
         for name, value in changes.items():
             if name not in STRICTER:
-                raise LooserPolicyError(f"{name} is not a practice-adjustable setting.")
+                raise LooserPolicyError(f"\"{LABELS.get(name, 'This setting')}\" is not one a practice can change.")
             current = getattr(self, name)
             looser = value < current if STRICTER[name] == "up" else value > current
             if looser:
-                raise LooserPolicyError(f"{name}: {value} would be less strict than {current}.")
+                raise LooserPolicyError(f"{LABELS[name]}: {shown(value)} would be less strict than {shown(current)}; "
+                                        "a practice may only make the rules stricter.")
         return replace(self, **changes)
 
     def as_dict(self) -> dict:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def shown(value) -> str:
+    """A setting's value as people read it: yes/no, not True/False."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, tuple):
+        return " to ".join(shown(v) for v in value)
+    return str(value)
 
 
 def _plain(value):

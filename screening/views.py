@@ -16,7 +16,7 @@ from practice.roles import Role
 from screening import forms as sf
 from screening.medications import load_table
 from screening.models import PolicyVersion, ScreeningReview
-from screening.policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES
+from screening.policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES, shown
 from screening.rules import TIER_LABELS, TIER_ORDER
 from screening.selectors import dose_for
 from screening.services import (
@@ -210,7 +210,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Policy saved. It applies to screenings evaluated from now on.")
                 return redirect("policy")
-    rows = [(LABELS[name], getattr(DEFAULT_POLICY, name), getattr(current, name)) for name in STRICTER]
+    rows = [(LABELS[name], shown(getattr(DEFAULT_POLICY, name)), shown(getattr(current, name))) for name in STRICTER]
     history = PolicyVersion.objects.filter(practice_id=practice_id).select_related("created_by__user")[:20]
     return render(request, "screening/policy.html", {"rows": rows, "form": form, "history": history, "policy": current,
         "vitals_limits": [(VITAL_NAMES[n], low, high) for n, low, high in current.vitals_limits],

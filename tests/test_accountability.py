@@ -212,10 +212,13 @@ def test_admin_filters_the_audit_trail_and_sees_fields_not_values(world):
     admin = login(world.admin)
     page = admin.get(reverse("audit_log"), {"log": "audit", "kind": "clients_client",
                                             "client": str(world.client.pk)}).content.decode()
-    assert "update client" in page and "stage" in page and "Values" not in page
+    assert "changed the client record of Cora Client." in page and "Changed: stage." in page
+    assert "Values" not in page  # admins see which fields changed, not their values
     response = admin.get(reverse("audit_log"), {"log": "audit", "client": str(world.client.pk), "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "at (UTC)" and any(r[2] == "update" and "stage" in r[6] for r in rows[1:])
+    assert rows[0][:2] == ["At (UTC)", "What happened"]
+    assert any(r[1].endswith("changed the client record of Cora Client") and r[3] == "client record" and r[6] == "stage"
+               for r in rows[1:])
     bad = admin.get(reverse("audit_log"), {"since": "2026-02-02", "until": "2026-01-01"})
     assert bad.status_code == 400 and "before the start date" in bad.content.decode()
 
@@ -229,8 +232,8 @@ def test_supervisor_sees_only_their_scope_and_values(world):
     supervisor = login(world.supervisor)
     page = supervisor.get(reverse("audit_log"), {"log": "audit"}).content.decode()
     assert "Cora Client" in page and "Dan Different" not in page and "Values" in page
-    reads = supervisor.get(reverse("audit_log"), {"log": "access"}).content.decode().split("<tbody>")[1]
-    assert "Tess Therapist" in reads and "Otto Other" not in reads
+    reads = supervisor.get(reverse("audit_log"), {"log": "access"}).content.decode().split('<ol class="log"')[1]
+    assert "Tess Therapist opened the record of Cora Client." in reads and "Otto Other" not in reads
     outsider = login(world.outsider_admin).get(reverse("audit_log"), {"log": "audit"}).content.decode()
     assert "Cora Client" not in outsider
 
@@ -270,7 +273,7 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world,
     login(world.supervisor).get(reverse("client_detail", kwargs={"client_id": world.client.pk}))
     me = login(world.client.membership)
     page = me.get(reverse("my_records")).content.decode()
-    assert "Sue Supervisor" in page and "supervisor" in page
+    assert "<strong>Sue Supervisor</strong> (Supervisor) opened your record on" in page
     export = _prepared_copy(me, django_capture_on_commit_callbacks)
     page = me.get(reverse("my_records")).content.decode()
     assert reverse("my_records_download", kwargs={"export_id": export.pk}) in page

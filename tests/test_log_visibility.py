@@ -32,9 +32,9 @@ def test_a_supervisor_who_may_not_read_a_concern_does_not_see_it_in_the_audit_lo
     concern = _concern_about_other_therapist(world)
     hidden = _log(world.supervisor, client=world.client.pk, log="audit", kind="practice_concern")
     assert hidden.status_code == 200 and str(concern.pk)[:8] not in hidden.content.decode()
-    assert "No changes match" in hidden.content.decode() or "concern #" not in hidden.content.decode()
+    assert "No changes match" in hidden.content.decode() and "raised a concern" not in hidden.content.decode()
     shown = _log(world.unrelated_supervisor, client=world.client.pk, log="audit", kind="practice_concern")
-    assert "concern #" in shown.content.decode()
+    assert "raised a concern of Cora Client." in shown.content.decode()  # (no request here: "The system")
     csv = _log(world.supervisor, client=world.client.pk, log="audit", format="csv").content.decode()
     assert "concern" not in csv.lower()
     assert "concern" in _log(world.unrelated_supervisor, client=world.client.pk, log="audit",
@@ -56,7 +56,7 @@ def test_reads_of_a_concern_show_only_to_those_who_may_read_it(world):
     assert reader.get(reverse("concern_detail", kwargs={"concern_id": concern.pk})).status_code == 200
     assert reader.get(reverse("concerns")).status_code == 200
     seen = _log(world.unrelated_supervisor, client=world.client.pk, log="access", format="csv").content.decode()
-    assert "concern_detail" in seen and ",concerns," in seen
+    assert "opened a concern of Cora Client" in seen and "listed the concerns of Cora Client" in seen
     other = _log(world.supervisor, client=world.client.pk, log="access", format="csv").content.decode()
     assert "concern" not in other
 
@@ -66,7 +66,7 @@ def test_an_invalid_filter_shows_nothing_on_the_page_or_in_the_csv(world):
     admin = _as(world.admin)
     bad = {"since": "2026-02-02", "until": "2026-01-01"}
     page = admin.get(reverse("audit_log"), bad)
-    assert page.status_code == 400 and "update client" not in page.content.decode()
+    assert page.status_code == 400 and "changed the client record" not in page.content.decode()
     assert "format=csv" not in page.content.decode()
     csv = admin.get(reverse("audit_log"), {**bad, "format": "csv"})
     assert csv.status_code == 400 and "not valid" in csv.content.decode()

@@ -7,6 +7,7 @@ import csv
 from datetime import datetime, time
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -16,18 +17,18 @@ from django.utils import timezone
 
 from clients import access
 from clients.models import Client
+from practice.accountability.auditlog import words
 from practice.audit.context import note_read
 from practice.audit.models import AccessEvent, AuditEvent
 from practice.audit.triggers import AUDITED
 from practice.posted import error_text
 from practice.roles import Role
 from practice.tenancy.models import Membership
+from sessions.notes.models import SessionNote
+from sessions.scheduling.models import TherapySession
 
-LIMIT = 500
-
-
-def _label(table: str) -> str:
-    return table.split("_", 1)[1].replace("sessions_", "").replace("_", " ")
+LIMIT = 500  # rows in one CSV download
+PER_PAGE = 50
 
 
 class LogFilter(forms.Form):
@@ -43,8 +44,11 @@ class LogFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].choices = [("", "All")] + [(str(c.pk), str(c)) for c in clients]
         self.fields["user"].choices = [("", "All")] + [(str(m.user_id), str(m.user)) for m in staff]
-        self.fields["kind"].choices = ([("", "All")] + [(t, _label(t)) for t in sorted(AUDITED)]
-                                       + [(k, f"read: {label}") for k, label in AccessEvent.Kind.choices])
+        self.fields["kind"].choices = (
+            [("", "All")]
+            + [("Changes", sorted(((t, words.RECORDS[t][:1].upper() + words.RECORDS[t][1:]) for t in AUDITED),
+                                  key=lambda choice: choice[1]))]
+            + [("Reads", list(AccessEvent.Kind.choices))])
 
     def clean(self):
         data = super().clean()
@@ -100,20 +104,59 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(at__gte=_day(data["since"]))
     if data.get("until"):
         rows = rows.filter(at__lte=_day(data["until"], end=True))
-    rows = list(rows[:LIMIT])
+    csv_wanted = request.GET.get("format") == "csv"
+    page = None
+    if csv_wanted:
+        rows = list(rows[:LIMIT])
+    else:
+        page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    access_log = data.get("log") == "access"
     names = {c.pk: str(c) for c in clients}
+    sessions = {} if access_log else _sessions_of(rows)
     shown = set()
     for row in rows:
-        row.client_names = [names.get(pk, "another client") for pk in
-                            (row.clients if data.get("log") == "access" else [row.client_id] if row.client_id else [])]
-        shown.update(row.clients if data.get("log") == "access" else [row.client_id] if row.client_id else [])
+        ids = row.clients if access_log else [row.client_id] if row.client_id else []
+        row.client_names = [names.get(pk, "another client") for pk in ids]
+        shown.update(ids)
+        who = str(row.actor) if row.actor_id else "The system"
+        if access_log:
+            row.sentence = words.read_sentence(row, who, row.client_names)
+        else:
+            row.sentence = words.change_sentence(row, who, row.client_names[0] if row.client_names else None,
+                                                 sessions.get(row.pk))
+            changed = [f for f in row.changed_fields if f not in words.BOOKKEEPING] if row.operation == "update" else []
+            old, new = row.old or {}, row.new or {}
+            row.fields_in_words = [(label, words.value_words(old.get(f)), words.value_words(new.get(f)))
+                                   for f, label in zip(changed, words.field_words(row.table_name, changed), strict=True)]
     note_read(request, [pk for pk in shown if pk in names])
-    if request.GET.get("format") == "csv":
-        return _csv(rows, data.get("log") == "access")
+    if csv_wanted:
+        return _csv(rows, access_log)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "practice/audit_log.html", {
-        "form": form, "rows": rows, "access_log": data.get("log") == "access", "limit": LIMIT,
-        "values": m.role == Role.SUPERVISOR, "csv_query": request.GET.urlencode()},
+        "form": form, "rows": rows, "page": page, "access_log": access_log, "limit": LIMIT,
+        "values": m.role == Role.SUPERVISOR, "csv_query": query.urlencode()},
         status=400 if form.is_bound and form.errors else 200)
+
+
+def _sessions_of(rows) -> dict:
+    """{audit row id: the session it is about}, for the rows of one page (two queries)."""
+    wanted, via_note = {}, {}
+    for row in rows:
+        values = row.new or row.old or {}
+        if row.table_name == "therapy_sessions_therapysession":
+            wanted[row.pk] = row.row_id
+        elif values.get("session_id"):
+            wanted[row.pk] = values["session_id"]
+        elif values.get("note_id"):
+            via_note[row.pk] = values["note_id"]
+    notes = dict(SessionNote.objects.filter(pk__in=set(via_note.values())).values_list("pk", "session_id"))
+    for row_id, note_id in via_note.items():
+        if note_id in notes:
+            wanted[row_id] = notes[note_id]
+    found = {str(s.pk): s for s in TherapySession.objects.filter(pk__in=set(map(str, wanted.values())))}
+    return {row_id: found.get(str(session_id)) for row_id, session_id in wanted.items()}
 
 
 def _visible_concern_ids(m):
@@ -152,16 +195,18 @@ def _csv(rows, access_log: bool) -> HttpResponse:
         'attachment; filename="audit-trail.csv"'
     out = csv.writer(response)
     if access_log:
-        out.writerow(["at (UTC)", "staff", "role", "kind", "view", "path", "address", "clients"])
+        out.writerow(["At (UTC)", "What happened", "Staff member", "Role", "Clients", "Page", "Address"])
         for r in rows:
-            out.writerow([r.at.isoformat(), _safe(r.actor), r.role, r.kind, r.view, r.path, r.ip,
-                          "; ".join(_safe(n) for n in r.client_names)])
+            out.writerow([r.at.isoformat(), _safe(r.sentence), _safe(r.actor), words.role_words(r.role),
+                          "; ".join(_safe(n) for n in r.client_names), r.path, r.ip])
     else:
-        out.writerow(["at (UTC)", "staff", "operation", "record", "row", "client", "changed fields", "path", "address"])
+        out.writerow(["At (UTC)", "What happened", "Staff member", "Record", "Record id", "Client", "Changed",
+                      "Page or task", "Address"])
         for r in rows:
-            out.writerow([r.at.isoformat(), _safe(r.actor or "system"), r.operation, _label(r.table_name), r.row_id,
-                          "; ".join(_safe(n) for n in r.client_names), " ".join(r.changed_fields), r.path or "",
-                          r.ip or ""])
+            out.writerow([r.at.isoformat(), _safe(r.sentence), _safe(r.actor or "The system"),
+                          words.RECORDS.get(r.table_name, "record"), r.row_id,
+                          "; ".join(_safe(n) for n in r.client_names),
+                          ", ".join(words.field_words(r.table_name, r.changed_fields)), r.path or "", r.ip or ""])
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from clients import access
 from clients.export.models import RecordsExport
 from clients.export.selectors import latest_export
 from clients.export.services import export_download, export_request
+from practice.accountability.auditlog import words
 from practice.accountability.records.tasks import build_records_export
 from practice.audit.models import AccessEvent
 from practice.roles import Role
@@ -25,9 +27,15 @@ def my_records(request: HttpRequest) -> HttpResponse:
     latest = latest_export(client)
     if request.headers.get("HX-Request"):  # the copy's status, polled while it is being prepared
         return render(request, "clients/records_copy.html", {"export": latest})
-    reads = (AccessEvent.objects.filter(clients__contains=[client.pk], practice_id=client.practice_id)
-             .exclude(kind=AccessEvent.Kind.REFUSED)  # refused attempts showed nothing; supervisors see them
-             .select_related("actor")[:300])
+    # Repeated reads are one line: who, what, how often, first and last time.
+    grouped = (AccessEvent.objects.filter(clients__contains=[client.pk], practice_id=client.practice_id)
+               .exclude(kind=AccessEvent.Kind.REFUSED)  # refused attempts showed nothing; supervisors see them
+               .values("actor__full_name", "actor__email", "role", "view", "kind")
+               .annotate(first=Min("at"), last=Max("at"), times=Count("id")).order_by("-last")[:200])
+    reads = [{"who": r["actor__full_name"] or r["actor__email"],
+              "role": words.role_words(r["role"]),
+              "what": words.read_for_client(r["view"], r["kind"]), "first": r["first"], "last": r["last"],
+              "times": r["times"]} for r in grouped]
     return render(request, "clients/my_records.html", {"reads": reads, "export": latest})
 
 
