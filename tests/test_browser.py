@@ -260,18 +260,18 @@ def test_client_fills_every_form_and_the_therapist_sees_the_flags(browser, live_
     page.wait_for_url("**/portal/")
     assert "About you (intake): submitted" in page.get_by_role("status").inner_text()
 
-    page.get_by_role("link", name="Medical screening").click()
+    page.get_by_role("link", name="Medical screening", exact=True).click()
     page.get_by_label("Liver disease").check()
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/portal/")
 
-    page.get_by_role("link", name="Medicines and substances").click()
+    page.get_by_role("link", name="Medicines and substances", exact=True).click()
     page.locator("#id_meds-0-name").fill("Paxlovid")
     page.locator("#id_meds-0-dose_text").fill("one pack")
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/portal/")
 
-    page.get_by_role("link", name="Psychological screening").click()
+    page.get_by_role("link", name="Psychological screening", exact=True).click()
     page.get_by_label("Has a close family member had psychosis or schizophrenia?").check()
     page.locator("input[name=followup_capacity][value=yes]").check()
     for question in ("cssrs_wish_dead", "cssrs_thoughts", "cssrs_method", "cssrs_intent", "cssrs_plan",
@@ -323,7 +323,7 @@ def test_therapist_and_client_co_sign_a_flight_plan_and_the_client_downloads_it(
     _log_in_with_cookie(client_ctx, live_server, robin.membership.user)
     page = client_ctx.new_page()
     page.goto(live_server.url + "/portal/")
-    page.get_by_role("link", name="Flight plan").click()
+    page.get_by_role("link", name="Read and sign your flight plan (version 1)").click()  # the portal's to-do
     assert "Make peace with the past" in page.locator("main").inner_text()
     page.get_by_role("button", name="Sign version 1").click()
     page.wait_for_load_state()
@@ -749,4 +749,30 @@ def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_ser
     page.goto(f"{live_server.url}/portal/concerns/{concern.pk}/")
     text = page.locator("main").inner_text()
     assert "Being reviewed" in text and "Spoke with the therapist" not in text
+    ctx.close()
+
+
+def test_on_a_phone_the_menu_folds_and_records_print_without_the_application(browser, live_server, practice_world):
+    """Issue 18: the phone header is short (one Menu button); the flight plan prints alone."""
+    from sessions.flightplans import services as flightplans
+
+    robin = practice_world["clients"][0]
+    flightplans.plan_save(client=robin, author=practice_world["therapist"].user, content={"intentions": "Rest well"})
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    _log_in_with_cookie(ctx, live_server, robin.membership.user)
+    page = ctx.new_page()
+    page.goto(live_server.url + "/portal/")
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] < 844 / 5, header  # was a third of the screen with eight wrapped links
+    assert not page.get_by_role("link", name="My records", exact=True).is_visible()
+    page.get_by_text("Menu", exact=True).tap()
+    page.get_by_role("link", name="My records", exact=True).tap()
+    page.wait_for_url("**/portal/records/")
+    assert axe_violations(page) == []
+
+    page.goto(live_server.url + "/portal/flight-plan/")
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", level=1).is_visible() and "Rest well" in page.locator("main").inner_text()
+    for hidden in ("header.site-header", "footer.site-footer", "main form"):
+        assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
     ctx.close()

@@ -172,3 +172,33 @@ def test_client_login_without_a_record_gets_a_page_not_a_crash(client, world):
     orphan = f.member(world.practice, Role.CLIENT)
     client.force_login(orphan.user)
     assert client.get(reverse("portal")).status_code == 404
+
+
+def test_every_portal_to_do_is_a_link_to_where_it_is_done(client, world):
+    from django.utils import timezone
+
+    from clients.consent import services as consent_services
+    from sessions.checkins.models import CheckIn
+    from sessions.flightplans import services as flightplans
+
+    doc = consent_services.template_write(by=world.admin, kind="informed", title="Informed consent", body="Risks.")
+    plan = flightplans.plan_save(client=world.client, author=world.therapist.user, content={"intentions": "Rest"})
+    flightplans.plan_sign(client=world.client, user=world.therapist.user, role=flightplans.THERAPIST,
+                          version_id=plan.pk, content_sha256=plan.content_sha256)
+    medicine = f.session(world.client, world.therapist, days=5, kind="medicine")
+    done = f.session(world.client, world.therapist, days=-3, kind="therapy", status="completed")
+    checkin = CheckIn.objects.create(client=world.client, session=done, day=1, due_at=timezone.now(), state="sent")
+    client.force_login(world.client.membership.user)
+    page = client.get(reverse("portal")).content.decode()
+    steps = page.split('id="next-h"', 1)[1].split("</section>", 1)[0]
+    for url, title in [(reverse("client_form", args=["intake"]), "Fill in “About you”"),
+                       (reverse("consent_sign", args=[doc.pk]), "Read and sign: Informed consent"),
+                       (reverse("client_plan"), "Read and sign your flight plan (version 1)"),
+                       (reverse("checkin_portal", args=[checkin.pk]), "Answer your day 1 check-in"),
+                       (reverse("client_prepare", args=[medicine.pk]), "Prepare for your medicine session on"),
+                       (reverse("mfa_activate_totp"), "Protect your account")]:
+        assert f'<a href="{url}"><strong>{title}' in steps, title
+    # signed by the client too: the plan leaves the list
+    flightplans.plan_sign(client=world.client, user=world.client.membership.user, role=flightplans.CLIENT,
+                          version_id=plan.pk, content_sha256=plan.content_sha256)
+    assert "Read and sign your flight plan" not in client.get(reverse("portal")).content.decode()

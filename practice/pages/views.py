@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from clients.caseload.forms import StageForm
 from clients.caseload.services import client_set_stage
 from clients.consent import selectors as consent_selectors
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
-from clients.portal.rules import next_steps
+from clients.portal.rules import Waiting, next_steps
 from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.pages import today as today_page
@@ -32,6 +33,8 @@ from screening.services import KINDS, latest_version
 from sessions.checkins.forms import CheckInDaysForm
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.checkins.selectors import checkin_charts
+from sessions.flightplans.models import FlightPlanVersion
+from sessions.flightplans.selectors import plan_status
 from sessions.models import TherapySession
 from sessions.notes.selectors import open_too_long, overdue_notes
 from sessions.preparation.selectors import progress
@@ -164,16 +167,28 @@ def portal(request: HttpRequest) -> HttpResponse:
         t.supervised_by = supervised_by.get(t.pk, [])
     has_mfa = request.user.authenticator_set.exists()
     forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
-    open_checkins = CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT])
+    open_checkins = list(CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT]))
     versions, states = consent_selectors.states_for([client], client.practice_id)
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]
+    open_surveys = list(survey_open_for(client))
+    latest_plan = FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number").first()
+    plan_waiting = latest_plan is not None and plan_status(latest_plan).code in ("draft", "therapist_signed")
+    waiting = Waiting(
+        unsubmitted=tuple(unsubmitted),
+        consents_to_sign=tuple((v.title, v.pk) for v in versions if states[client.pk][v.template_id].outstanding),
+        plan_to_sign=latest_plan.number if plan_waiting else None,
+        checkins=tuple((c.day, c.pk) for c in open_checkins),
+        surveys=tuple((str(s.practitioner.user), s.pk) for s in open_surveys),
+        prepare=tuple((f"{timezone.localtime(s.scheduled_start):%A %-d %B}", s.pk) for s in upcoming
+                      if s.kind == "medicine"))
+    steps = next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, waiting=waiting,
+                       just_had_medicine_session=TherapySession.objects.filter(
+                           client=client, kind="medicine", status="completed",
+                           ended_at__gte=timezone.now() - timedelta(days=2)).exists())
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
-        "open_checkins": open_checkins, "open_surveys": survey_open_for(client),
+        "open_checkins": open_checkins, "open_surveys": open_surveys,
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
-        "steps": next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, unsubmitted=unsubmitted,
-                            just_had_medicine_session=TherapySession.objects.filter(
-                                client=client, kind="medicine", status="completed",
-                                ended_at__gte=timezone.now() - timedelta(days=2)).exists(),
-                            consents_to_sign=[v.title for v in versions if states[client.pk][v.template_id].outstanding]),
+        "steps": [(step, reverse(step.target, args=[step.arg] if step.arg is not None else [])
+                   if step.target else "") for step in steps],
     })
