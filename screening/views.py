@@ -36,12 +36,14 @@ TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medic
           "psychological": "Psychological screening"}
 
 
-def _bind(kind: str, data, record):
+def _bind(kind: str, data, record, client=None):
     """The main form and its row formset (or None) for `kind`: bound to POST data, or showing
     the record. (A bound formset must not get initial rows: unchanged rows would be skipped.)"""
     shown = record if data is None else None
     if kind == "intake":
-        form = IntakeForm(data, initial=IntakeForm.initial_from(shown))
+        form = IntakeForm(data, initial=IntakeForm.initial_from(shown, client.practice.time_zone if client else "UTC"))
+        if shown is None and data is None:  # a default, which the browser's zone may replace (static/js/zone.js)
+            form.fields["time_zone"].widget.attrs["data-browser-zone"] = ""
         rows = SupportPeopleFormSet(data, prefix="support", initial=shown.support_people if shown else None)
     elif kind == "medications":
         form = sf.MedicationListForm(data, initial={"none_taken": shown.none_taken} if shown else None)
@@ -85,7 +87,7 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
     record = latest_version(KINDS[kind], client)
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        form, rows = _bind(kind, request.POST, record)
+        form, rows = _bind(kind, request.POST, record, client)
         if _validate(kind, form, rows, submit):
             answers, entries = _answers(kind, form, rows)
             try:
@@ -106,7 +108,7 @@ def _form_page(request: HttpRequest, client, kind: str, done_url: str) -> HttpRe
                 return redirect(done_url if submit else request.path)
         status = 400
     else:
-        form, rows = _bind(kind, None, record)
+        form, rows = _bind(kind, None, record, client)
         status = 200
     return render(request, "screening/form.html", {
         "client": client, "kind": kind, "title": TITLES[kind], "form": form, "rows": rows, "record": record,

@@ -776,3 +776,15 @@ def test_on_a_phone_the_menu_folds_and_records_print_without_the_application(bro
     for hidden in ("header.site-header", "footer.site-footer", "main form"):
         assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
     ctx.close()
+
+
+def test_a_new_clients_time_zone_starts_as_their_browsers(browser, live_server, practice_world):
+    """Issue 18: not Africa/Abidjan (the first of 600) nor UTC: the browser's zone, else the practice's."""
+    from clients.invitations.services import invitation_create
+
+    pending = invitation_create(inviter=practice_world["therapist"], email="tokyo@example.test", role="client")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Tokyo")
+    page = ctx.new_page()
+    page.goto(live_server.url + f"/invite/{pending.token}/")
+    assert page.get_by_label("Your time zone").input_value() == "Asia/Tokyo"
+    ctx.close()

@@ -202,3 +202,15 @@ def test_every_portal_to_do_is_a_link_to_where_it_is_done(client, world):
     flightplans.plan_sign(client=world.client, user=world.client.membership.user, role=flightplans.CLIENT,
                           version_id=plan.pk, content_sha256=plan.content_sha256)
     assert "Read and sign your flight plan" not in client.get(reverse("portal")).content.decode()
+
+
+def test_without_javascript_a_first_time_zone_is_the_practices(client, world):
+    from clients.invitations.services import invitation_create
+
+    type(world.practice).objects.filter(pk=world.practice.pk).update(time_zone="Europe/Lisbon")
+    pending = invitation_create(inviter=world.therapist, email="new@example.test", role="client")
+    page = client.get(reverse("accept_invitation", args=[pending.token])).content.decode()
+    assert '<option value="Europe/Lisbon" selected>' in page and "data-browser-zone" in page
+    client.force_login(world.client.membership.user)
+    intake = client.get(reverse("client_form", args=["intake"])).content.decode()
+    assert '<option value="Europe/Lisbon" selected>' in intake and "data-browser-zone" in intake

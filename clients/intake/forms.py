@@ -70,9 +70,9 @@ class IntakeForm(forms.Form):
         return data
 
     @staticmethod
-    def initial_from(record) -> dict:
-        if record is None:
-            return {"mass_unit": "kg"}
+    def initial_from(record, default_zone: str = "UTC") -> dict:
+        if record is None:  # a first intake: the practice's zone, which the browser's may replace (zone.js)
+            return {"mass_unit": "kg", "time_zone": default_zone}
         data = record.answers()
         data["mass_value"], data["mass_unit"] = record.body_mass_kg, "kg"
         return data

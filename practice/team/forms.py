@@ -28,7 +28,7 @@ class ClientInvitationForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=200, label="Your full name")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices, initial="UTC",
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices,
                                   help_text="Appointment times are shown to you in this zone.")
     password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text="At least 12 characters; not a common password.")

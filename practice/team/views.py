@@ -113,7 +113,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     form = None
     if user is None and not _account_exists(invitation.email):
-        form = AcceptInvitationForm(posted(request), email=invitation.email, initial={"full_name": invitation.full_name})
+        form = AcceptInvitationForm(posted(request), email=invitation.email, initial={
+            "full_name": invitation.full_name, "time_zone": invitation.practice.time_zone})
+        if not form.is_bound:  # a default, which the browser's zone may replace (static/js/zone.js)
+            form.fields["time_zone"].widget.attrs["data-browser-zone"] = ""
     if request.method == "POST" and (form is None or form.is_valid()) and (user or form):
         fields = {} if form is None else {
             "full_name": form.cleaned_data["full_name"], "password": form.cleaned_data["password1"],
