@@ -214,3 +214,16 @@ def test_without_javascript_a_first_time_zone_is_the_practices(client, world):
     client.force_login(world.client.membership.user)
     intake = client.get(reverse("client_form", args=["intake"])).content.decode()
     assert '<option value="Europe/Lisbon" selected>' in intake and "data-browser-zone" in intake
+
+
+def test_a_form_marks_what_is_required_and_sums_up_its_errors_linked_to_the_fields(client, world):
+    client.force_login(world.client.membership.user)
+    url = reverse("client_form", args=["intake"])
+    page = client.get(url).content.decode()
+    assert '<label for="id_legal_name">Legal name</label><span class="required" aria-hidden="true">(required)</span>' \
+        in page and 'name="legal_name" maxlength="200" required' in page
+    assert '<label for="id_pronouns">Pronouns</label></div>' in page  # optional: no marker
+    response = client.post(url, {"action": "submit", "legal_name": "", "time_zone": "UTC", "mass_unit": "kg"})
+    summary = response.content.decode().split('class="message error error-summary"', 1)[1].split("</div>", 1)[0]
+    assert response.status_code == 400 and "answers need attention" in summary
+    assert '<a href="#id_legal_name">Legal name</a>: This field is required.' in summary
