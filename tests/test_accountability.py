@@ -40,7 +40,7 @@ def raise_concern(world, client=None, text="He texted me late at night."):
         response = me.post(reverse("portal_concerns"), {"about": str(world.therapist.pk), "category": "boundary",
                                                          "text": text})
     assert response.status_code == 302, response.content.decode()
-    return Concern.objects.get(), me
+    return Concern.objects.order_by("-created_at").first(), me  # the one just raised
 
 
 # --- concerns ------------------------------------------------------------------------------
@@ -372,3 +372,43 @@ def test_review_page_queries_do_not_grow_with_items(world, django_assert_max_num
     overdue(15)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "(17)" in supervisor.get(url).content.decode()
+
+
+def test_a_supervisor_marks_several_items_reviewed_at_once_with_one_note(world):
+    from sessions.livelog.models import SessionEvent
+    from sessions.models import TherapySession
+
+    (first, _me), (second, _me) = raise_concern(world), raise_concern(world, text="Again late at night.")
+    session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                            status="completed", scheduled_start=timezone.now() - timedelta(days=3))
+    SessionEvent.objects.create(session=session, at=timezone.now() - timedelta(days=3), recorded_by=world.therapist,
+                                kind="outcome", code="medical_care", text="Temperature 39.2 °C")
+    supervisor = login(world.supervisor)
+    url = reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk})
+    page = supervisor.get(url).content.decode()
+    assert "Medicine sessions with emergency signs (1)" in page
+    assert "Temperature 39.2 °C: Medical care (doctor or hospital)" in page
+    mark_url = reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk})
+    picks = [f"concern:{first.pk}", f"concern:{second.pk}", f"emergency:{session.pk}"]
+    # one pick that is not on the page: nothing is marked
+    refused = supervisor.post(mark_url, {"pick": [*picks, "concern:not-an-id"], "note": "x"}, follow=True)
+    assert "Not marked" in refused.content.decode() and not ReviewMark.objects.exists()
+    done = supervisor.post(mark_url, {"pick": picks, "note": "Discussed on Tuesday."}, follow=True).content.decode()
+    assert "3 items marked as reviewed." in done
+    assert sorted(ReviewMark.objects.values_list("item", "note")) == [
+        ("concern", "Discussed on Tuesday."), ("concern", "Discussed on Tuesday."), ("emergency", "Discussed on Tuesday.")]
+    assert supervisor.post(mark_url, {"note": "nothing ticked"}, follow=True).content.decode().count("Not marked") == 1
+
+
+def test_an_acknowledged_caution_reads_as_the_flag_not_its_code(world):
+    from screening.models import CautionAcknowledgement, ScreeningReview
+
+    review = ScreeningReview.objects.create(client=world.client, as_of=timezone.localdate(), policy={},
+                                            table_version="t", complete=True, flags=[
+                                                {"key": "seizure_history", "reason": "A history of seizures."}])
+    CautionAcknowledgement.objects.create(client=world.client, review=review, flag_key="seizure_history",
+                                          flag_digest="d", rationale="Neurologist cleared it.",
+                                          acknowledged_by=world.therapist)
+    page = login(world.supervisor).get(reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk}))
+    assert "A history of seizures. <q>Neurologist cleared it.</q>" in page.content.decode()
+    assert "seizure_history" not in page.content.decode().replace('value="', "")

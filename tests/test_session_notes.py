@@ -106,3 +106,21 @@ def test_a_signed_note_is_no_longer_overdue(world, session):
     c = login(world, "therapist")
     c.post(note_url(world, session), {"summary": "Done", "action": "sign"})
     assert "Notes not signed within 72 hours" not in c.get(reverse("caseload")).content.decode()
+
+
+def test_a_supervisor_has_a_queue_of_notes_to_co_sign_that_empties_as_they_sign(world, session):
+    login(world, "therapist").post(note_url(world, session), {"summary": "Final", "action": "sign"})
+    sup = login(world, "supervisor")
+    detail_url = reverse("session_detail", kwargs={"client_id": world.client.pk, "session_id": session.pk})
+    for page_name in ("supervision", "today"):
+        page = sup.get(reverse(page_name)).content.decode()
+        assert f'{detail_url}#note-h' in page, page_name
+    assert "Notes awaiting your co-signature (1)" in sup.get(reverse("supervisee_review", args=[world.therapist.pk])
+                                                             ).content.decode()
+    assert f'{detail_url}#note-h' not in login(world, "unrelated_supervisor").get(reverse("supervision")).content.decode()
+    assert "Co-sign this note" in sup.get(detail_url).content.decode()
+    sup.post(reverse("note_cosign", kwargs={"client_id": world.client.pk, "session_id": session.pk}), {"comment": ""})
+    detail = sup.get(detail_url).content.decode()
+    assert "Co-sign this note" not in detail and "Co-signed by Sue Supervisor" in detail  # the form is gone
+    assert "Notes awaiting your co-signature (0)" in sup.get(reverse("supervision")).content.decode()
+    assert "Note to co-sign" not in sup.get(reverse("today")).content.decode()

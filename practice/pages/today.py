@@ -25,7 +25,7 @@ from screening.selectors import suicide_screens_to_follow_up
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.selectors import plan_in_force
 from sessions.livelog.selectors import open_signs
-from sessions.notes.selectors import open_too_long, overdue_notes
+from sessions.notes.selectors import awaiting_cosignature, open_too_long, overdue_notes
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.selectors import open_alerts
 
@@ -119,6 +119,12 @@ def supervisor_actions(membership) -> list[Action]:
                             f"{s.client}, {timezone.localtime(s.scheduled_start):%d %b}",
                             reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
                             s.client_id))
+    for note in awaiting_cosignature(membership):
+        found.append(Action(4, "Note to co-sign", f"{note.author.user}: {note.session.get_kind_display().lower()} "
+                            f"session with {note.session.client}, {timezone.localtime(note.session.scheduled_start):%d %b}",
+                            reverse("session_detail", kwargs={"client_id": note.session.client_id,
+                                                              "session_id": note.session_id}) + "#note-h",
+                            note.session.client_id))
     for alert in open_alerts(visible).filter(response__practitioner__in=supervisees):
         found.append(Action(7, "Alliance rupture alert", f"{alert.response.client} about {alert.response.practitioner}",
                             reverse("client_detail", args=[alert.response.client_id]) + "#alliance-h",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from practice.tenancy.models import SupervisionLink
 from practice.timing import TIMING
+from sessions.notes.models import SessionNote
 from sessions.scheduling.models import Kind, Status, TherapySession
 
 
@@ -25,3 +27,16 @@ def open_too_long(practitioners) -> QuerySet[TherapySession]:
                                           kind=Kind.MEDICINE, status=Status.IN_PROGRESS,
                                           started_at__lt=timezone.now() - TIMING.session_open_too_long_after)
             .select_related("client__membership__user", "practitioner__user").order_by("started_at"))
+
+
+def awaiting_cosignature(supervisor, therapists=None) -> QuerySet:
+    """Signed notes of the supervisor's supervisees, signed while they supervised them, that the
+    supervisor has not co-signed yet: oldest first."""
+    links = SupervisionLink.objects.filter(supervisor=supervisor, ended_at__isnull=True)
+    if therapists is not None:
+        links = links.filter(therapist__in=therapists)
+    since = Q(pk__in=[])
+    for link in links:
+        since |= Q(author_id=link.therapist_id, signed_at__gte=link.started_at)
+    return (SessionNote.objects.filter(since).exclude(cosignatures__supervisor=supervisor)
+            .select_related("session__client__membership__user", "author__user").order_by("signed_at"))

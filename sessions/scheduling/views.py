@@ -111,6 +111,8 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
     lines = None
     if session.kind == Kind.MEDICINE and session.status == Status.SCHEDULED:
         lines = start_checklist(session, request.membership)
+    note = SessionNote.objects.filter(session=session).prefetch_related(
+        "addenda__author__user", "cosignatures__supervisor__user").first()
     return render(request, "sessions/detail.html", {
         "client": client, "session": session, "lines": lines, "outcome": gates.outcome(lines) if lines else None,
         "only_cautions_wait": bool(lines) and all(ln.ack_key for ln in lines if ln.level == gates.REFUSED),
@@ -119,11 +121,12 @@ def detail(request: HttpRequest, client_id, session_id) -> HttpResponse:
         "checks": session.gate_checks.select_related("checked_by__user"), "can_write": can_write,
         "zone": client_zone(client), "start_form": StartForm(), "status_form": StatusForm(current=session.status),
         "reschedule_form": RescheduleForm(),
-        "note": SessionNote.objects.filter(session=session).prefetch_related(
-            "addenda__author__user", "cosignatures__supervisor__user").first(),
+        "note": note,
+        # Once this supervisor has co-signed, the form is gone (their co-signature shows instead).
+        "may_cosign": request.membership.role == Role.SUPERVISOR and note is not None and note.signed_at is not None
+        and not any(c.supervisor_id == request.membership.pk for c in note.cosignatures.all()),
         "note_labels": {name: label for name, label, _ in TEMPLATES[session.kind]},
         "addendum_form": AddendumForm(), "cosign_form": CosignForm(),
-        "is_supervisor": request.membership.role == Role.SUPERVISOR,
         "cyp2d6_window": cyp2d6_window(session),
         "open_signs": [(sign_key(sign), sign) for sign in open_signs(session)]
         if session.kind == Kind.MEDICINE and session.status == Status.IN_PROGRESS else [],

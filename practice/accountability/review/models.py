@@ -18,6 +18,7 @@ class ReviewMark(models.Model):
         DOSE = "dose", "Dose outside the plan or booster window"
         OPEN_SESSION = "open", "Medicine session left open"
         SUICIDE_SCREEN = "cssrs", "Screening answer about suicide"
+        EMERGENCY = "emergency", "Medicine session with emergency signs"
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("practice.Membership", on_delete=models.PROTECT, related_name="+")

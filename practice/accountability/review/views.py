@@ -7,6 +7,8 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -22,9 +24,10 @@ from practice.timing import TIMING
 from screening.models import CautionAcknowledgement
 from screening.selectors import latest_reviews_with_suicide_risk
 from sessions.checkins.models import CheckInAnswer
-from sessions.livelog.models import DoseGiven
+from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.models import GateCheck
-from sessions.notes.selectors import open_too_long, overdue_notes
+from sessions.notes.selectors import awaiting_cosignature, open_too_long, overdue_notes
+from sessions.scheduling.models import Kind, TherapySession
 from sessions.surveys.models import RuptureAlert
 
 LIMIT = 100
@@ -43,9 +46,15 @@ def _sections(request, therapist):
     clients = access.clients_visible_to(request.membership).filter(assignments__therapist=therapist,
                                                                    assignments__ended_at__isnull=True)
     return [
+        ("cosign", "Notes awaiting your co-signature", awaiting_cosignature(request.membership, [therapist])),
+        ("emergency", "Medicine sessions with emergency signs",
+         TherapySession.objects.filter(practitioner=therapist, kind=Kind.MEDICINE).filter(
+             Exists(SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.OUTCOME)))
+         .select_related("client__membership__user").order_by("-scheduled_start")),
         ("note", f"Notes not signed within {TIMING.note_overdue_hours} hours", overdue_notes([therapist]).select_related("note")),
         ("caution", "CAUTION flags acknowledged, with rationale",
-         CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user")
+         CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user",
+                                                                                         "review")
          .order_by("-acknowledged_at")),
         ("gate", "Readiness checklist overrides, with rationale",
          GateCheck.objects.filter(checked_by=therapist, outcome="rationale").select_related(
@@ -87,8 +96,20 @@ def review(request: HttpRequest, therapist_id) -> HttpResponse:
             if kind == "danger":
                 first = min((a.at for a in item.acknowledgements.all()), default=None)
                 item.time_to_ack = _duration(first - item.submitted_at) if first else None
+            if kind == "caution":  # the flag's own words, from the review it was acknowledged on
+                item.flag_reason = next((f["reason"] for f in item.review.flags if f.get("key") == item.flag_key),
+                                        "A caution of that screening")
+    outcomes = defaultdict(list)
+    emergency = dict((k, items) for k, _t, items in sections)["emergency"]
+    for event in SessionEvent.objects.filter(session__in=emergency, kind=SessionEvent.Kind.OUTCOME).order_by("at"):
+        event.outcome_label = (SessionEvent.Outcome(event.code).label if event.code in SessionEvent.Outcome.values
+                               else "what was done is in the log")
+        outcomes[event.session_id].append(event)
+    for session in emergency:
+        session.outcomes = outcomes[session.pk]
     note_read(request, [pk for pk in shown if pk])
-    return render(request, "practice/review.html", {"therapist": therapist, "sections": sections})
+    return render(request, "practice/review.html", {"therapist": therapist, "sections": sections,
+                                                    "markable": MARKABLE})
 
 
 def _duration(delta) -> str:
@@ -98,6 +119,8 @@ def _duration(delta) -> str:
 
 
 def _client_id(kind: str, item):
+    if kind == "cosign":
+        return item.session.client_id
     if kind in ("gate", "dose"):
         return item.session.client_id
     if kind == "rupture":
@@ -107,27 +130,43 @@ def _client_id(kind: str, item):
     return getattr(item, "client_id", None)
 
 
+MARKABLE = set(ReviewMark.Item.values)  # co-signing is the review act for notes awaiting it
+
+
 @access.member_required(Role.SUPERVISOR)
 @require_POST
 def mark(request: HttpRequest, therapist_id) -> HttpResponse:
+    """Mark one item (item, item_id) or every ticked one (pick = "kind:id", repeated) reviewed,
+    with one note. All or nothing: a pick that is not on the page marks none."""
     therapist = _supervisee(request, therapist_id)
-    form = ReviewMarkForm(request.POST)
-    item = None
-    if form.is_valid():
-        kind = form.cleaned_data["item"]
-        items = dict((k, qs) for k, _title, qs in _sections(request, therapist))[kind]
+    picks = request.POST.getlist("pick")
+    pairs = [tuple(p.split(":", 1)) for p in picks if ":" in p] if picks else [
+        (request.POST.get("item", ""), request.POST.get("item_id", ""))]
+    if picks and len(pairs) != len(picks):
+        pairs.append(("", ""))  # a pick that does not read as one: refused below
+    sections = {k: qs for k, _title, qs in _sections(request, therapist)}
+    found, problem = [], ""
+    for kind, item_id in pairs[:LIMIT * len(MARKABLE)]:
+        form = ReviewMarkForm({"item": kind, "item_id": item_id, "note": request.POST.get("note", "")})
+        if not form.is_valid() or kind not in MARKABLE:
+            problem = error_text(form) if not form.is_valid() else "That item cannot be marked here."
+            break
         try:
-            item = items.filter(pk=form.cleaned_data["item_id"]).first()
+            item = sections[kind].filter(pk=form.cleaned_data["item_id"]).first()
         except (ValueError, ValidationError):  # not an id of that kind of record
             item = None
         if item is None:
-            form.add_error("item_id", "That item is not on this review page.")
-    if item is None:
-        messages.error(request, "Not marked: " + error_text(form))
+            problem = "That item is not on this review page."
+            break
+        found.append((kind, item, form.cleaned_data["note"]))
+    if problem or not found:
+        messages.error(request, "Not marked: " + (problem or "tick at least one item."))
         return redirect("supervisee_review", therapist_id=therapist.pk)
-    # The client comes from the item itself, never from the form.
-    ReviewMark.objects.create(practice_id=therapist.practice_id, supervisor=request.membership, therapist=therapist,
-                              client_id=_client_id(kind, item), item=kind, item_id=str(item.pk),
-                              note=form.cleaned_data["note"])
-    messages.success(request, "Marked as reviewed.")
+    with transaction.atomic():
+        for kind, item, note in found:
+            # The client comes from the item itself, never from the form.
+            ReviewMark.objects.create(practice_id=therapist.practice_id, supervisor=request.membership,
+                                      therapist=therapist, client_id=_client_id(kind, item), item=kind,
+                                      item_id=str(item.pk), note=note)
+    messages.success(request, "Marked as reviewed." if len(found) == 1 else f"{len(found)} items marked as reviewed.")
     return redirect("supervisee_review", therapist_id=therapist.pk)

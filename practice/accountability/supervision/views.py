@@ -12,7 +12,7 @@ from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.roles import Role
 from screening.selectors import attach_screening_status
-from sessions.notes.selectors import overdue_notes
+from sessions.notes.selectors import awaiting_cosignature, overdue_notes
 from sessions.surveys import selectors as survey_selectors
 from sessions.surveys.rules import NOT_NORMS
 
@@ -30,7 +30,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
             if assignment.ended_at is None and assignment.therapist_id in by_therapist:
                 by_therapist[assignment.therapist_id].append(client)
     overdue = list(overdue_notes(therapists))
-    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue])
+    to_cosign = list(awaiting_cosignature(request.membership)[:100])
+    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue] + [n.session.client_id for n in to_cosign])
     alliance = survey_selectors.latest_by_pair(clients, therapists)
     rows = []
     for t in therapists:
@@ -41,7 +42,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             row_clients.append(client)
         rows.append((t, row_clients))
     return render(request, "practice/supervision.html", {
-        "rows": rows, "overdue": overdue, "alliance": survey_selectors.supervisee_summary(therapists),
+        "rows": rows, "overdue": overdue, "to_cosign": to_cosign, "alliance": survey_selectors.supervisee_summary(therapists),
         "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
         .filter(response__practitioner__in=therapists)[:100],
         "not_norms": NOT_NORMS, "filters": filters, "filtered": bool(chosen)})
