@@ -412,3 +412,34 @@ def test_an_acknowledged_caution_reads_as_the_flag_not_its_code(world):
     page = login(world.supervisor).get(reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk}))
     assert "A history of seizures. <q>Neurologist cleared it.</q>" in page.content.decode()
     assert "seizure_history" not in page.content.decode().replace('value="', "")
+
+
+def test_a_reviewer_replies_to_the_client_and_links_the_session_the_concern_is_about(world, mailoutbox):
+    from django.test import TestCase
+
+    from sessions.models import TherapySession
+
+    from .test_checkins import email_consent
+
+    concern, me = raise_concern(world)
+    session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                            status="completed", scheduled_start=timezone.now() - timedelta(days=3))
+    elsewhere = TherapySession.objects.create(client=world.other_client, practitioner=world.other_therapist,
+                                              kind="therapy", scheduled_start=timezone.now() - timedelta(days=1))
+    supervisor = login(world.supervisor)
+    url = reverse("concern_detail", kwargs={"concern_id": concern.pk})
+    refused = supervisor.post(url, {"session": str(elsewhere.pk)})
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
+    mailoutbox.clear()
+    email_consent(world)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        supervisor.post(url, {"text": "Call him first.", "reply": "Thank you; we are looking into it.",
+                              "session": str(session.pk)})
+    staff_page = supervisor.get(url).content.decode()
+    assert "Reply to the client:</strong> Thank you; we are looking into it." in staff_page
+    assert reverse("session_detail", args=[world.client.pk, session.pk]) in staff_page
+    portal = me.get(reverse("portal_concern", kwargs={"concern_id": concern.pk})).content.decode()
+    assert "Thank you; we are looking into it." in portal and "Call him first." not in portal
+    [email] = mailoutbox
+    assert email.to == [world.client.membership.user.email] and "looking into it" not in email.body
+    assert reverse("portal_concern", kwargs={"concern_id": concern.pk}) in email.body

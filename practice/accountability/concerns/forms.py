@@ -4,6 +4,7 @@ accountability contact; the practitioner sees one only once it is shared."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from practice.accountability.concerns.models import Concern
 
@@ -27,6 +28,16 @@ class AddForm(forms.Form):
 
 class ReviewForm(forms.Form):
     text = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           label="Note (the client does not see it)")
+                           label="Note for the reviewers (the client does not see it)")
+    reply = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            label="Reply to the client",
+                            help_text="The client reads it in their portal; their email only says there is a reply.")
     status = forms.ChoiceField(choices=[("", "No change")] + Concern.Status.choices, required=False, label="Status")
+    session = forms.ChoiceField(required=False, label="The session it is about (optional)")
     share = forms.BooleanField(required=False, label="Share the concern with the practitioner it is about")
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "No session linked")] + [
+            (str(s.pk), f"{s.get_kind_display()} session of {timezone.localtime(s.scheduled_start):%-d %b %Y}")
+            for s in sessions]

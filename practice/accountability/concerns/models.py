@@ -51,6 +51,9 @@ class ConcernEntry(models.Model):
     text = models.TextField(max_length=5000, blank=True)
     status = models.CharField(max_length=16, choices=Concern.Status.choices, blank=True)
     share = models.BooleanField(default=False, help_text="The reviewer shares the concern with the practitioner.")
+    reply = models.TextField(max_length=5000, blank=True, help_text="A reviewer's answer that the client reads.")
+    session = models.ForeignKey("therapy_sessions.TherapySession", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The session the concern is about, when a reviewer links one.")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from clients import access
+from clients.consent.selectors import contact_blocked
 from clients.models import CaseloadAssignment, Client
 from practice.accountability.concerns import emails
 from practice.accountability.concerns.models import Concern, ConcernEntry
@@ -62,15 +63,30 @@ def client_add(*, concern: Concern, by: Membership, text: str) -> ConcernEntry:
     return entry
 
 
-def review_add(*, concern: Concern, by: Membership, text: str, status: str, share: bool) -> ConcernEntry:
+@transaction.atomic
+def review_add(*, concern: Concern, by: Membership, text: str, status: str, share: bool, reply: str = "",
+               session=None) -> ConcernEntry:
     if not access.can_review_concern(by, concern):
         raise PermissionDenied("You do not review this concern.")
     if status and status not in Concern.Status.values:
         raise ValidationError("Choose a status from the list.")
-    if not (text.strip() or status or share):
-        raise ValidationError("Write a note, change the status or share the concern.")
-    return ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.REVIEWER,
-                                       text=text.strip()[:5000], status=status, share=share)
+    if session is not None and (session.client_id != concern.client_id or session.practitioner_id != concern.about_id):
+        raise ValidationError("Choose one of this client's sessions with the practitioner.")
+    if not (text.strip() or status or share or reply.strip() or session):
+        raise ValidationError("Write a note or a reply, change the status, link a session or share the concern.")
+    entry = ConcernEntry.objects.create(concern=concern, author=by, kind=ConcernEntry.Kind.REVIEWER,
+                                        text=text.strip()[:5000], status=status, share=share,
+                                        reply=reply.strip()[:5000], session=session)
+    if entry.reply:
+        transaction.on_commit(lambda: _tell_client(concern))
+    return entry
+
+
+def _tell_client(concern: Concern) -> None:
+    """An email with a link only, and only with the client's consent to email contact."""
+    if contact_blocked(concern.client):
+        return
+    emails.concern_reply(concern.client.membership.user, concern).send()
 
 
 def status_of(entries) -> str:

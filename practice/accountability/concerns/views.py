@@ -16,6 +16,7 @@ from practice.accountability.concerns.models import ConcernEntry
 from practice.audit.context import note_read
 from practice.posted import posted
 from practice.roles import Role
+from sessions.scheduling.models import TherapySession
 
 
 @access.member_required(Role.CLIENT)
@@ -51,10 +52,11 @@ def portal_detail(request: HttpRequest, concern_id) -> HttpResponse:
         svc.client_add(concern=concern, by=request.membership, text=form.cleaned_data["text"])
         messages.success(request, "Added to your concern.")
         return redirect("portal_concern", concern_id=concern.pk)
-    entries = list(concern.entries.all())
+    entries = list(concern.entries.select_related("author__user"))
     return render(request, "practice/concern_portal.html", {
         "concern": concern, "form": form, "status": svc.status_of(entries),
         "mine": [e for e in entries if e.kind == ConcernEntry.Kind.CLIENT],
+        "replies": [e for e in entries if e.reply],
         "changes": [e for e in entries if e.status]}, status=400 if form.errors else 200)
 
 
@@ -75,20 +77,24 @@ def staff_detail(request: HttpRequest, concern_id) -> HttpResponse:
     if concern is None:
         raise Http404("No such concern.")
     reviewer = access.can_review_concern(request.membership, concern)
-    form = ReviewForm(posted(request)) if reviewer else None
+    sessions = list(TherapySession.objects.filter(client=concern.client, practitioner=concern.about)
+                    .order_by("-scheduled_start")[:50]) if reviewer else []
+    form = ReviewForm(posted(request), sessions=sessions) if reviewer else None
     if request.method == "POST":
         if form is None:
             raise Http404("No such concern.")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["session"] = next((x for x in sessions if str(x.pk) == data["session"]), None)
             try:
-                svc.review_add(concern=concern, by=request.membership, **form.cleaned_data)
+                svc.review_add(concern=concern, by=request.membership, **data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
             else:
                 messages.success(request, "Saved to the concern's record.")
                 return redirect("concern_detail", concern_id=concern.pk)
     note_read(request, [concern.client_id])
-    entries = list(concern.entries.select_related("author__user"))
+    entries = list(concern.entries.select_related("author__user", "session"))
     visible = entries if reviewer else [e for e in entries if e.kind == ConcernEntry.Kind.CLIENT or e.status]
     return render(request, "practice/concern_staff.html", {
         "concern": concern, "entries": visible, "form": form, "reviewer": reviewer,
