@@ -147,7 +147,7 @@ GET_EXPECTATIONS = {
     "practitioners": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "supervisee_review": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=NOT_FOUND, anonymous=FOUND),
     "supervisee_mark": row(FORBIDDEN, supervisor=NOT_ALLOWED, unrelated_supervisor=NOT_ALLOWED, anonymous=FOUND),
-    "consent_templates": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "consent_templates": row(FORBIDDEN, admin=OK, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
     "consent_edit": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "consent_outstanding": row(FORBIDDEN, therapist=OK, other_therapist=OK, outsider=OK, anonymous=FOUND),
     "consent_sign": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),

@@ -734,7 +734,9 @@ def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_ser
     page.goto(f"{live_server.url}/supervision/{practice_world['therapist'].pk}/review/")
     page.get_by_role("link", name=re.compile("^Boundaries")).click()
     assert "meet socially after the session" in page.locator("main").inner_text()
-    page.get_by_label("Note (the client does not see it)").fill("Spoke with the therapist; boundary restated.")
+    page.get_by_label("Note for the reviewers (the client does not see it)").fill(
+        "Spoke with the therapist; boundary restated.")
+    page.get_by_label("Reply to the client").fill("Thank you for telling us. We are looking into it.")
     page.get_by_label("Status").select_option("in_review")
     page.get_by_role("button", name="Save to the record").focus()
     page.keyboard.press("Enter")
@@ -749,6 +751,7 @@ def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_ser
     page.goto(f"{live_server.url}/portal/concerns/{concern.pk}/")
     text = page.locator("main").inner_text()
     assert "Being reviewed" in text and "Spoke with the therapist" not in text
+    assert "We are looking into it." in text  # the reply, in the portal
     ctx.close()
 
 

@@ -122,7 +122,7 @@ def test_template_change_asks_clients_to_re_sign(as_client, client, world, infor
 def test_admin_edits_make_versions(client, world, informed):
     client.force_login(world.admin.user)
     response = client.post(reverse("consent_edit", kwargs={"kind": "informed"}),
-                           {"title": "Informed consent", "body": "Second text"})
+                           {"title": "Informed consent", "body": "Second text", "action": "publish"})
     assert response.status_code == 302
     assert ConsentTemplateVersion.objects.count() == 2
     assert ConsentTemplateVersion.objects.get(number=1).body.startswith("MDMA-assisted therapy")
@@ -179,3 +179,64 @@ def test_therapist_sets_credentials_that_new_consent_texts_use(client, world, in
                                                 "cred-credentials": "LPC #12345, Texas Behavioral Health Board"})
     assert response.status_code == 302
     assert "LPC #12345, Texas Behavioral Health Board" in consent_selectors.render(informed, world.client)
+
+
+def test_a_new_text_is_drafted_and_previewed_before_any_client_sees_it(client, world, informed, as_client):
+    from clients.consent.models import ConsentDraft
+
+    sign_form(as_client, informed)
+    client.force_login(world.admin.user)
+    url = reverse("consent_edit", kwargs={"kind": "informed"})
+    client.post(url, {"title": "Informed consent", "body": "Draft text with a typo", "action": "draft"})
+    assert ConsentDraft.objects.get().body == "Draft text with a typo" and ConsentTemplateVersion.objects.count() == 1
+    assert "Draft text with a typo" in client.get(url).content.decode()  # the draft is what the editor shows
+    preview = client.post(url, {"title": "Informed consent", "body": "Draft text, fixed", "action": "preview"})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "Preview of the document" in page and "Version 2 of Informed consent" in page
+    assert "(each of the client&#x27;s practitioners" in page  # where the client's own details will go
+    portal = as_client.get(reverse("portal")).content.decode()
+    assert "Draft text" not in portal and "Read and sign: Informed consent" not in portal  # clients see nothing yet
+
+
+@pytest.mark.parametrize(("action", "reason", "settled"), [
+    ("publish", "", False),  # a new version: everyone is asked to sign again
+    ("correct", "A typo in the second sentence: no meaning changed.", True),
+])
+def test_a_correction_keeps_signatures_in_force_and_says_why(client, world, informed, as_client, action, reason,
+                                                             settled):
+    from clients.consent.models import ConsentDraft
+
+    sign_form(as_client, informed)
+    client.force_login(world.admin.user)
+    url = reverse("consent_edit", kwargs={"kind": "informed"})
+    client.post(url, {"title": "Informed consent", "body": "Corrected text", "action": "draft"})
+    response = client.post(url, {"title": "Informed consent", "body": "Corrected text", "action": action,
+                                 "correction_reason": reason})
+    assert response.status_code == 302 and not ConsentDraft.objects.exists()  # the draft is gone once published
+    state = consent_selectors.informed_consent_state(world.client)
+    assert state.code == ("in_force" if settled else "resign") and state.outstanding is not settled
+    _versions, states = consent_selectors.states_for([world.client], world.practice.pk)
+    assert [s.code for s in states[world.client.pk].values()] == [state.code]
+    supervisor = Client()
+    supervisor.force_login(world.supervisor.user)
+    page = supervisor.get(reverse("consent_templates")).content.decode()
+    if settled:
+        assert reason in page and "MDMA-assisted therapy has benefits" in page and "Corrected text" in page
+    else:
+        assert "Corrections published without re-signing (0)" in page
+    assert reverse("consent_edit", kwargs={"kind": "informed"}) not in page  # supervisors read, admins edit
+
+
+def test_a_correction_needs_a_reason_and_a_first_version_cannot_be_one(client, world, informed):
+    client.force_login(world.admin.user)
+    url = reverse("consent_edit", kwargs={"kind": "informed"})
+    refused = client.post(url, {"title": "Informed consent", "body": "Changed", "action": "correct",
+                                "correction_reason": ""})
+    assert refused.status_code == 400 and "Say what the correction changes" in refused.content.decode()
+    first = client.post(reverse("consent_edit", kwargs={"kind": "touch"}), {
+        "title": "Touch", "body": "Text", "action": "correct", "correction_reason": "Nothing to correct here really."})
+    assert first.status_code == 400 and "nothing to correct" in first.content.decode()
+    assert ConsentTemplateVersion.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database insists on a reason
+        ConsentTemplateVersion.objects.create(template=informed.template, number=9, title="t", body="b",
+                                              created_by=world.admin, needs_resign=False)

@@ -6,8 +6,13 @@ from django import forms
 class ConsentTemplateForm(forms.Form):
     title = forms.CharField(max_length=200)
     body = forms.CharField(max_length=50000, label="Text", widget=forms.Textarea(attrs={"rows": 16}),
-                           help_text="Plain text. Saving publishes a new version; clients who signed an earlier one "
-                                     "are asked to review and sign again. Earlier versions and signatures are kept.")
+                           help_text="Plain text. Save a draft and preview it as clients will read it; nothing "
+                                     "reaches clients until you publish. Earlier versions and signatures are kept.")
+    correction_reason = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="If this is only a correction: what it changes and why clients need not sign again",
+        help_text="For a typo or a changed phone number. Supervisors see both texts and this reason. Anything that "
+                  "changes what clients agree to is published for them to sign again.")
 
 
 class ConsentSignForm(forms.Form):

@@ -45,13 +45,39 @@ class ConsentTemplateVersion(models.Model):
     body = models.TextField(max_length=50000)
     created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # A correction (a typo, a phone number) keeps earlier signatures in force; it says why.
+    needs_resign = models.BooleanField(default=True, help_text="Clients who signed an earlier version sign again.")
+    correction_reason = models.TextField(max_length=2000, blank=True,
+                                         help_text="Why this version does not need signing again.")
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["template", "number"], name="consent_version_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="consent_version_number"),
+            models.CheckConstraint(condition=models.Q(needs_resign=True) | ~models.Q(correction_reason=""),
+                                   name="consent_correction_has_reason"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
+
+
+class ConsentDraft(models.Model):
+    """An admin's unpublished text of a document, one per kind: changed freely, previewed, then
+    published (and removed). Not a clinical record; its changes are audited all the same."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=50000)
+    updated_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "kind"], name="consent_draft_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.get_kind_display()}"
 
 
 class ConsentSignature(models.Model):

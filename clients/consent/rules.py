@@ -30,13 +30,16 @@ class ConsentState:
         return self.code in ("not_signed", "resign")
 
 
-def consent_state(latest_version_number: int | None, signatures: list[SignatureFact]) -> ConsentState:
+def consent_state(latest_version_number: int | None, signatures: list[SignatureFact],
+                  resign_from: int | None = None) -> ConsentState:
     """The state of one consent document for one client.
 
     The newest signature decides: if it was revoked, consent is withdrawn (a revocation is
     never undone; the client signs again to give consent again). An unrevoked signature of an
-    older version stays in force, and the client is asked to review and re-sign.
+    older version stays in force, and the client is asked to review and re-sign, unless every
+    version since it is a correction: `resign_from` is the newest version that needs signing.
     """
+    resign_from = latest_version_number if resign_from is None else resign_from
     if latest_version_number is None:
         return ConsentState("no_template", "No document yet", None)
     if not signatures:
@@ -44,7 +47,7 @@ def consent_state(latest_version_number: int | None, signatures: list[SignatureF
     newest = max(signatures, key=lambda s: s.signed_at)
     if newest.revoked:
         return ConsentState("revoked", "Withdrawn", newest)
-    if newest.version_number < latest_version_number:
+    if newest.version_number < resign_from:
         return ConsentState("resign", f"Signed v{newest.version_number}; v{latest_version_number} needs signing",
                             newest)
     return ConsentState("in_force", "In force", newest)

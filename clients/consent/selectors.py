@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Max
+
 from clients.caseload.models import CaseloadAssignment, Client
 from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
 from clients.consent.rules import ConsentState, SignatureFact, consent_state
@@ -20,6 +22,12 @@ def latest_versions(practice_id) -> dict[int, ConsentTemplateVersion]:
     rows = (ConsentTemplateVersion.objects.filter(template__practice_id=practice_id)
             .select_related("template").order_by("template_id", "-number").distinct("template_id"))
     return {v.template_id: v for v in rows}
+
+
+def resign_from(practice_id) -> dict[int, int]:
+    """{template id: the newest version number that needs signing again} (one query)."""
+    return dict(ConsentTemplateVersion.objects.filter(template__practice_id=practice_id, needs_resign=True)
+                .values("template_id").annotate(n=Max("number")).values_list("template_id", "n"))
 
 
 def _practitioner_lines(client: Client) -> list[str]:
@@ -39,6 +47,15 @@ def _practitioner_lines(client: Client) -> list[str]:
         supervised = ", ".join(supervisors[t.pk]) or "nobody recorded"
         lines.append(f"- {t.user}. Licence: {licence}. Training: {credentials}. Supervised by: {supervised}.")
     return lines or ["- No practitioner is assigned yet."]
+
+
+def preview(kind: str, title: str, body: str, number: int) -> str:
+    """A draft as a client would read it, with placeholders where their own details go."""
+    parts = [title, f"Version {number} of {ConsentKind(kind).label}", "Client: (the client's name)", "", body]
+    if kind in NAMES_PRACTITIONERS:
+        parts += ["", "Your practitioners, their credentials and who supervises them:",
+                  "- (each of the client's practitioners, with licence, training and supervisors)"]
+    return "\n".join(parts).replace("\r\n", "\n")
 
 
 def render(version: ConsentTemplateVersion, client: Client) -> str:
@@ -61,6 +78,7 @@ def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict
     Two queries, whatever the number of clients.
     """
     versions = sorted(latest_versions(practice_id).values(), key=lambda v: v.template.kind)
+    needs = resign_from(practice_id)
     ids = [c.pk for c in clients]
     facts = defaultdict(list)
     rows = ConsentSignature.objects.filter(client_id__in=ids).values(
@@ -71,7 +89,7 @@ def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict
     states: dict = {c.pk: {} for c in clients}
     for c in clients:
         for v in versions:
-            states[c.pk][v.template_id] = consent_state(v.number, facts[(c.pk, v.template_id)])
+            states[c.pk][v.template_id] = consent_state(v.number, facts[(c.pk, v.template_id)], needs.get(v.template_id))
     return versions, states
 
 
@@ -83,7 +101,9 @@ def kind_state(client: Client, kind: str) -> ConsentState:
         return consent_state(None, [])
     rows = ConsentSignature.objects.filter(client_id=client.pk, version__template_id=version.template_id).values_list(
         "id", "version__number", "signed_at", "revocation__id")
-    return consent_state(version.number, [SignatureFact(i, n, at, rev is not None) for i, n, at, rev in rows])
+    needs = (ConsentTemplateVersion.objects.filter(template_id=version.template_id, needs_resign=True)
+             .aggregate(n=Max("number"))["n"])
+    return consent_state(version.number, [SignatureFact(i, n, at, rev is not None) for i, n, at, rev in rows], needs)
 
 
 def informed_consent_state(client: Client) -> ConsentState:

@@ -7,9 +7,17 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from clients.caseload.models import Client
-from clients.consent.models import ConsentKind, ConsentRevocation, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
+from clients.consent.models import (
+    ConsentDraft,
+    ConsentKind,
+    ConsentRevocation,
+    ConsentSignature,
+    ConsentTemplate,
+    ConsentTemplateVersion,
+)
 from clients.consent.selectors import render
 from clients.intake.models import IntakeVersion
 from practice.models import Membership, User
@@ -20,20 +28,41 @@ class ConsentError(ValidationError):
     """A reason, fit to show the person, why a consent action was refused."""
 
 
-@transaction.atomic
-def template_write(*, by: Membership, kind: str, title: str, body: str) -> ConsentTemplateVersion:
-    """Create the practice's document of `kind`, or add a new version of it."""
+def _admin_kind(by: Membership, kind: str) -> None:
     if by.role != Role.ADMIN:
         raise PermissionDenied("Only practice admins edit consent documents.")
     if kind not in ConsentKind.values:
         raise ConsentError("Unknown kind of consent.")
+
+
+def draft_save(*, by: Membership, kind: str, title: str, body: str) -> ConsentDraft:
+    """Keep an unpublished text to come back to and preview; clients see nothing of it."""
+    _admin_kind(by, kind)
+    draft, _ = ConsentDraft.objects.update_or_create(practice_id=by.practice_id, kind=kind, defaults={
+        "title": title.strip(), "body": body.strip(), "updated_by": by, "updated_at": timezone.now()})
+    return draft
+
+
+@transaction.atomic
+def template_write(*, by: Membership, kind: str, title: str, body: str,
+                   correction_reason: str = "") -> ConsentTemplateVersion:
+    """Publish the practice's document of `kind` as a new version (its draft is then removed).
+    With a reason it is a correction: signatures of earlier versions stay in force."""
+    _admin_kind(by, kind)
     if not title.strip() or not body.strip():
         raise ConsentError("A consent document needs a title and a text.")
     template, _ = ConsentTemplate.objects.get_or_create(practice_id=by.practice_id, kind=kind)
     ConsentTemplate.objects.select_for_update().filter(pk=template.pk).first()
     number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    reason = correction_reason.strip()
+    if reason and number == 1:
+        raise ConsentError("The first version has nothing to correct: publish it for clients to sign.")
+    if reason and len(reason) < 10:
+        raise ConsentError("Say in a sentence what the correction changes and why clients need not sign again.")
+    ConsentDraft.objects.filter(practice_id=by.practice_id, kind=kind).delete()
     return ConsentTemplateVersion.objects.create(template=template, number=number, title=title.strip(),
-                                                 body=body.strip(), created_by=by)
+                                                 body=body.strip(), created_by=by, needs_resign=not reason,
+                                                 correction_reason=reason[:2000])
 
 
 def sha256(text: str) -> str:

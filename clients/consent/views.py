@@ -12,7 +12,7 @@ from clients import access
 from clients.consent import selectors as consent_selectors
 from clients.consent import services as consent_services
 from clients.consent.forms import ConsentRevokeForm, ConsentSignForm, ConsentTemplateForm
-from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
+from clients.consent.models import ConsentDraft, ConsentKind, ConsentSignature, ConsentTemplateVersion
 from clients.consent.pdf import consent_pdf
 from practice.audit.context import note_read
 from practice.clientip import client_ip
@@ -20,34 +20,69 @@ from practice.posted import posted
 from practice.roles import Role
 
 
-@access.member_required(Role.ADMIN)
+@access.member_required(Role.ADMIN, Role.SUPERVISOR)
 def templates(request: HttpRequest) -> HttpResponse:
-    latest = {v.template.kind: v for v in consent_selectors.latest_versions(request.membership.practice_id).values()}
-    rows = [(kind, label, latest.get(kind)) for kind, label in ConsentKind.choices]
-    return render(request, "clients/consent_templates.html", {"rows": rows})
+    """The documents (admins edit them) and every correction published without re-signing, with
+    both texts, for supervisors and admins to check it changed nothing clients agreed to."""
+    practice_id = request.membership.practice_id
+    latest = {v.template.kind: v for v in consent_selectors.latest_versions(practice_id).values()}
+    drafts = set(ConsentDraft.objects.filter(practice_id=practice_id).values_list("kind", flat=True))
+    rows = [(kind, label, latest.get(kind), kind in drafts) for kind, label in ConsentKind.choices]
+    corrections = []
+    for version in (ConsentTemplateVersion.objects.filter(template__practice_id=practice_id, needs_resign=False)
+                    .select_related("template", "created_by__user").order_by("-created_at")[:50]):
+        before = version.template.versions.filter(number=version.number - 1).first()
+        corrections.append((version, before))
+    return render(request, "clients/consent_templates.html", {
+        "rows": rows, "corrections": corrections, "may_edit": request.membership.role == Role.ADMIN})
 
 
 @access.member_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """Draft, preview, then publish: for clients to sign again, or as a correction with a reason."""
     if kind not in ConsentKind.values:
         raise Http404("No such kind of consent.")
-    current = (ConsentTemplateVersion.objects.filter(template__practice_id=request.membership.practice_id,
-                                                     template__kind=kind).order_by("-number").first())
-    initial = {"title": current.title, "body": current.body} if current else {"title": ConsentKind(kind).label}
+    practice_id = request.membership.practice_id
+    current = (ConsentTemplateVersion.objects.filter(template__practice_id=practice_id, template__kind=kind)
+               .order_by("-number").first())
+    draft = ConsentDraft.objects.filter(practice_id=practice_id, kind=kind).first()
+    source = draft or current
+    initial = {"title": source.title, "body": source.body} if source else {"title": ConsentKind(kind).label}
     form = ConsentTemplateForm(posted(request), initial=initial)
+    action = request.POST.get("action", "draft")
+    preview = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            version = consent_services.template_write(by=request.membership, kind=kind, **form.cleaned_data)
+            if action == "publish":
+                version = consent_services.template_write(by=request.membership, kind=kind, title=data["title"],
+                                                          body=data["body"])
+                messages.success(request, f"Published version {version.number}. Clients are asked to sign it.")
+                return redirect("consent_templates")
+            if action == "correct":
+                if not data["correction_reason"].strip():
+                    raise consent_services.ConsentError(
+                        "Say what the correction changes and why clients need not sign again, or publish it for "
+                        "them to sign.")
+                version = consent_services.template_write(by=request.membership, kind=kind, title=data["title"],
+                                                          body=data["body"], correction_reason=data["correction_reason"])
+                messages.success(request, f"Published version {version.number} as a correction: signatures stay "
+                                          "in force.")
+                return redirect("consent_templates")
+            draft = consent_services.draft_save(by=request.membership, kind=kind, title=data["title"],
+                                                body=data["body"])
+            if action == "preview":
+                preview = consent_selectors.preview(kind, data["title"], data["body"],
+                                                    (current.number + 1) if current else 1)
+            else:
+                messages.success(request, "Draft saved. Clients see nothing of it until you publish.")
+                return redirect("consent_edit", kind=kind)
         except ValidationError as exc:
             form.add_error(None, exc)
-        else:
-            messages.success(request, f"Published version {version.number}.")
-            return redirect("consent_templates")
-    return render(request, "clients/consent_edit.html", {"form": form, "kind": ConsentKind(kind), "current": current},
-                  status=400 if form.errors else 200)
-
-
+    return render(request, "clients/consent_edit.html", {
+        "form": form, "kind": ConsentKind(kind), "current": current, "draft": draft, "preview": preview},
+        status=400 if form.errors else 200)
 
 
 @access.member_required(Role.CLIENT)

@@ -56,6 +56,7 @@ AUDITED = {
     "clients_client": ("SELECT $1->>'id'", ""),
     "clients_caseloadassignment": ("", ""),
     "clients_consenttemplate": ("", ""),
+    "clients_consentdraft": ("", ""),
     "clients_consenttemplateversion": ("", _via("clients_consenttemplate", "template_id", target="practice_id")),
     "clients_consentsignature": ("", ""),
     "clients_consentrevocation": (_via("clients_consentsignature", "signature_id", "uuid"), ""),

@@ -20,6 +20,7 @@ RECORDS = {
     "clients_consentrevocation": "withdrawal of a consent",
     "clients_consentsignature": "consent signature",
     "clients_consenttemplate": "consent document",
+    "clients_consentdraft": "draft of a consent document",
     "clients_consenttemplateversion": "consent document version",
     "clients_intakeversion": "intake form",
     "clients_recordsexport": "copy of the records",
