@@ -149,9 +149,11 @@ def get_client(request, client_id, *, write: bool = False) -> Client:
     return client
 
 
-def get_practice_member(request, membership_id, *, roles=None) -> Membership:
+def get_practice_member(request, membership_id, *, roles=None, inactive_too: bool = False) -> Membership:
     """A membership of the current practice (admin pages); other practices' are 404."""
-    members = Membership.objects.filter(practice_id=request.membership.practice_id, is_active=True)
+    members = Membership.objects.filter(practice_id=request.membership.practice_id)
+    if not inactive_too:
+        members = members.filter(is_active=True)
     if roles:
         members = members.filter(role__in=roles)
     try:

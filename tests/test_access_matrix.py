@@ -33,6 +33,9 @@ GET_EXPECTATIONS = {
     "team": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "invite_staff": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "revoke_invitation": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
+    "resend_invitation": row(FORBIDDEN, admin=NOT_ALLOWED, therapist=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+                             outsider=NOT_ALLOWED, anonymous=FOUND),
+    "member_active": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "assign_client": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "link_supervisor": row(FORBIDDEN, admin=NOT_ALLOWED, anonymous=FOUND),
     "supervision": row(FORBIDDEN, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
@@ -264,6 +267,8 @@ def url_for(world):
     args = {
         "accept_invitation": {"token": pending.token},
         "revoke_invitation": {"invitation_id": pending.invitation.pk},
+        "resend_invitation": {"invitation_id": pending.invitation.pk},
+        "member_active": {"member_id": world.therapist.pk},
         "client_detail": {"client_id": world.client.pk},
         "client_stage": {"client_id": world.client.pk},
         "client_form": {"kind": "medical"},

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -227,3 +228,70 @@ def test_a_form_marks_what_is_required_and_sums_up_its_errors_linked_to_the_fiel
     summary = response.content.decode().split('class="message error error-summary"', 1)[1].split("</div>", 1)[0]
     assert response.status_code == 400 and "answers need attention" in summary
     assert '<a href="#id_legal_name">Legal name</a>: This field is required.' in summary
+
+
+def test_inviting_the_same_address_again_replaces_the_earlier_link_and_can_be_resent(client, world, mailoutbox):
+    import re
+
+    from clients.invitations.services import invitation_create
+    from practice.models import Invitation
+
+    first = invitation_create(inviter=world.admin, email="Nia@example.test", role="therapist")
+    second = invitation_create(inviter=world.admin, email="nia@example.test", role="therapist")
+    assert Invitation.objects.get(pk=first.invitation.pk).state() == "revoked"
+    assert "withdrawn" in client.get(reverse("accept_invitation", args=[first.token])).content.decode()
+    client.force_login(world.admin.user)
+    team = client.get(reverse("team")).content.decode()
+    assert team.count("<td>nia@example.test") == 1 and "sent 2 times" in team  # one row per address
+    mailoutbox.clear()
+    client.post(reverse("resend_invitation", args=[second.invitation.pk]))
+    [email] = mailoutbox
+    token = re.search(r"/invite/([^/\s]+)/", email.body).group(1)
+    assert client.get(reverse("accept_invitation", args=[second.token])).status_code == 410  # the old link stops
+    other = Client()
+    assert other.get(reverse("accept_invitation", args=[token])).status_code == 200  # the new one works
+    assert Invitation.objects.filter(email__iexact="nia@example.test", revoked_at__isnull=True).count() == 1
+    # a therapist resends only their own clients' invitations
+    theirs = invitation_create(inviter=world.therapist, email="kim@example.test", role="client")
+    other.force_login(world.other_therapist.user)
+    assert other.post(reverse("resend_invitation", args=[theirs.invitation.pk])).status_code == 404
+    mine = Client()
+    mine.force_login(world.therapist.user)
+    assert mine.post(reverse("resend_invitation", args=[theirs.invitation.pk])).status_code == 302
+
+
+def test_an_admin_deactivates_a_member_who_leaves_and_can_undo_it(client, world):
+    from practice.models import Membership
+
+    leaver = Client()
+    leaver.force_login(world.therapist.user)
+    assert leaver.get(reverse("caseload")).status_code == 200
+    client.force_login(world.admin.user)
+    staff = client.get(reverse("team")).content.decode().split('id="members-h"')[1].split("</section>")[0]
+    assert "Tess Therapist" in staff and "Cora Client" not in staff  # staff and clients apart
+    assert "Cora Client" in client.get(reverse("team"), {"show": "clients"}).content.decode()
+    client.post(reverse("member_active", args=[world.therapist.pk]), {"active": "no"})
+    world.therapist.refresh_from_db()
+    world.therapist.user.refresh_from_db()
+    assert not world.therapist.is_active and not world.therapist.user.is_active
+    assert leaver.get(reverse("caseload")).status_code == 302  # their open session ended at once
+    assert world.client.assignments.filter(therapist=world.therapist).exists()  # records stay
+    assert "Tess Therapist" in client.get(reverse("team"), {"show": "inactive"}).content.decode()
+    # not yourself, not the last admin
+    page = client.post(reverse("member_active", args=[world.admin.pk]), {"active": "no"}, follow=True)
+    assert "cannot deactivate yourself" in page.content.decode()
+    client.post(reverse("member_active", args=[world.therapist.pk]), {"active": "yes"})
+    world.therapist.user.refresh_from_db()
+    assert world.therapist.user.is_active and Membership.objects.get(pk=world.therapist.pk).is_active
+    outsider = Client()
+    outsider.force_login(world.outsider_admin.user)
+    assert outsider.post(reverse("member_active", args=[world.therapist.pk]), {"active": "no"}).status_code == 404
+
+
+def test_a_deactivated_client_gets_no_more_email(world):
+    from clients.consent.selectors import contact_blocked
+    from practice.models import Membership
+
+    Membership.objects.filter(pk=world.client.membership_id).update(is_active=False)
+    world.client.membership.refresh_from_db()
+    assert "ended" in contact_blocked(world.client)

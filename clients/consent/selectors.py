@@ -112,7 +112,10 @@ def informed_consent_state(client: Client) -> ConsentState:
 
 
 def contact_blocked(client) -> str:
-    """Why no email may go to this client at all (no consent to contact by email), or ""."""
+    """Why no email may go to this client at all (no consent to contact by email, or they have
+    left the practice), or ""."""
+    if not client.membership.is_active:
+        return "The client's membership of the practice has ended."
     return "" if kind_state(client, ConsentKind.CONTACT_EMAIL).in_force else "No consent in force for contact by email."
 
 

@@ -58,6 +58,9 @@ def issue_invitation(*, practice: Practice, email: str, role: str, invited_by: U
     email = email.strip().lower()
     if Membership.objects.filter(practice=practice, user__email__iexact=email).exists():
         raise InvitationError("This person is already a member of the practice.")
+    # One open invitation per address: a new one (or one sent again) replaces the earlier ones.
+    Invitation.objects.filter(practice=practice, email__iexact=email, accepted_at__isnull=True,
+                              revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         practice=practice,
@@ -70,6 +73,18 @@ def issue_invitation(*, practice: Practice, email: str, role: str, invited_by: U
         expires_at=timezone.now() + timedelta(days=TIMING.invitation_valid_days),
     )
     return NewInvitation(invitation, token)
+
+
+@transaction.atomic
+def invitation_resend(*, by: Membership, invitation_id: int) -> NewInvitation:
+    """A fresh link for an invitation not accepted yet (the old link stops working): admins for
+    any, a therapist for the clients they invited. The caller sends it."""
+    invitation = (Invitation.objects.select_for_update().filter(practice_id=by.practice_id, pk=invitation_id,
+                                                                accepted_at__isnull=True).first())
+    if invitation is None or not (by.role == Role.ADMIN or (by.role == Role.THERAPIST and invitation.therapist_id == by.pk)):
+        raise InvitationError("There is no such invitation to send again.")
+    return issue_invitation(practice=by.practice, email=invitation.email, role=invitation.role, invited_by=by.user,
+                            full_name=invitation.full_name, therapist=invitation.therapist)
 
 
 def invitation_send(new: NewInvitation) -> None:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/invite/", views.invite_staff, name="invite_staff"),
     path("team/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("team/invitations/<int:invitation_id>/resend/", views.resend_invitation, name="resend_invitation"),
+    path("team/members/<uuid:member_id>/active/", views.member_active, name="member_active"),
     path("team/assign/", views.assign_client, name="assign_client"),
     path("team/supervision/", views.link_supervisor, name="link_supervisor"),
 ]

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
@@ -17,6 +18,7 @@ from clients.invitations.services import (
     invitation_accept,
     invitation_create,
     invitation_for_token,
+    invitation_resend,
     invitation_revoke,
     invitation_send,
 )
@@ -33,17 +35,66 @@ from practice.team.forms import (
     VerificationForm,
 )
 from practice.tenancy.models import Invitation, Membership, PractitionerProfile, User
-from practice.tenancy.services import practitioner_verify, supervision_link
+from practice.tenancy.services import member_set_active, practitioner_verify, supervision_link
 from sessions.reminders.services import reminders_follow_lead
+
+MEMBER_FILTERS = [("staff", "Staff"), ("clients", "Clients"), ("inactive", "Deactivated"), ("all", "Everyone")] + [
+    (role, f"{label}s") for role, label in Role.choices]
 
 
 @access.member_required(Role.ADMIN)
 def team(request: HttpRequest) -> HttpResponse:
-    members, assign_form, link_form = _team_forms(request.membership)
-    invitations = Invitation.objects.filter(practice_id=request.membership.practice_id).select_related("invited_by")[:200]
+    """Members (staff first; clients, the deactivated or one role on request) and invitations,
+    the newest per address."""
+    _members, assign_form, link_form = _team_forms(request.membership)
+    shown = request.GET.get("show") if request.GET.get("show") in dict(MEMBER_FILTERS) else "staff"
+    members = Membership.objects.filter(practice_id=request.membership.practice_id).select_related("user")
+    members = {"staff": members.filter(is_active=True).exclude(role=Role.CLIENT),
+               "clients": members.filter(is_active=True, role=Role.CLIENT),
+               "inactive": members.filter(is_active=False), "all": members}.get(
+        shown, members.filter(is_active=True, role=shown)).order_by("role", "user__full_name")
+    newest: dict = {}
+    for inv in (Invitation.objects.filter(practice_id=request.membership.practice_id).select_related("invited_by")
+                .order_by("-created_at")[:500]):
+        key = inv.email.lower()
+        if key in newest:
+            newest[key].times += 1
+        else:
+            inv.times = 1
+            newest[key] = inv
     return render(request, "practice/team.html", {
-        "members": members, "invitations": invitations, "assign_form": assign_form, "link_form": link_form,
+        "members": members[:500], "invitations": list(newest.values())[:200], "assign_form": assign_form,
+        "link_form": link_form, "filters": MEMBER_FILTERS, "shown": shown,
     })
+
+
+@access.member_required(Role.ADMIN)
+@require_POST
+def member_active(request: HttpRequest, member_id) -> HttpResponse:
+    member = access.get_practice_member(request, member_id, inactive_too=True)
+    active = request.POST.get("active") == "yes"
+    try:
+        member_set_active(by=request.membership, member=member, active=active)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{member.user} can use the practice again." if active else
+                         f"{member.user} is deactivated: their records stay, their access ended now.")
+    return redirect(f"{reverse('team')}?show={'all' if active else 'inactive'}")
+
+
+@access.member_required(Role.ADMIN, Role.THERAPIST)
+@require_POST
+def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        with transaction.atomic():
+            new = invitation_resend(by=request.membership, invitation_id=invitation_id)
+            invitation_send(new)
+    except InvitationError as exc:
+        raise Http404(str(exc)) from exc
+    messages.success(request, f"A new invitation link was sent to {new.invitation.email}; the earlier link no longer "
+                              "works.")
+    return redirect("team" if request.membership.role == Role.ADMIN else "caseload")
 
 
 @access.member_required(Role.ADMIN)

@@ -170,6 +170,9 @@ class Invitation(models.Model):
                 condition=~models.Q(role="client") | models.Q(therapist__isnull=False),
                 name="invitation_client_has_therapist",
             ),
+            # One open invitation per address (services.issue_invitation replaces the earlier one).
+            models.UniqueConstraint(Lower("email"), "practice", name="invitation_one_open_per_email",
+                                    condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -52,3 +52,29 @@ def practitioner_verify(*, by: Membership, profile: PractitionerProfile, verific
     profile.verified_at, profile.verified_by = timezone.now(), by
     profile.save(update_fields=["verification", "verified_at", "verified_by"])
     return profile
+
+
+@transaction.atomic
+def member_set_active(*, by: Membership, member: Membership, active: bool) -> Membership:
+    """Deactivate a member who leaves (or undo it). Their records and audit history stay; from
+    their next request they reach nothing of this practice, and a person with no other active
+    membership cannot log in at all (their open sessions end with it)."""
+    if by.role != Role.ADMIN or member.practice_id != by.practice_id:
+        raise PermissionDenied("Only the practice's admins change who is a member.")
+    if member.pk == by.pk:
+        raise ValidationError("You cannot deactivate yourself; ask another admin.")
+    # Lock the admins' rows: two admins deactivating each other at once cannot leave none.
+    list(Membership.objects.select_for_update().filter(practice_id=by.practice_id, role=Role.ADMIN).values_list("pk"))
+    if not active and member.role == Role.ADMIN and not Membership.objects.filter(
+            practice_id=by.practice_id, role=Role.ADMIN, is_active=True).exclude(pk=member.pk).exists():
+        raise ValidationError("A practice keeps at least one active admin.")
+    Membership.objects.filter(pk=member.pk).update(is_active=active)
+    user = member.user
+    elsewhere = Membership.objects.filter(user=user, is_active=True).exclude(pk=member.pk).exists()
+    if active and not user.is_active:
+        type(user).objects.filter(pk=user.pk).update(is_active=True)
+    elif not active and not elsewhere:
+        # An inactive user is no longer authenticated on any request: every open session ends.
+        type(user).objects.filter(pk=user.pk).update(is_active=False)
+    member.refresh_from_db()
+    return member
