@@ -295,3 +295,14 @@ def test_a_deactivated_client_gets_no_more_email(world):
     Membership.objects.filter(pk=world.client.membership_id).update(is_active=False)
     world.client.membership.refresh_from_db()
     assert "ended" in contact_blocked(world.client)
+
+
+def test_messages_say_what_happened(client, world):
+    client.force_login(world.client.membership.user)
+    page = client.get(reverse("caseload"))
+    assert page.status_code == 403 and "this page" in page.content.decode() and "Nothing was changed" not in \
+        page.content.decode()  # a page view changes nothing to begin with
+    client.force_login(world.therapist.user)
+    past = client.post(reverse("session_schedule", args=[world.client.pk]),
+                       {"kind": "therapy", "day": "2020-01-01", "at": "10:00"})
+    assert "That time has passed" in past.content.decode()

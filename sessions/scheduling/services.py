@@ -32,7 +32,7 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
                      acknowledgements: dict[str, str] | None = None, duration_minutes: int | None = None,
                      place: str = "", video_link: str = "") -> TherapySession:
     if start <= timezone.now():
-        raise ValidationError("A session is scheduled in the future.")
+        raise ValidationError("That time has passed: choose a time in the future.")
     if second_practitioner is not None and (second_practitioner.practice_id != client.practice_id
                                             or second_practitioner.role != "therapist"):
         raise ValidationError("The second practitioner must be a therapist of this practice.")
