@@ -23,6 +23,7 @@ from practice.models import User
 
 CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case
 BOOLEAN = re.compile(r"\b(?:True|False)\b")
+LOWERED = re.compile(r"\b(?:mdma|ssris?|snris?|maois?|cssrs|c-ssrs|br-wai|cyp2d6)\b")  # a label run through |lower
 MODEL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # CamelCase: a class name
 # CamelCase that is a name in the world, not in our code.
 WORLD_NAMES = {"TripSit", "SimplePractice", "TherapyNotes", "DrugBank", "PostgreSQL", "JavaScript", "WebAuthn"}
@@ -69,13 +70,13 @@ class VisibleText(HTMLParser):
 
 def code_names(text: str) -> set[str]:
     plain = NOT_WORDS.sub(" ", text)
-    found = set(CODE_NAME.findall(plain)) | set(BOOLEAN.findall(plain))
+    found = set(CODE_NAME.findall(plain)) | set(BOOLEAN.findall(plain)) | set(LOWERED.findall(plain))
     return found | {m for m in MODEL_NAME.findall(plain) if m not in WORLD_NAMES}
 
 
 def test_the_scanner_catches_what_it_must_and_leaves_words_alone():
-    assert code_names("Flag: psychosis_history. Capacity: False. See TherapySession.") == {
-        "psychosis_history", "False", "TherapySession"}
+    assert code_names("Flag: psychosis_history. Capacity: False. See TherapySession, a medicine (mdma) one.") == {
+        "psychosis_history", "False", "TherapySession", "mdma"}
     assert code_names("Write to dana_r@demo.example or /clients/ab_cd/; Untrue; "
                       "MDMA, SSRIs and C-SSRS; SimplePractice") == set()
 
@@ -154,9 +155,9 @@ class Row:
 
 @pytest.mark.parametrize(("row", "client", "with_session", "sentence"), [
     (Row("therapy_sessions_notecosignature", "insert", new={"note_id": 1}), "Casey Novak", True,
-     "Morgan Lee co-signed the note of Casey Novak's medicine (mdma) session of 27 Nov 2026"),
+     "Morgan Lee co-signed the note of Casey Novak's medicine (MDMA) session of 27 Nov 2026"),
     (Row("therapy_sessions_sessionnote", "update", old={"signed_at": None}, new={"signed_at": "2026-11-27T10:00"}),
-     "Casey Novak", True, "Morgan Lee signed the session note of Casey Novak's medicine (mdma) session of 27 Nov 2026"),
+     "Casey Novak", True, "Morgan Lee signed the session note of Casey Novak's medicine (MDMA) session of 27 Nov 2026"),
     (Row("clients_client", "update", old={"stage": "screening"}, new={"stage": "preparation"}), "Casey Novak", False,
      "Morgan Lee changed the client record of Casey Novak"),
     (Row("clients_intakeversion", "insert", new={"client_id": 1}), "Casey Novak", False,

@@ -115,12 +115,12 @@ def supervisor_actions(membership) -> list[Action]:
                             reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
                             s.client_id))
     for s in overdue_notes(supervisees):
-        found.append(Action(4, "Note not signed", f"{s.practitioner.user}: {s.get_kind_display().lower()} session with "
+        found.append(Action(4, "Note not signed", f"{s.practitioner.user}: {s.kind_words} session with "
                             f"{s.client}, {timezone.localtime(s.scheduled_start):%d %b}",
                             reverse("session_detail", kwargs={"client_id": s.client_id, "session_id": s.pk}),
                             s.client_id))
     for note in awaiting_cosignature(membership):
-        found.append(Action(4, "Note to co-sign", f"{note.author.user}: {note.session.get_kind_display().lower()} "
+        found.append(Action(4, "Note to co-sign", f"{note.author.user}: {note.session.kind_words} "
                             f"session with {note.session.client}, {timezone.localtime(note.session.scheduled_start):%d %b}",
                             reverse("session_detail", kwargs={"client_id": note.session.client_id,
                                                               "session_id": note.session_id}) + "#note-h",

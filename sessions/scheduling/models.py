@@ -61,6 +61,12 @@ class TherapySession(models.Model):
         return f"{self.get_kind_display()} session, {self.scheduled_start:%Y-%m-%d %H:%M} UTC"
 
     @property
+    def kind_words(self) -> str:
+        """The kind inside a sentence: "medicine (MDMA)", "ordinary therapy" (acronyms kept)."""
+        label = self.get_kind_display()
+        return label[:1].lower() + label[1:]
+
+    @property
     def planned_minutes(self) -> int:
         return self.duration_minutes or dict(TIMING.session_minutes).get(self.kind, 60)
 

@@ -88,6 +88,9 @@ VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
 MILESTONES = (("signed_at", "signed"), ("submitted_at", "submitted"), ("ended_at", "ended"),
               ("acknowledged_at", "acknowledged"), ("revoked_at", "revoked"))
 BOOKKEEPING = {"id", "updated_at", "created_at"}
+# Words in field names that are acronyms or units when people write them.
+ACRONYMS = {"mdma": "MDMA", "cssrs": "C-SSRS", "cyp2d6": "CYP2D6", "ait": "AIT", "qt": "QT", "ssri": "SSRI",
+            "snri": "SNRI", "maoi": "MAOI", "mg": "(mg)", "kg": "(kg)", "ml": "(ml)", "ip": "IP", "sha256": "SHA-256"}
 
 # Pages that show client data, as what the reader did. Others read as "opened a page showing".
 PAGES = {
@@ -122,7 +125,8 @@ def field_words(table: str, names) -> list[str]:
             field = model._meta.get_field(name.removesuffix("_id")) if model else None
         except FieldDoesNotExist:
             field = None
-        words.append(str(field.verbose_name) if field is not None else name.removesuffix("_id").replace("_", " "))
+        label = str(field.verbose_name) if field is not None else name.removesuffix("_id").replace("_", " ")
+        words.append(" ".join(ACRONYMS.get(w, w) for w in label.split(" ")))
     return words
 
 
@@ -144,7 +148,7 @@ def session_words(session) -> str:
     """ "medicine session of 27 Nov" (the viewer's zone)."""
     if session is None:
         return ""
-    kind = session.get_kind_display().lower().removesuffix(" session")
+    kind = session.kind_words.removesuffix(" session")
     return f"{kind} session of {timezone.localtime(session.scheduled_start):%-d %b %Y}"
 
 
