@@ -32,7 +32,7 @@ from screening.models import (
     SubstanceClassification,
 )
 from screening.policy import DEFAULT_POLICY, STRICTER, LooserPolicyError, Policy, from_overrides
-from screening.rules import CAUTION, SUICIDE_CODES, Flag, evaluate
+from screening.rules import ALWAYS_AVOID, CAUTION, SUICIDE_CODES, Flag, evaluate
 from screening.rules import status as rules_status
 
 KINDS = {
@@ -173,8 +173,19 @@ def review_status(review: ScreeningReview | None, acknowledgements=()) -> Review
         missing = [n for n, v in (("intake", review.intake_id), ("medical screening", review.medical_id),
                                   ("medication list", review.medications_id),
                                   ("psychological screening", review.psychological_id)) if v is None]
-        code, reason = "not_eligible", f"Screening incomplete: {', '.join(missing)} not submitted."
+        # Filtered with the not eligible (nothing may be planned), but named for what it is.
+        return ReviewStatus("not_eligible", "Screening incomplete", f"{', '.join(missing).capitalize()} not submitted.")
+    avoid = [f for f in flags if f.tier == ALWAYS_AVOID]
+    if avoid and all(_time_resolves(f) for f in avoid):
+        return ReviewStatus(code, "Not yet", reason)
     return ReviewStatus(code, STATUS_LABELS[code], reason)
+
+
+def _time_resolves(flag: Flag) -> bool:
+    """An always-avoid flag that waiting alone resolves: too soon after a medicine session, or a
+    washout counting down from a dose already stopped."""
+    facts = dict(flag.facts)
+    return flag.code == "spacing_minimum" or ("required_days" in facts and facts.get("last_dose") != "still taking")
 
 
 @transaction.atomic

@@ -158,12 +158,12 @@ def test_therapist_sees_flags_grouped_with_triggering_answers(as_client, client,
              psychological={"psychosis_family": "on"})
     client.force_login(world.therapist.user)
     page = client.get(reverse("screening_review", kwargs={"client_id": world.client.pk})).content.decode()
-    assert "Not eligible" in page
+    assert "Not yet" in page  # stopped 13 days ago: waiting one more day resolves it (not "not eligible")
     assert "irreversible MAO inhibitor" in page and "Nardil 15mg" in page and "Days since last dose" in page
     assert "Family history of psychosis" in page
     assert page.index("Always avoid (") < page.index("Caution (") < page.index("Precaution (")
     caseload = client.get(reverse("caseload")).content.decode()
-    assert "Not eligible" in caseload
+    assert "Not yet" in caseload
 
 
 def test_always_avoid_cannot_be_acknowledged_away(as_client, client, world):
@@ -199,7 +199,8 @@ def test_caution_needs_a_rationale_and_is_carried_to_an_unrelated_new_version(as
 def test_incomplete_screening_is_not_eligible(as_client, world):
     post(as_client, "intake", INTAKE)
     status = review_status(world.client.screening_reviews.first())
-    assert status.code == "not_eligible" and "medical screening" in status.reason
+    assert status.code == "not_eligible" and status.label == "Screening incomplete"
+    assert "medical screening" in status.reason.lower()
 
 
 def test_unknown_substance_stays_unreviewed_until_classified(as_client, client, world):
@@ -318,3 +319,20 @@ def test_high_suicide_risk_screen_emails_the_therapist_without_content(as_client
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(as_client, "psychological", {"followup_capacity": "yes"})
     assert callbacks == []  # nothing urgent: no email
+
+
+@pytest.mark.parametrize(("facts", "code", "label"), [
+    ((("substance", "Nardil"), ("last_dose", "2026-11-20"), ("required_days", "14")), "maoi_irreversible", "Not yet"),
+    ((("substance", "Nardil"), ("last_dose", "still taking"), ("required_days", "14")), "maoi_irreversible",
+     "Not eligible"),
+    ((("days_between", "9"),), "spacing_minimum", "Not yet"),
+    ((), "hyperthyroidism", "Not eligible"),
+])
+def test_not_eligible_says_whether_waiting_is_enough(world, facts, code, label):
+    from screening.models import ScreeningReview
+
+    review = ScreeningReview.objects.create(client=world.client, as_of=client_today(), policy={}, table_version="t",
+                                            complete=True, flags=[{"tier": "always_avoid", "code": code, "key": code,
+                                                                   "digest": "d", "reason": "Why.", "section": "Safety",
+                                                                   "facts": [list(p) for p in facts]}])
+    assert review_status(review).label == label
