@@ -15,6 +15,11 @@ from screening.rules import AIT_RISK_FACTORS
 YES_NO_UNKNOWN = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
 
 
+# The four forms, as clients and staff read their names.
+TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
+          "psychological": "Psychological screening"}
+
+
 class NullableYesNo(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=YES_NO_UNKNOWN, coerce=lambda v: {"yes": True, "no": False}.get(v),

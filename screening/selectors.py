@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from clients.intake.forms import IntakeForm
+from screening import forms as sf
 from screening import medications as med
 from screening.dosing import standard_dose
 from screening.facts import client_today, latest_submitted
@@ -105,3 +107,59 @@ def critical_medicines(client) -> frozenset[str]:
     if listing is None:
         return frozenset()
     return frozenset(entry.name for row in listing.entries.filter(critical=True) for entry in med.entries_in(row.name))
+
+
+def readable_answers(kind: str, record) -> list[tuple[str, str]]:
+    """A submitted form as (question, answer in words), in the form's order: choices by their
+    labels, yes/no for ticks, "Not answered" for blanks. Medications list each entry."""
+    if kind == "intake":
+        form, initial = IntakeForm(), IntakeForm.initial_from(record)
+    elif kind == "medications":
+        form, initial = sf.MedicationListForm(), {"none_taken": record.none_taken}
+    else:
+        form = sf.MedicalForm() if kind == "medical" else sf.PsychologicalForm()
+        initial = record.answers()
+    rows = []
+    for name, field in form.fields.items():
+        if name in ("mass_unit",):
+            continue
+        value = initial.get(name)
+        if name == "mass_value" and value is not None:
+            value = f"{value} kg"
+        rows.append((str(field.label or name.replace("_", " ").capitalize()), _in_words(field, value)))
+    if kind == "intake":
+        for n, person in enumerate(record.support_people or [], start=1):
+            rows.append((f"Support person {n}", ", ".join(str(v) for k, v in person.items() if v and k != "may_contact")
+                         + ("; may be contacted" if person.get("may_contact") else "")))
+    if kind == "medications":
+        for entry in record.entries.all():
+            when = []
+            if entry.since:
+                when.append(f"since {entry.since:%-d %b %Y}")
+            if entry.stopped_on:
+                when.append(f"last dose {entry.stopped_on:%-d %b %Y}")
+            rows.append((entry.name, "; ".join(filter(None, [entry.dose_text, *when,
+                                                               "needed for health" if entry.critical else ""]))
+                         or "Taking"))
+    return rows
+
+
+def _in_words(field, value) -> str:
+    if value in (None, "", [], ()):
+        return "Not answered"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if hasattr(value, "strftime"):
+        return f"{value:%-d %b %Y}"
+    return str(choices.get(value, value))
+
+
+def answers_changed(older: list[tuple[str, str]], newer: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(question, before, after) for every answer that differs between two versions."""
+    before = dict(older)
+    after = dict(newer)
+    return [(q, before.get(q, "Not asked"), a) for q, a in newer if before.get(q) != a] + [
+        (q, b, "Not asked") for q, b in older if q not in after]

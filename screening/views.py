@@ -14,11 +14,12 @@ from clients.intake.forms import IntakeForm, SupportPeopleFormSet
 from practice.posted import posted
 from practice.roles import Role
 from screening import forms as sf
+from screening.forms import TITLES
 from screening.medications import load_table
 from screening.models import PolicyVersion, ScreeningReview
 from screening.policy import DEFAULT_POLICY, LABELS, STRICTER, VITAL_NAMES, shown
 from screening.rules import TIER_LABELS, TIER_ORDER
-from screening.selectors import dose_for
+from screening.selectors import answers_changed, dose_for, readable_answers
 from screening.services import (
     KINDS,
     RATIONALE_MIN,
@@ -31,9 +32,6 @@ from screening.services import (
     suicide_risk,
     version_save,
 )
-
-TITLES = {"intake": "About you (intake)", "medical": "Medical screening", "medications": "Medicines and substances",
-          "psychological": "Psychological screening"}
 
 
 def _bind(kind: str, data, record, client=None):
@@ -218,3 +216,25 @@ def policy(request: HttpRequest) -> HttpResponse:
         "vitals_limits": [(VITAL_NAMES[n], low, high) for n, low, high in current.vitals_limits],
         "vitals_usual": [(VITAL_NAMES[n], low, high) for n, low, high in current.vitals_usual]},
                   status=400 if form is not None and form.errors else 200)
+
+
+@access.member_required(Role.THERAPIST, Role.SUPERVISOR)
+def form_read(request: HttpRequest, client_id, kind: str, number: int) -> HttpResponse:
+    """A submitted form, read-only, with what changed from the version before (nothing here
+    starts a new version: the edit page does)."""
+    client = access.get_client(request, client_id)
+    if kind not in KINDS:
+        raise Http404("No such form.")
+    versions = {v.number: v for v in KINDS[kind].objects.filter(client=client, submitted_at__isnull=False,
+                                                                number__lte=number).order_by("-number")[:2]}
+    record = versions.get(number)
+    if record is None:
+        raise Http404("No such version.")
+    rows = readable_answers(kind, record)
+    earlier = max((n for n in versions if n < number), default=None)
+    changes = answers_changed(readable_answers(kind, versions[earlier]), rows) if earlier else None
+    later = KINDS[kind].objects.filter(client=client, submitted_at__isnull=False, number__gt=number).order_by(
+        "number").values_list("number", flat=True).first()
+    return render(request, "screening/form_read.html", {
+        "client": client, "kind": kind, "title": TITLES[kind], "record": record, "rows": rows, "changes": changes,
+        "earlier": earlier, "later": later, "can_write": access.can_write_client(request.membership, client)})

@@ -174,6 +174,10 @@ GET_EXPECTATIONS = {
     ),
     "portal": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
     "client_form": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
+    "client_form_read": row(
+        FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
+        outsider=NOT_FOUND, anonymous=FOUND,
+    ),
     "therapist_form": row(FORBIDDEN, therapist=OK, other_therapist=NOT_FOUND, outsider=NOT_FOUND, anonymous=FOUND),
     "screening_review": row(
         FORBIDDEN, therapist=OK, supervisor=OK, other_therapist=NOT_FOUND, unrelated_supervisor=NOT_FOUND,
@@ -262,6 +266,9 @@ def url_for(world):
 
     records_copy = RecordsExport.objects.create(client=world.client, requested_by=world.client.membership.user)
     export_build(records_copy.pk)
+    from screening.services import version_save
+
+    version_save(kind="medical", client=world.client, user=world.client.membership.user, answers={}, submit=True)
     plan_save(client=world.client, author=world.therapist.user, content={"intentions": "One"})
     plan_save(client=world.client, author=world.client.membership.user, content={"intentions": "Two"})
     args = {
@@ -273,6 +280,7 @@ def url_for(world):
         "client_stage": {"client_id": world.client.pk},
         "client_form": {"kind": "medical"},
         "therapist_form": {"client_id": world.client.pk, "kind": "medical"},
+        "client_form_read": {"client_id": world.client.pk, "kind": "medical", "number": 1},
         "screening_review": {"client_id": world.client.pk},
         "screening_acknowledge": {"client_id": world.client.pk},
         "screening_classify": {"client_id": world.client.pk},

@@ -31,6 +31,8 @@ class Client(models.Model):
     checkin_days = models.JSONField(null=True, blank=True,
                                     help_text="Days after a medicine session for check-ins; empty: the practice default.")
     created_at = models.DateTimeField(default=timezone.now)
+    stage_confirmed_at = models.DateTimeField(default=timezone.now,
+                                              help_text="When a therapist last set or kept the stage.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "id"], name="client_practice_id")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from clients.caseload import emails
 from clients.caseload.models import CaseloadAssignment, Client, Stage
@@ -16,7 +17,8 @@ def client_set_stage(*, client: Client, stage: str) -> Client:
     if stage not in Stage.values:
         raise ValidationError("Unknown stage.")
     client.stage = stage
-    client.save(update_fields=["stage"])
+    client.stage_confirmed_at = timezone.now()  # also when kept: a suggestion is answered either way
+    client.save(update_fields=["stage", "stage_confirmed_at"])
     return client
 
 

@@ -22,12 +22,15 @@ from clients.invitations.services import InvitationError, invitation_create, inv
 from clients.portal.rules import Waiting, next_steps
 from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
+from practice.pages import record
 from practice.pages import today as today_page
 from practice.posted import posted
 from practice.roles import Role
 from practice.team.forms import ClientInvitationForm
 from practice.tenancy.models import Invitation, SupervisionLink
 from practice.timing import TIMING
+from screening.facts import latest_submitted
+from screening.forms import TITLES as FORM_TITLES
 from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
 from screening.services import KINDS, latest_version
 from sessions.checkins.forms import CheckInDaysForm
@@ -115,16 +118,22 @@ def invite_client(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id)
     can_write = access.can_write_client(request.membership, client)
-    sessions = TherapySession.objects.filter(client=client).select_related("practitioner__user").order_by("-scheduled_start")
+    sessions = record.ordered_sessions(TherapySession.objects.filter(client=client).select_related("practitioner__user"))
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     review = client.screening_reviews.select_related("intake").first()
     versions, states = consent_selectors.states_for([client], client.practice_id)
     doses = dose_history(client)
     checkins = CheckIn.objects.filter(client=client).select_related("answer").prefetch_related(
         "answer__acknowledgements__by__user").order_by("-due_at")[:30]
+    screening = attach_screening_status([client])[0].screening_status
+    facts = record.summary(client, screening, sessions)
+    latest_plan = FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number").first()
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
-        "screening": attach_screening_status([client])[0].screening_status, "dose": dose_for(review, client),
+        "intake": facts.intake, "age": facts.age, "next_session": facts.next_session, "alerts": facts.alerts,
+        "suggestion": facts.suggestion, "plan_status": plan_status(latest_plan),
+        "forms": [(kind, FORM_TITLES[kind], latest_submitted(model, client)) for kind, model in KINDS.items()],
+        "screening": screening, "dose": dose_for(review, client),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or TIMING.checkin_days))}),
