@@ -172,17 +172,18 @@ def test_client_downloads_the_signed_plan_as_pdf(therapist, me, world):
 def test_one_persons_consecutive_unsigned_edits_update_one_draft(therapist, me, world):
     """A plan edited 30 times before anyone signs is one version per author turn, not 30 (the
     export drew a PDF per version and a client could inflate it without limit)."""
+    therapist.post(urls(world)["edit"], PLAN)  # the therapist starts the plan; the client adds their parts
     for n in range(30):
         me.post(reverse("client_plan_edit"), {**PLAN, "what_helps": f"Music, take {n}"})
-    [draft] = FlightPlanVersion.objects.filter(client=world.client)
+    first, draft = FlightPlanVersion.objects.filter(client=world.client).order_by("number")
     assert draft.content["what_helps"] == "Music, take 29" and draft.author == world.client.membership.user
     therapist.post(urls(world)["edit"], {**PLAN, "what_helps": "Music, take 29", "food": "Soup after"})
-    assert FlightPlanVersion.objects.filter(client=world.client).count() == 2  # another author: a new version
-    v2 = FlightPlanVersion.objects.get(client=world.client, number=2)
-    sign(therapist, urls(world)["sign"], v2)
+    assert FlightPlanVersion.objects.filter(client=world.client).count() == 3  # another author: a new version
+    v3 = FlightPlanVersion.objects.get(client=world.client, number=3)
+    sign(therapist, urls(world)["sign"], v3)
     therapist.post(urls(world)["edit"], {**PLAN, "what_helps": "Music, take 29", "food": "Toast"})
-    assert FlightPlanVersion.objects.filter(client=world.client).count() == 3  # a signed version is never rewritten
-    assert FlightPlanVersion.objects.get(pk=v2.pk).content["food"] == "Soup after"
+    assert FlightPlanVersion.objects.filter(client=world.client).count() == 4  # a signed version is never rewritten
+    assert FlightPlanVersion.objects.get(pk=v3.pk).content["food"] == "Soup after"
     from practice.audit.models import AuditEvent
 
     history = AuditEvent.objects.filter(table_name="therapy_sessions_flightplanversion", row_id=str(draft.pk))
@@ -198,3 +199,21 @@ def test_draft_rules_hold_in_the_database(therapist, world):
             FlightPlanVersion.objects.filter(pk=v1.pk).update(**change)
     with pytest.raises(IntegrityError), transaction.atomic():
         FlightPlanVersion.objects.filter(pk=v1.pk).delete()
+
+
+def test_a_client_writes_only_their_own_parts_in_their_words(therapist, me, world):
+    page = me.get(reverse("client_plan")).content.decode()
+    assert "Your therapist starts your flight plan with you" in page and reverse("client_plan_edit") not in page
+    assert me.get(reverse("client_plan_edit")).status_code == 302  # nothing to add to yet
+    therapist.post(urls(world)["edit"], {**PLAN, "dose_initial_mg": "100", "people_present": "Tess"})
+    form = me.get(reverse("client_plan_edit")).content.decode()
+    assert "What you want to work on" in form and "How you get home" in form
+    assert 'name="dose_initial_mg"' not in form and 'name="people_present"' not in form
+    # a forged dose in the post is ignored; the therapist's parts stay as they were
+    me.post(reverse("client_plan_edit"), {**PLAN, "intentions": "Grief, in my words", "dose_initial_mg": "200",
+                                          "people_present": "Nobody"})
+    latest = FlightPlanVersion.objects.filter(client=world.client).order_by("-number").first()
+    assert latest.content["intentions"] == "Grief, in my words"
+    assert latest.content["dose_initial_mg"] == "100.0" or latest.content["dose_initial_mg"] == "100"
+    assert latest.content["people_present"] == "Tess"
+    assert "What you want to work on" in me.get(reverse("client_plan")).content.decode()

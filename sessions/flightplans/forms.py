@@ -118,6 +118,45 @@ class FlightPlanForm(forms.Form):
         return data
 
 
+# The client's own parts of the plan, in their words; the clinical parts (people present, touch,
+# recording, dose, substance test, medication pauses, crisis care) are the therapist's to write,
+# and the client reads and signs them. [Manual: Flight Plan]
+CLIENT_LABELS = {
+    "intentions": "What you want to work on",
+    "what_helps": "What helps you feel safe (people, pets, objects, music)",
+    "when_stuck": "If you feel stuck",
+    "when_overwhelmed": "If you feel overwhelmed",
+    "when_numb": "If you feel numb",
+    "when_too_blissful": "If you feel too blissful to work",
+    "food": "Food",
+    "people_to_notify": "People to tell if something goes wrong (names and phone numbers)",
+    "transport_home": "How you get home (no driving that day)",
+    "collected_by": "Who collects you",
+    "next_day_free": "I keep the next day free",
+    "someone_to_stay": "Someone to stay with you afterwards, if you need it",
+    "integration_activities": "What you will do afterwards to integrate the experience",
+}
+
+
+class ClientPlanForm(FlightPlanForm):
+    """The client's parts only; the therapist's parts of the latest version are kept as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name in CLIENT_LABELS:
+                self.fields[name].label = CLIENT_LABELS[name]
+                self.fields[name].help_text = ""
+            else:
+                del self.fields[name]
+        self.precautions = []
+
+    def content(self, base: dict | None = None) -> dict:
+        merged = dict(base or {})
+        merged.update({k: v for k, v in super().content().items() if k in CLIENT_LABELS})
+        return merged
+
+
 class FlightPlanSignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     content_sha256 = forms.CharField(min_length=64, max_length=64, widget=forms.HiddenInput)

@@ -10,7 +10,7 @@ from django.db.models import Max
 from clients.caseload.models import Client
 from practice.pdf import document, heading, output, paragraphs, utc
 from screening.models import MedicalScreening, MedicationScreening, PsychologicalScreening
-from sessions.flightplans.forms import FlightPlanForm
+from sessions.flightplans.forms import CLIENT_LABELS, FlightPlanForm
 from sessions.flightplans.models import CLIENT, THERAPIST, FlightPlanVersion
 
 
@@ -102,8 +102,10 @@ def _show(value) -> str:
     return str(value)
 
 
-def readable(content: dict) -> list[tuple[str, str]]:
-    rows = [(LABELS[name], _show(content.get(name))) for name in LABELS if name in content]
+def readable(content: dict, *, for_client: bool = False) -> list[tuple[str, str]]:
+    """The plan as (label, value); for the client, their own parts in their words."""
+    words = {**LABELS, **CLIENT_LABELS} if for_client else LABELS
+    rows = [(words[name], _show(content.get(name))) for name in LABELS if name in content]
     labels = content.get("checklist_labels", {})
     rows += [(f"Checklist: {labels.get(k, k)}", "done" if v else "open") for k, v in content.get("checklist", {}).items()]
     return rows

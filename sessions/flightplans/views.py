@@ -13,7 +13,7 @@ from clients import access
 from practice.posted import posted
 from practice.roles import Role
 from sessions.flightplans import selectors, services
-from sessions.flightplans.forms import FlightPlanForm, FlightPlanSignForm
+from sessions.flightplans.forms import ClientPlanForm, FlightPlanForm, FlightPlanSignForm
 from sessions.flightplans.models import CLIENT, THERAPIST, FlightPlanVersion
 
 AIT_NOTE = ("Risk factors for adverse idealising transference were reported: consider witnesses, recording and a "
@@ -44,9 +44,11 @@ def _page(request, client, *, staff: bool, may_write: bool, sign_role: str | Non
     in_force, in_force_reason = selectors.plan_in_force(client)
     return render(request, "sessions/flight_plan.html", {
         "client": client, "latest": latest, "versions": versions, "status": selectors.plan_status(latest),
-        "rows": selectors.readable(latest.content) if latest else [], "urls": urls,
+        "rows": selectors.readable(latest.content, for_client=not staff) if latest else [], "urls": urls,
         "latest_pdf_url": urls["pdf"](latest.number) if latest else "",
-        "may_write": may_write, "in_force": in_force, "in_force_reason": in_force_reason,
+        # A client adds their parts once the therapist has started the plan.
+        "may_write": may_write and (staff or latest is not None), "staff": staff,
+        "in_force": in_force, "in_force_reason": in_force_reason,
         "sign_form": FlightPlanSignForm(initial={"version": latest.pk, "content_sha256": latest.content_sha256})
         if latest and sign_role and sign_role not in signed_roles else None,
         "ait_note": AIT_NOTE if any(f["code"] == "ait_risk" for f in _review_flags(client)) else "",
@@ -55,12 +57,18 @@ def _page(request, client, *, staff: bool, may_write: bool, sign_role: str | Non
 
 def _edit(request, client, *, staff: bool) -> HttpResponse:
     latest = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
-    precautions = [f for f in _review_flags(client) if f["tier"] == "precaution"]
-    form = FlightPlanForm(posted(request), precautions=precautions,
-                          initial=FlightPlanForm.initial_from(latest.content if latest else None))
+    if not staff and latest is None:
+        # The therapist starts the plan with the client; clients then write their own parts.
+        messages.info(request, "Your therapist starts your flight plan with you; then you can add your parts here.")
+        return redirect(_urls(client, staff)["page"])
+    precautions = [f for f in _review_flags(client) if f["tier"] == "precaution"] if staff else []
+    form_class = FlightPlanForm if staff else ClientPlanForm
+    form = form_class(posted(request), precautions=precautions,
+                      initial=FlightPlanForm.initial_from(latest.content if latest else None))
     if request.method == "POST" and form.is_valid():
         before = latest.content_sha256 if latest else None
-        version = services.plan_save(client=client, author=request.user, content=form.content())
+        content = form.content() if staff else form.content(latest.content)
+        version = services.plan_save(client=client, author=request.user, content=content)
         if latest and version.pk == latest.pk and version.content_sha256 == before:
             messages.info(request, "Nothing changed; the plan stays at its current version.")
         elif latest and version.pk == latest.pk:
