@@ -283,6 +283,14 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world,
     names = z.namelist()
     assert "records.json" in names and any(n.startswith("consents/informed-v1") for n in names)
     assert "flight-plans/flight-plan-v1.pdf" in names
+    from pypdf import PdfReader
+
+    from .test_words import code_names
+
+    readable = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(z.read("my-records.pdf"))).pages)
+    assert "What you want to work on: Rest" in readable and "Informed consent to MDMA-assisted therapy, version 1: signed" \
+        in readable
+    assert not code_names(readable), code_names(readable)  # words, not code, in the readable copy
     data = json.loads(z.read("records.json"))
     assert data["client"]["name"] == "Cora Client" and data["flight_plans"][0]["content"]["intentions"] == "Rest"
     assert data["consents"][0]["version__template__kind"] == "informed"

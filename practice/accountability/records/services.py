@@ -1,7 +1,7 @@
 """What a client's copy of their records holds, and building it (a Celery worker's job).
 
-A zip with a JSON file of everything they gave or signed and PDFs of their signed consents
-and flight plans. Session notes written by practitioners are not in the self-service copy
+A zip with a JSON file of everything they gave or signed, the same as a readable PDF, and PDFs
+of their signed consents and flight plans. Session notes written by practitioners are not in the self-service copy
 (psychotherapy notes have their own access route in many jurisdictions); the JSON says how
 to ask for them. Top layer: it reads every app's records.
 """
@@ -22,14 +22,19 @@ from clients.consent.pdf import consent_pdf
 from clients.export.models import RecordsExport, RecordsExportFile
 from clients.models import Client
 from practice.accountability.concerns.models import ConcernEntry
+from practice.pdf import document, heading, output, paragraphs
 from practice.timing import TIMING
+from screening.forms import TITLES as FORM_TITLES
 from screening.models import MedicationEntry
+from screening.selectors import readable_answers
 from screening.services import KINDS
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.flightplans.selectors import flight_plan_pdf
+from sessions.flightplans.selectors import readable as readable_plan
 from sessions.livelog.models import DoseGiven
 from sessions.models import TherapySession
+from sessions.scheduling.selectors import client_zone
 from sessions.surveys.models import SurveyResponse
 
 log = logging.getLogger(__name__)
@@ -77,12 +82,51 @@ def records(client: Client) -> dict:
     }
 
 
+def readable_pdf(client: Client) -> bytes:
+    """The same records for people to read: forms question by question, the latest flight plan,
+    consents and sessions, in the client's own zone."""
+    zone = client_zone(client)
+    pdf = document("My records")
+    heading(pdf, f"Records of {client.membership.user.get_full_name()}, {client.practice.name}")
+    paragraphs(pdf, f"Prepared {timezone.now().astimezone(zone):%-d %B %Y, %H:%M} ({zone.key.replace('_', ' ')} time). "
+                    f"{NOTES}")
+    for kind, model in KINDS.items():
+        record = model.objects.filter(client=client, submitted_at__isnull=False).order_by("-number").first()
+        if record is None:
+            continue
+        heading(pdf, f"{FORM_TITLES[kind]} (version {record.number}, "
+                     f"{record.submitted_at.astimezone(zone):%-d %b %Y})", size=12)
+        paragraphs(pdf, "\n".join(f"{q}: {a}" for q, a in readable_answers(kind, record)))
+    plan = FlightPlanVersion.objects.filter(client=client).order_by("-number").first()
+    if plan is not None:
+        heading(pdf, f"Flight plan (version {plan.number})", size=12)
+        paragraphs(pdf, "\n".join(f"{label}: {value}" for label, value in readable_plan(plan.content, for_client=True)))
+    signatures = list(ConsentSignature.objects.filter(client=client).select_related("version__template", "revocation")
+                      .order_by("signed_at"))
+    if signatures:
+        heading(pdf, "Consents", size=12)
+        paragraphs(pdf, "\n".join(
+            f"{s.version.template.get_kind_display()}, version {s.version.number}: signed "
+            f"{s.signed_at.astimezone(zone):%-d %b %Y}"
+            + (f", withdrawn {s.revocation.revoked_at.astimezone(zone):%-d %b %Y}" if hasattr(s, "revocation") else "")
+            for s in signatures))
+    sessions = list(TherapySession.objects.filter(client=client).select_related("practitioner__user")
+                    .order_by("scheduled_start"))
+    if sessions:
+        heading(pdf, "Sessions", size=12)
+        paragraphs(pdf, "\n".join(f"{s.scheduled_start.astimezone(zone):%-d %b %Y, %H:%M}: {s.get_kind_display()} "
+                                   f"session with {s.practitioner.user}, {s.get_status_display().lower()}"
+                                   for s in sessions))
+    return output(pdf)
+
+
 def records_zip(client: Client) -> bytes:
 
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("records.json", json.dumps(records(client), cls=DjangoJSONEncoder, indent=1, ensure_ascii=False))
+        z.writestr("my-records.pdf", readable_pdf(client))  # the same, for reading
         for sig in ConsentSignature.objects.filter(client=client).select_related("version__template", "signer"):
             z.writestr(f"consents/{sig.version.template.kind}-v{sig.version.number}-{sig.signed_at:%Y%m%d}.pdf",
                        consent_pdf(sig))
