@@ -7,6 +7,7 @@ width (390 px, no sideways scrolling), under the real Content-Security-Policy.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -530,7 +531,6 @@ def test_a_day_of_practice_from_search_to_a_prepared_client(browser, live_server
     """Issue 17: the therapist finds a client by a misspelt name and schedules a medicine session;
     the client gets the reminder, opens the preparation list on a phone and ticks items; the
     therapist sees them on the day."""
-    import re
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
@@ -595,7 +595,6 @@ def test_a_day_of_practice_from_search_to_a_prepared_client(browser, live_server
 
 
 def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, practice_world):
-    import re
 
     from django.core import mail
 
@@ -632,7 +631,6 @@ def test_client_answers_a_check_in_from_the_emailed_link(browser, live_server, p
 
 
 def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(browser, live_server, practice_world):
-    import re
 
     from django.core import mail
     from django.utils import timezone
@@ -698,7 +696,6 @@ def test_client_rates_the_alliance_on_a_phone_and_the_therapist_sees_the_alert(b
 
 
 def test_client_raises_a_concern_and_the_supervisor_reviews_it(browser, live_server, practice_world):
-    import re
 
     from practice.accountability.concerns.models import Concern
 
@@ -790,4 +787,48 @@ def test_a_new_clients_time_zone_starts_as_their_browsers(browser, live_server, 
     page = ctx.new_page()
     page.goto(live_server.url + f"/invite/{pending.token}/")
     assert page.get_by_label("Your time zone").input_value() == "Asia/Tokyo"
+    ctx.close()
+
+
+def test_a_supervisor_co_signs_from_their_queue_and_the_record_has_parts_to_jump_to(browser, live_server,
+                                                                                   practice_world):
+    """Issue 18: the co-sign queue empties as notes are co-signed; the record's parts are links."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions.models import TherapySession
+    from sessions.notes.services import note_save
+
+    robin, therapist = practice_world["clients"][0], practice_world["therapist"]
+    session = TherapySession.objects.create(client=robin, practitioner=therapist, kind="therapy", status="completed",
+                                            scheduled_start=timezone.now() - timedelta(days=1),
+                                            ended_at=timezone.now() - timedelta(hours=23))
+    note_save(session=session, author=therapist, content={"summary": "Worked on sleep."}, sign=True)
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    _log_in_with_cookie(ctx, live_server, practice_world["supervisor"].user)
+    page = ctx.new_page()
+    page.goto(live_server.url + "/")
+    page.wait_for_url("**/today/")
+    page.get_by_role("link", name=re.compile("^Note to co-sign")).click()
+    page.wait_for_url("**#note-h")
+    page.get_by_label("Comment (optional)").fill("Discussed in supervision.")
+    page.get_by_role("button", name="Co-sign this note").click()
+    page.get_by_text("Co-signed by Silas Super").wait_for()
+    assert page.get_by_role("button", name="Co-sign this note").count() == 0  # gone once done
+    page.goto(live_server.url + "/today/")
+    assert "Note to co-sign" not in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    _log_in_with_cookie(ctx, live_server, therapist.user)
+    page = ctx.new_page()
+    page.goto(live_server.url + f"/clients/{robin.pk}/")
+    parts = page.get_by_role("navigation", name="Parts of the record")
+    parts.get_by_role("link", name="Screening").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#scr-h")
+    assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
+    assert axe_violations(page) == []
     ctx.close()
