@@ -38,7 +38,7 @@ def test_a_web_request_records_who_from_which_request_and_before_and_after(world
     assert event.path == f"/clients/{world.client.pk}/stage/" and event.request_id is not None
     assert (event.old["stage"], event.new["stage"]) == ("intake", "screening")
     assert event.client_id == world.client.pk and event.practice_id == world.practice.pk
-    assert event.changed_fields == ["stage"]
+    assert event.changed_fields == ["stage", "stage_confirmed_at"]  # when the therapist set it, too
 
 
 def test_bulk_updates_and_raw_sql_are_audited_too(world):
