@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client as DjangoTestClient
@@ -12,6 +13,7 @@ from practice.roles import Role
 
 from . import factories as f
 from .logscan import pytest_configure, pytest_sessionfinish  # noqa: F401 (no client data in logs, whole run)
+from .wordscan import emails_in_words
 
 _password_only_login = DjangoTestClient._login
 
@@ -49,6 +51,13 @@ DatabaseOperations.execute_sql_flush = _flush_past_the_audit_guard
 def password_only_login(client, user) -> None:
     """A session that skipped the second factor (what the old admin login gave)."""
     _password_only_login(client, user, None)
+
+
+@pytest.fixture(autouse=True)
+def _emails_in_words():
+    """Every email any test sends is read for code names (issue 18): subject, text and HTML."""
+    yield
+    emails_in_words(getattr(mail, "outbox", []))
 
 
 @pytest.fixture(autouse=True)

@@ -285,7 +285,7 @@ def test_client_downloads_a_zip_of_their_records_and_sees_who_viewed_them(world,
     assert "flight-plans/flight-plan-v1.pdf" in names
     from pypdf import PdfReader
 
-    from .test_words import code_names
+    from .wordscan import code_names
 
     readable = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(z.read("my-records.pdf"))).pages)
     assert "What you want to work on: Rest" in readable and "Informed consent to MDMA-assisted therapy, version 1: signed" \

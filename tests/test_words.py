@@ -21,14 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from practice.models import User
 
-CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case
-BOOLEAN = re.compile(r"\b(?:True|False)\b")
-LOWERED = re.compile(r"\b(?:mdma|ssris?|snris?|maois?|cssrs|c-ssrs|br-wai|cyp2d6)\b")  # a label run through |lower
-MODEL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # CamelCase: a class name
-# CamelCase that is a name in the world, not in our code.
-WORLD_NAMES = {"TripSit", "SimplePractice", "TherapyNotes", "DrugBank", "PostgreSQL", "JavaScript", "WebAuthn"}
-# Addresses are not words: emails, links and ids are taken out before scanning.
-NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|/\S*|\b[0-9a-f]{8}-[0-9a-f-]{27}\b")
+from .wordscan import code_names, emails_in_words
 
 SKIP_PATHS = ("/accounts/logout/", "/django-admin/", "/static/", "/media/")
 PER_VIEW = 8  # pages of one kind (URL name) visited per role: every demo client
@@ -68,17 +61,24 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def code_names(text: str) -> set[str]:
-    plain = NOT_WORDS.sub(" ", text)
-    found = set(CODE_NAME.findall(plain)) | set(BOOLEAN.findall(plain)) | set(LOWERED.findall(plain))
-    return found | {m for m in MODEL_NAME.findall(plain) if m not in WORLD_NAMES}
-
-
 def test_the_scanner_catches_what_it_must_and_leaves_words_alone():
     assert code_names("Flag: psychosis_history. Capacity: False. See TherapySession, a medicine (mdma) one.") == {
         "psychosis_history", "False", "TherapySession", "mdma"}
     assert code_names("Write to dana_r@demo.example or /clients/ab_cd/; Untrue; "
                       "MDMA, SSRIs and C-SSRS; SimplePractice") == set()
+
+
+def test_the_email_check_fails_on_a_code_name_in_any_part():
+    from django.core.mail import EmailMultiAlternatives
+
+    fine = EmailMultiAlternatives("Your reminder", "See you on Monday.", to=["a@example.test"])
+    fine.attach_alternative("<p>See you on <b>Monday</b>.</p>", "text/html")
+    emails_in_words([fine])
+    for subject, body, html in [("x_y", "b", "<p>c</p>"), ("a", "True", "<p>c</p>"), ("a", "b", "<p>MedicalScreening</p>")]:
+        bad = EmailMultiAlternatives(subject, body, to=["a@example.test"])
+        bad.attach_alternative(html, "text/html")
+        with pytest.raises(AssertionError):
+            emails_in_words([bad])
 
 
 def crawl(client: Client, start: list[str]) -> dict[str, set[str]]:

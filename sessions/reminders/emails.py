@@ -21,6 +21,6 @@ def session_reminder(reminder: SessionReminder):
     return compose(user.email, "reminder", {
         "name": user.get_short_name(), "practice": reminder.client.practice.name,
         # Formatted here, on the client's clock (a template's date filter would use the sender's zone).
-        "day": f"{when:%A} {when.day} {when:%B}", "time": f"{when:%H:%M}", "zone": when.tzinfo.key,
+        "day": f"{when:%A} {when.day} {when:%B}", "time": f"{when:%H:%M}", "zone": when.tzinfo.key.replace("_", " "),
         "link": link("reminder_link", link_token(reminder))},
         headers={"Message-ID": reminder.message_id})
