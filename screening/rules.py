@@ -473,7 +473,8 @@ def _standing_precautions(f: Facts, p: Policy) -> list[Flag]:
     if f.followup_capacity is not True:
         flags.append(Flag(PRECAUTION, "followup_capacity",
                           "Capacity for more therapy in the weeks after the session is not confirmed: symptoms can "
-                          "worsen before they settle.", "Safety", _facts(capacity_confirmed="no")))
+                          "worsen before they settle.", "Safety",
+                          _facts(capacity_confirmed="no" if f.followup_capacity is False else "not sure or not answered")))
     if f.dissociation:
         flags.append(Flag(PRECAUTION, "dissociation",
                           "Dissociation reported: agree grounding steps and what to do if the client goes numb.",

@@ -145,6 +145,8 @@ def readable_answers(kind: str, record) -> list[tuple[str, str]]:
 
 
 def _in_words(field, value) -> str:
+    if value is None and isinstance(field, sf.NullableYesNo):
+        return "Not sure or not answered"  # the form stores "Not sure" as no answer either way
     if value in (None, "", [], ()):
         return "Not answered"
     if isinstance(value, bool):

@@ -126,13 +126,24 @@ def therapist_form(request: HttpRequest, client_id, kind: str) -> HttpResponse:
     return _form_page(request, client, kind, reverse("screening_review", kwargs={"client_id": client.pk}))
 
 
+# Acronyms and units inside fact names, as people write them.
+FACT_WORDS = {"cyp2d6": "CYP2D6", "mg": "(mg)", "kg": "(kg)", "mdma": "MDMA", "cssrs": "C-SSRS"}
+
+
+def fact_label(key: str) -> str:
+    """ "days_between" -> "Days between", "cyp2d6" -> "CYP2D6", "total_mg" -> "Total (mg)"."""
+    words = [FACT_WORDS.get(w, w) for w in key.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def _grouped(review: ScreeningReview | None, acks) -> list[tuple[str, list[dict]]]:
     if review is None:
         return []
     done = {(a.flag_key, a.flag_digest): a for a in acks}
     groups = {tier: [] for tier in TIER_ORDER}
     for f in review.flags:
-        facts = [(k.replace("_", " ").capitalize(), v) for k, v in f["facts"]]
+        facts = [(fact_label(k), v) for k, v in f["facts"]]
         groups[f["tier"]].append({**f, "facts": facts, "ack": done.get((f["key"], f["digest"]))})
     return [(TIER_LABELS[t], groups[t]) for t in TIER_ORDER]
 

@@ -336,3 +336,21 @@ def test_not_eligible_says_whether_waiting_is_enough(world, facts, code, label):
                                                                    "digest": "d", "reason": "Why.", "section": "Safety",
                                                                    "facts": [list(p) for p in facts]}])
     assert review_status(review).label == label
+
+
+@pytest.mark.parametrize(("key", "label"), [("days_between", "Days between"), ("cyp2d6", "CYP2D6"),
+                                            ("total_mg", "Total (mg)"), ("caffeine_mg_per_day", "Caffeine (mg) per day")])
+def test_facts_are_named_in_words(key, label):
+    from screening.views import fact_label
+
+    assert fact_label(key) == label
+
+
+@pytest.mark.parametrize(("answer", "fact"), [(False, "no"), (None, "not sure or not answered")])
+def test_capacity_for_follow_up_says_what_the_client_answered(answer, fact):
+    from screening.rules import evaluate
+
+    from .test_screening_rules import facts
+
+    flags = {f.code: f for f in evaluate(facts(followup_capacity=answer))}
+    assert dict(flags["followup_capacity"].facts)["capacity_confirmed"] == fact
