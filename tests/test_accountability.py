@@ -397,6 +397,8 @@ def test_a_supervisor_marks_several_items_reviewed_at_once_with_one_note(world):
     assert "Medicine sessions with emergency signs (1)" in page
     assert "Temperature 39.2 °C: Medical care (doctor or hospital)" in page
     mark_url = reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk})
+    queue = supervisor.get(reverse("supervision")).content.decode()
+    assert "Medicine sessions with emergency signs, not yet reviewed (1)" in queue
     picks = [f"concern:{first.pk}", f"concern:{second.pk}", f"emergency:{session.pk}"]
     # one pick that is not on the page: nothing is marked
     refused = supervisor.post(mark_url, {"pick": [*picks, "concern:not-an-id"], "note": "x"}, follow=True)
@@ -406,6 +408,7 @@ def test_a_supervisor_marks_several_items_reviewed_at_once_with_one_note(world):
     assert sorted(ReviewMark.objects.values_list("item", "note")) == [
         ("concern", "Discussed on Tuesday."), ("concern", "Discussed on Tuesday."), ("emergency", "Discussed on Tuesday.")]
     assert supervisor.post(mark_url, {"note": "nothing ticked"}, follow=True).content.decode().count("Not marked") == 1
+    assert "not yet reviewed (0)" in supervisor.get(reverse("supervision")).content.decode()  # the queue emptied
 
 
 def test_an_acknowledged_caution_reads_as_the_flag_not_its_code(world):

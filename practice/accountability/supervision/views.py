@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import copy
 
+from django.db.models import Exists, OuterRef, Subquery, UUIDField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clients import access
+from practice.accountability.review.models import ReviewMark
 from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.roles import Role
 from screening.selectors import attach_screening_status
+from sessions.livelog.models import SessionEvent
 from sessions.notes.selectors import awaiting_cosignature, overdue_notes
+from sessions.scheduling.models import Kind, TherapySession
 from sessions.surveys import selectors as survey_selectors
 from sessions.surveys.rules import NOT_NORMS
 
@@ -31,7 +36,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 by_therapist[assignment.therapist_id].append(client)
     overdue = list(overdue_notes(therapists))
     to_cosign = list(awaiting_cosignature(request.membership)[:100])
-    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue] + [n.session.client_id for n in to_cosign])
+    # Medicine sessions of supervisees where emergency signs were handled, until this supervisor
+    # marks them reviewed (on the supervisee's review page).
+    reviewed = ReviewMark.objects.filter(supervisor=request.membership, item=ReviewMark.Item.EMERGENCY).values("item_id")
+    emergencies = list(
+        TherapySession.objects.filter(practitioner__in=therapists, kind=Kind.MEDICINE)
+        .filter(Exists(SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.OUTCOME)))
+        .exclude(pk__in=Subquery(reviewed.annotate(as_uuid=Cast("item_id", UUIDField())).values("as_uuid")))
+        .select_related("client__membership__user", "practitioner__user").order_by("-scheduled_start")[:100])
+    note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue] + [n.session.client_id for n in to_cosign]
+              + [s.client_id for s in emergencies])
     alliance = survey_selectors.latest_by_pair(clients, therapists)
     rows = []
     for t in therapists:
@@ -42,7 +56,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
             row_clients.append(client)
         rows.append((t, row_clients))
     return render(request, "practice/supervision.html", {
-        "rows": rows, "overdue": overdue, "to_cosign": to_cosign, "alliance": survey_selectors.supervisee_summary(therapists),
+        "rows": rows, "overdue": overdue, "to_cosign": to_cosign, "emergencies": emergencies,
+        "alliance": survey_selectors.supervisee_summary(therapists),
         "alliance_alerts": survey_selectors.open_alerts(access.clients_visible_to(request.membership))
         .filter(response__practitioner__in=therapists)[:100],
         "not_norms": NOT_NORMS, "filters": filters, "filtered": bool(chosen)})
