@@ -14,6 +14,7 @@ from clients.models import Client
 
 from . import factories
 from .conftest import ROLES
+from .wordscan import visible_code_names
 
 OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, GONE = 200, 302, 400, 403, 404, 405, 410
 
@@ -332,9 +333,13 @@ def url_for(world):
 @pytest.mark.parametrize("role", ROLES)
 def test_get_matrix(as_role, url_for, role):
     c = as_role(role)
-    got = {name: c.get(url_for(name)).status_code for name in GET_EXPECTATIONS}
+    responses = {name: c.get(url_for(name)) for name in GET_EXPECTATIONS}
+    got = {name: r.status_code for name, r in responses.items()}
     want = {name: statuses[role] for name, statuses in GET_EXPECTATIONS.items()}
     assert got == want
+    # Every page this role may see reads in words, not code (issue 18; tests/test_words.py crawls the demo too).
+    worded = {name: visible_code_names(r) for name, r in responses.items() if r.status_code == OK}
+    assert {name: found for name, found in worded.items() if found} == {}
 
 
 @pytest.mark.parametrize("role,status", WRITE_EXPECTATIONS)

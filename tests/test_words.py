@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,44 +20,11 @@ from django.urls import Resolver404, resolve, reverse
 
 from practice.models import User
 
-from .wordscan import code_names, emails_in_words
+from .wordscan import VisibleText, code_names, emails_in_words, visible_code_names
 
 SKIP_PATHS = ("/accounts/logout/", "/django-admin/", "/static/", "/media/")
 PER_VIEW = 8  # pages of one kind (URL name) visited per role: every demo client
 MOST_PAGES = 800
-
-
-class VisibleText(HTMLParser):
-    """Text a person sees or hears: text nodes outside script/style, and the labels a screen
-    reader reads out (aria-label, alt, title, placeholder, a button's value)."""
-
-    SILENT = {"script", "style", "template", "noscript"}
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self.quiet = 0
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag in self.SILENT:
-            self.quiet += 1
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        for name in ("aria-label", "alt", "title", "placeholder"):
-            if a.get(name):
-                self.parts.append(a[name])
-        if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
-            self.parts.append(a["value"])
-
-    def handle_endtag(self, tag):
-        if tag in self.SILENT and self.quiet:
-            self.quiet -= 1
-
-    def handle_data(self, data):
-        if not self.quiet and data.strip():
-            self.parts.append(data)
 
 
 def test_the_scanner_catches_what_it_must_and_leaves_words_alone():
@@ -101,13 +67,15 @@ def crawl(client: Client, start: list[str]) -> dict[str, set[str]]:
         if response.status_code in (301, 302):
             queue.append(response["Location"])
             continue
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        if response.status_code != 200:
+            continue
+        names = visible_code_names(response)  # pages, and the PDFs and CSVs they link to
+        if names:
+            found[path] = names
+        if not response["Content-Type"].startswith("text/html"):
             continue
         page = VisibleText()
         page.feed(response.content.decode())
-        names = code_names(" ".join(page.parts))
-        if names:
-            found[path] = names
         for href in page.links:
             parts = urlsplit(href)
             if not parts.netloc and parts.path.startswith("/"):
