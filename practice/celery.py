@@ -3,11 +3,15 @@
 Reliability settings live in settings.py (CELERY_*); why each one:
 - task_acks_late: a message is acknowledged after the task finishes, so a worker that
   dies mid-task leaves it for another worker instead of losing it.
-- task_reject_on_worker_lost: with late acks, a task whose worker process was killed
-  (SIGKILL, OOM) is re-queued rather than marked failed. Tasks must therefore be
-  idempotent, which the database-row-is-the-truth design gives us.
-- worker_prefetch_multiplier=1: a worker holds one unacknowledged message at a time,
-  so a crash strands as little as possible and long tasks don't block short ones.
+- task_reject_on_worker_lost: with late acks, a task whose pool process was killed (SIGKILL,
+  OOM) while its parent worker lives is re-queued rather than marked failed. When the whole
+  worker is killed, its unacknowledged messages wait in Redis for the visibility timeout
+  (3,600 s) before another worker gets them; for deliveries the database lease (5 minutes,
+  practice/delivery.py) recovers the rows first. Tasks must be idempotent, which the
+  database-row-is-the-truth design gives us.
+- worker_prefetch_multiplier=1: each pool process holds one unacknowledged message at a time
+  (a prefork worker with N processes holds N), so a crash strands little and long tasks don't
+  block short ones.
 - soft/hard time limits: a hung SMTP or database call cannot pin a worker forever.
 - JSON only (serializer and accept_content): no pickle, so a message on the broker can
   never execute code, and tasks cannot be handed model instances.

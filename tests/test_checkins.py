@@ -322,3 +322,19 @@ def test_a_full_disk_is_a_retry_then_undeliverable_not_a_crash(world, settings):
     therapist = Client()
     therapist.force_login(world.therapist.user)
     assert "Undeliverable" in therapist.get(reverse("checkin_inbox")).content.decode()
+
+
+def test_a_message_sent_twice_is_the_same_message(world):
+    """The admitted duplicate (SMTP accepted, the commit lost) repeats the message byte for byte:
+    the link is derived from the row, not from the moment of sending (issue 19, part 4)."""
+    from sessions.checkins import emails as checkin_emails
+
+    session = TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
+                                            status="completed", scheduled_start=timezone.now() - timedelta(days=1))
+    checkin = CheckIn.objects.create(client=world.client, session=session, day=1, state="sending",
+                                     due_at=timezone.now() - timedelta(minutes=3))
+    first = checkin_emails.checkin_request(checkin)
+    with time_machine.travel(timezone.now() + timedelta(minutes=7)):  # the resend, once the lease has ended
+        second = checkin_emails.checkin_request(checkin)
+    assert first.body == second.body and first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.alternatives == second.alternatives
