@@ -12,11 +12,14 @@ def test_caseload_benchmark_runs_and_prints_figures():
         cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    lines = [line.split() for line in result.stdout.splitlines()[1:]]
+    table, plan = result.stdout.split("\n\n", 1)
+    lines = [line.split() for line in table.splitlines()[1:]]
     assert [(row[0], row[1]) for row in lines] == [
         ("/healthz", "3"), ("/caseload/", "3"), ("/healthz", "12"), ("/caseload/", "12")]
     caseload_queries = {row[3] for row in lines if row[0] == "/caseload/"}
     assert len(caseload_queries) == 1  # the same number of queries at both sizes
+    assert lines[1][4] == "1.00" and float(lines[3][4]) > 0  # each size as a ratio to the smallest
+    assert "slowest query" in plan and "Execution Time" in plan  # and the plan of the page's slowest query
 
 
 def test_checkin_benchmark_runs_with_no_duplicates_or_losses():

@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.pages import record
 from practice.pages import today as today_page
+from practice.paging import Page, page_of
 from practice.posted import posted
 from practice.roles import Role
 from practice.team.forms import ClientInvitationForm
@@ -53,9 +53,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     filters = caseload_list.CaseloadFilterForm(request.GET)
     chosen = {k: v for k, v in (filters.cleaned_data if filters.is_valid() else {}).items() if v}
     listed = caseload_list.caseload(access.clients_visible_to(request.membership), **chosen)
-    clients = Paginator(listed, CASELOAD_PAGE_SIZE)
-    page = clients.get_page(request.GET.get("page"))
-    page.object_list = attach_screening_status(page.object_list)
+    page = page_of(listed, request.GET.get("page"), CASELOAD_PAGE_SIZE)  # no count of the whole caseload
+    page = Page(attach_screening_status(page.object_list), page.number, page.has_next)
     alliance = latest_by_pair([c.pk for c in page.object_list], [request.membership.pk])
     for c in page.object_list:
         c.alliance = alliance.get((c.pk, request.membership.pk))

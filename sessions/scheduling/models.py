@@ -54,7 +54,10 @@ class TherapySession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["client", "scheduled_start"])]
+        indexes = [models.Index(fields=["client", "scheduled_start"]),
+                   # A practitioner's sessions by status: overdue notes, sessions left open, the day
+                   # (read without scanning every session of a large caseload).
+                   models.Index(fields=["practitioner", "status", "scheduled_start"], name="session_practitioner_status")]
         ordering = ["scheduled_start"]
 
     def __str__(self) -> str:

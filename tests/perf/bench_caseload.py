@@ -56,6 +56,16 @@ def seed(therapist, n: int) -> None:
     )
 
 
+def largest_query_plan(client: Client, path: str) -> list[str]:
+    """EXPLAIN ANALYZE of the slowest query the page runs (to see whether it uses an index)."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + slowest["sql"])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def measure(client: Client, path: str, repeat: int) -> tuple[float, int]:
     for _ in range(3):  # warm caches and the session
         assert client.get(path).status_code == 200
@@ -92,15 +102,21 @@ def main() -> None:
         client.force_login(user)
         mark_second_factor(client.session, user)  # a full two-factor login
 
-        print(f"{'page':<12} {'clients':>8} {'median ms':>10} {'queries':>8}")
-        seeded = 0
+        print(f"{'page':<12} {'clients':>8} {'median ms':>10} {'queries':>8} {'x smallest':>10}")
+        seeded, first, plan = 0, None, []
         for n in sorted(args.sizes):
             seed(therapist, n - seeded)
             seeded = n
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: plans from real statistics
             floor_ms, floor_q = measure(client, "/healthz", args.repeat)
             page_ms, page_q = measure(client, "/caseload/", args.repeat)
+            first = first or page_ms
             print(f"{'/healthz':<12} {n:>8} {floor_ms:>10.2f} {floor_q:>8}")
-            print(f"{'/caseload/':<12} {n:>8} {page_ms:>10.2f} {page_q:>8}")
+            print(f"{'/caseload/':<12} {n:>8} {page_ms:>10.2f} {page_q:>8} {page_ms / first:>10.2f}")
+            plan = largest_query_plan(client, "/caseload/")
+        print("\nThe page's slowest query at the largest size:")
+        print("\n".join("  " + line for line in plan))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
