@@ -153,14 +153,14 @@ def test_the_log_is_read_a_page_at_a_time_in_sentences(world):
     admin = Client()
     admin.force_login(world.admin.user)
     first = admin.get(reverse("audit_log"), {"log": "access"}).content.decode()
-    assert first.count("Tess Therapist opened the record of Cora Client.") == 50 and "Page 1 of 3" in first
+    assert first.count("Tess Therapist opened the record of Cora Client.") == 50 and 'rel="next"' in first
     last = admin.get(reverse("audit_log"), {"log": "access", "page": "3"}).content.decode()
     # 121 rows by now: reading the log is itself logged (the newest row, on page 1)
-    assert last.count("opened the record of") == 21 and "page=2" in last
+    assert last.count("opened the record of") == 21 and "page=2" in last and 'rel="next"' not in last
     newest = admin.get(reverse("audit_log"), {"log": "access"}).content.decode()
     assert "Ada Admin read the audit log about Cora Client." in newest
     odd = admin.get(reverse("audit_log"), {"log": "access", "page": "x" * 500})
-    assert odd.status_code == 200 and "Page 1 of 3" in odd.content.decode()
+    assert odd.status_code == 200 and "Page 1<" in odd.content.decode()
 
 
 def test_a_client_sees_who_viewed_their_record_with_repeats_counted(world):

@@ -7,8 +7,7 @@ import csv
 from datetime import datetime, time
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +20,21 @@ from practice.accountability.auditlog import words
 from practice.audit.context import note_read
 from practice.audit.models import AccessEvent, AuditEvent
 from practice.audit.triggers import AUDITED
+from practice.paging import page_of
 from practice.posted import error_text
 from practice.roles import Role
 from practice.tenancy.models import Membership
 from sessions.notes.models import SessionNote
 from sessions.scheduling.models import TherapySession
+
+
+class InArray(Func):
+    """`value = ANY(array)`, as a condition (the access log names its clients in an array)."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
 
 LIMIT = 500  # rows in one CSV download
 PER_PAGE = 50
@@ -34,7 +43,8 @@ PER_PAGE = 50
 class LogFilter(forms.Form):
     log = forms.ChoiceField(choices=[("audit", "Changes (audit trail)"), ("access", "Reads (access log)")],
                             initial="audit", label="Log")
-    client = forms.ChoiceField(required=False, label="Client")
+    # Chosen from a client's link (their record, the team list), not from a list of every client.
+    client = forms.UUIDField(required=False, widget=forms.HiddenInput)
     user = forms.ChoiceField(required=False, label="Staff member")
     kind = forms.ChoiceField(required=False, label="Kind of record (changes) or read")
     since = forms.DateField(required=False, label="From (date)", widget=forms.DateInput(attrs={"type": "date"}))
@@ -42,13 +52,19 @@ class LogFilter(forms.Form):
 
     def __init__(self, *args, clients, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].choices = [("", "All")] + [(str(c.pk), str(c)) for c in clients]
+        self.clients = clients  # the clients this reader may see (a queryset, never loaded whole)
         self.fields["user"].choices = [("", "All")] + [(str(m.user_id), str(m.user)) for m in staff]
         self.fields["kind"].choices = (
             [("", "All")]
             + [("Changes", sorted(((t, words.RECORDS[t][:1].upper() + words.RECORDS[t][1:]) for t in AUDITED),
                                   key=lambda choice: choice[1]))]
             + [("Reads", list(AccessEvent.Kind.choices))])
+
+    def clean_client(self):
+        chosen = self.cleaned_data.get("client")
+        if chosen and not self.clients.filter(pk=chosen).exists():
+            raise forms.ValidationError("That client's log is not one you may read.")
+        return chosen
 
     def clean(self):
         data = super().clean()
@@ -64,10 +80,8 @@ def _day(d, end=False):
 @access.member_required(Role.ADMIN, Role.SUPERVISOR)
 def audit_log(request: HttpRequest) -> HttpResponse:
     m = request.membership
-    clients = list(access.clients_visible_to(m).select_related("membership__user").order_by("membership__user__full_name")
-                   if m.role == Role.SUPERVISOR else
-                   Client.objects.filter(practice_id=m.practice_id).select_related("membership__user")
-                   .order_by("membership__user__full_name"))
+    clients = (access.clients_visible_to(m) if m.role == Role.SUPERVISOR
+               else Client.objects.filter(practice_id=m.practice_id))
     staff = Membership.objects.filter(practice_id=m.practice_id).exclude(role=Role.CLIENT).select_related("user")
     form = LogFilter(request.GET or None, clients=clients, staff=staff)
     if form.is_bound and not form.is_valid():
@@ -77,13 +91,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                                 status=400, content_type="text/plain; charset=utf-8")
         return render(request, "practice/audit_log.html", {"form": form, "rows": [], "limit": LIMIT}, status=400)
     data = form.cleaned_data if form.is_bound else {"log": "audit"}
-    ids = [c.pk for c in clients]
+    visible_ids = clients.values("pk")
     if data.get("log") == "access":
         rows = AccessEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
         if m.role == Role.SUPERVISOR:
             # Their supervisees' clients, and what their supervisees tried to open and were refused.
-            rows = rows.filter(Q(clients__overlap=ids) | Q(kind=AccessEvent.Kind.REFUSED,
-                                                          actor_id__in=access.supervised_therapists(m).values("user_id")))
+            rows = rows.filter(Q(Exists(clients.filter(InArray(F("pk"), OuterRef("clients"))))) | Q(
+                kind=AccessEvent.Kind.REFUSED, actor_id__in=access.supervised_therapists(m).values("user_id")))
         if data.get("client"):
             rows = rows.filter(clients__contains=[data["client"]])
         if data.get("kind") in AccessEvent.Kind.values:
@@ -92,7 +106,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     else:
         rows = AuditEvent.objects.filter(practice_id=m.practice_id).select_related("actor")
         if m.role == Role.SUPERVISOR:
-            rows = rows.filter(client_id__in=ids)
+            rows = rows.filter(client_id__in=visible_ids)
         if data.get("client"):
             rows = rows.filter(client_id=data["client"])
         if data.get("kind") in AUDITED:
@@ -109,10 +123,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if csv_wanted:
         rows = list(rows[:LIMIT])
     else:
-        page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(rows, request.GET.get("page"), PER_PAGE)  # newest first; the log is never counted whole
         rows = list(page.object_list)
     access_log = data.get("log") == "access"
-    names = {c.pk: str(c) for c in clients}
+    on_page = {pk for row in rows for pk in (row.clients if access_log else [row.client_id] if row.client_id else [])}
+    names = {c.pk: str(c) for c in clients.filter(pk__in=on_page).select_related("membership__user")}
     sessions = {} if access_log else _sessions_of(rows)
     shown = set()
     for row in rows:
@@ -136,6 +151,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "practice/audit_log.html", {
         "form": form, "rows": rows, "page": page, "access_log": access_log, "limit": LIMIT,
+        "chosen_client": clients.select_related("membership__user").filter(pk=data["client"]).first()
+        if data.get("client") else None,
         "values": m.role == Role.SUPERVISOR, "csv_query": query.urlencode()},
         status=400 if form.is_bound and form.errors else 200)
 
