@@ -51,9 +51,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
-        # Lists ordered by name read the first page in index order and stop (a caseload of 30,000
-        # costs what one of 30 does) instead of sorting every row.
-        indexes = [models.Index(fields=["full_name", "email"], name="user_name_order")]
 
     def __str__(self) -> str:
         return self.full_name or self.email

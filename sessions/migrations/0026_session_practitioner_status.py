@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0013_client_stage_confirmed'),
-        ('practice', '0023_user_name_order'),
+        ('practice', '0022_invitation_one_open'),
         ('therapy_sessions', '0025_reminder_lead_label'),
     ]
 
