@@ -65,7 +65,10 @@ def test_the_record_opens_on_who_the_client_is_and_what_needs_attention(world, t
     # sessions come before screening; the settings forms come last
     assert page.index('id="sessions-h"') < page.index('id="scr-h"') < page.index('id="plan-h"') \
         < page.index('id="checkins-h"') < page.index('id="settings-h"')
-    assert page.index(soon.scheduled_start.strftime("%d")) > 0
+    sessions = page.split('id="sessions-h"', 1)[1].split("</section>", 1)[0]
+    past = TherapySession.objects.get(client=world.client, status="completed")
+    assert sessions.index(reverse("session_detail", args=[world.client.pk, soon.pk])) < sessions.index(
+        reverse("session_detail", args=[world.client.pk, past.pk]))  # upcoming first, then the past
 
 
 def test_a_submitted_form_reads_without_an_editor_and_shows_what_changed(world, therapist):

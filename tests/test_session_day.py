@@ -19,27 +19,15 @@ from sessions.flightplans import services as flightplans
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading
 from sessions.models import TherapySession
 
-from . import factories
+from . import factories, test_live_log
 from .test_live_log import hhmm, log
 from .test_sessions_schedule import make_ready
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-
-@pytest.fixture
-def running(world):
-    make_ready(world)
-    return TherapySession.objects.create(client=world.client, practitioner=world.therapist, kind="medicine",
-                                         status="in_progress", started_at=timezone.now() - timedelta(hours=3),
-                                         scheduled_start=timezone.now() - timedelta(hours=3),
-                                         planned_initial_mg=Decimal("125"), planned_booster_mg=Decimal("62.5"))
-
-
-@pytest.fixture
-def therapist(world):
-    c = Client()
-    c.force_login(world.therapist.user)
-    return c
+# The live log's fixtures: a medicine session in progress, and its therapist logged in.
+running = test_live_log.running
+therapist = test_live_log.therapist
 
 
 def url(name, world, session, **kw):
