@@ -13,6 +13,7 @@ from clients import access
 from clients.intake.forms import IntakeForm, SupportPeopleFormSet
 from practice.posted import posted
 from practice.roles import Role
+from practice.wording import as_written
 from screening import forms as sf
 from screening.forms import TITLES
 from screening.medications import load_table
@@ -126,15 +127,9 @@ def therapist_form(request: HttpRequest, client_id, kind: str) -> HttpResponse:
     return _form_page(request, client, kind, reverse("screening_review", kwargs={"client_id": client.pk}))
 
 
-# Acronyms and units inside fact names, as people write them.
-FACT_WORDS = {"cyp2d6": "CYP2D6", "mg": "(mg)", "kg": "(kg)", "mdma": "MDMA", "cssrs": "C-SSRS"}
-
-
 def fact_label(key: str) -> str:
     """ "days_between" -> "Days between", "cyp2d6" -> "CYP2D6", "total_mg" -> "Total (mg)"."""
-    words = [FACT_WORDS.get(w, w) for w in key.split("_")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
+    return as_written(key, capital=True)
 
 
 def _grouped(review: ScreeningReview | None, acks) -> list[tuple[str, list[dict]]]:

@@ -16,8 +16,6 @@ from practice.roles import Role
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    if not form.is_valid() and "book" in form.errors:  # a day that does not read as one is dropped, not an error
-        form = SearchForm({**request.GET.dict(), "book": ""})
     valid = form.is_valid()
     query = form.cleaned_data["q"] if valid else ""
     book = form.cleaned_data.get("book") if valid and request.membership.role == Role.THERAPIST else None

@@ -31,7 +31,8 @@ def _age(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def summary(client, screening, sessions: list) -> Summary:
+def summary(client, screening, sessions: list, review) -> Summary:
+    """`review`: the client's latest screening review (None before any), as the record read it."""
     intake = latest_submitted(IntakeVersion, client)
     now = timezone.now()
     upcoming = [s for s in sessions if s.status == Status.SCHEDULED and s.scheduled_start >= now]
@@ -46,7 +47,6 @@ def summary(client, screening, sessions: list) -> Summary:
         alerts.append((screening.reason, "scr-h"))
     done = [s for s in sessions if s.kind == Kind.MEDICINE and s.status == Status.COMPLETED]
     last = max(done, key=lambda s: s.ended_at or s.scheduled_start, default=None)
-    review = client.screening_reviews.first()
     suggestion = suggest_stage(
         stage=client.stage, confirmed_at=client.stage_confirmed_at,
         screening_complete_at=review.created_at if review is not None and review.complete else None,

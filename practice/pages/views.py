@@ -125,7 +125,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     checkins = CheckIn.objects.filter(client=client).select_related("answer").prefetch_related(
         "answer__acknowledgements__by__user").order_by("-due_at")[:30]
     screening = attach_screening_status([client])[0].screening_status
-    facts = record.summary(client, screening, sessions)
+    facts = record.summary(client, screening, sessions, review)
     latest_plan = FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number").first()
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from practice.crisis import CRISIS
@@ -14,7 +15,7 @@ from screening.services import practice_policy
 from sessions.flightplans.selectors import crisis_plan, plan_in_force
 from sessions.livelog import rules as vitals
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
-from sessions.scheduling.models import Status, TherapySession
+from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.scheduling.selectors import client_zone
 
 
@@ -209,3 +210,11 @@ def cyp2d6_window(session: TherapySession) -> list[tuple[str, int]]:
         return []
     ended = (session.ended_at or session.scheduled_start).astimezone(client_zone(session.client))
     return [((ended + timedelta(days=days)).strftime("%a %d %b"), pct) for days, pct in CYP2D6_RECOVERY]
+
+
+def with_emergency_signs(practitioners):
+    """Medicine sessions led by these practitioners in which an emergency sign was handled (an
+    outcome is in the log), newest first: for supervisors to review."""
+    return (TherapySession.objects.filter(practitioner__in=practitioners, kind=Kind.MEDICINE)
+            .filter(Exists(SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.OUTCOME)))
+            .select_related("client__membership__user", "practitioner__user").order_by("-scheduled_start"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from practice.audit.context import log_access, note_read
 from practice.audit.models import AccessEvent
 from practice.emails import link as absolute_link
 from practice.models import Membership
-from practice.posted import error_text, posted
+from practice.posted import day_from_link, error_text, posted
 from practice.roles import Role
 from practice.timing import TIMING
 from sessions.livelog.models import SessionEvent
@@ -49,14 +49,6 @@ from sessions.scheduling.services import (
 )
 
 
-def _day_param(value: str | None) -> date | None:
-    """A YYYY-MM-DD day from a link, or None for anything else (ignored, never an error)."""
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, client_id) -> HttpResponse:
@@ -64,7 +56,7 @@ def schedule(request: HttpRequest, client_id) -> HttpResponse:
     colleagues = Membership.objects.filter(practice_id=client.practice_id, role=Role.THERAPIST, is_active=True).exclude(
         pk=request.membership.pk).select_related("user").order_by("user__full_name")
     # From the agenda or search: the day (and kind) chosen there, when they read as such.
-    chosen_day = _day_param(request.GET.get("day"))
+    chosen_day = day_from_link(request.GET.get("day"))
     form = ScheduleForm(posted(request), initial={"kind": request.GET.get("kind", Kind.THERAPY), "day": chosen_day},
                         colleagues=colleagues)
     lines = None

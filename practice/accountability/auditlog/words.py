@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from practice.roles import Role
+from practice.wording import as_written
 
 # What each audited table holds, as people say it. `{client}` is filled where the row names one.
 RECORDS = {
@@ -88,9 +89,7 @@ VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
 MILESTONES = (("signed_at", "signed"), ("submitted_at", "submitted"), ("ended_at", "ended"),
               ("acknowledged_at", "acknowledged"), ("revoked_at", "revoked"))
 BOOKKEEPING = {"id", "updated_at", "created_at"}
-# Words in field names that are acronyms or units when people write them.
-ACRONYMS = {"mdma": "MDMA", "cssrs": "C-SSRS", "cyp2d6": "CYP2D6", "ait": "AIT", "qt": "QT", "ssri": "SSRI",
-            "snri": "SNRI", "maoi": "MAOI", "mg": "(mg)", "kg": "(kg)", "ml": "(ml)", "ip": "IP", "sha256": "SHA-256"}
+
 
 # Pages that show client data, as what the reader did. Others read as "opened a page showing".
 PAGES = {
@@ -125,8 +124,7 @@ def field_words(table: str, names) -> list[str]:
             field = model._meta.get_field(name.removesuffix("_id")) if model else None
         except FieldDoesNotExist:
             field = None
-        label = str(field.verbose_name) if field is not None else name.removesuffix("_id").replace("_", " ")
-        words.append(" ".join(ACRONYMS.get(w, w) for w in label.split(" ")))
+        words.append(as_written(str(field.verbose_name) if field is not None else name.removesuffix("_id")))
     return words
 
 

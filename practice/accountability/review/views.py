@@ -8,7 +8,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -25,9 +24,9 @@ from screening.models import CautionAcknowledgement
 from screening.selectors import latest_reviews_with_suicide_risk
 from sessions.checkins.models import CheckInAnswer
 from sessions.livelog.models import DoseGiven, SessionEvent
+from sessions.livelog.selectors import with_emergency_signs
 from sessions.models import GateCheck
 from sessions.notes.selectors import awaiting_cosignature, open_too_long, overdue_notes
-from sessions.scheduling.models import Kind, TherapySession
 from sessions.surveys.models import RuptureAlert
 
 LIMIT = 100
@@ -47,10 +46,7 @@ def _sections(request, therapist):
                                                                    assignments__ended_at__isnull=True)
     return [
         ("cosign", "Notes awaiting your co-signature", awaiting_cosignature(request.membership, [therapist])),
-        ("emergency", "Medicine sessions with emergency signs",
-         TherapySession.objects.filter(practitioner=therapist, kind=Kind.MEDICINE).filter(
-             Exists(SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.OUTCOME)))
-         .select_related("client__membership__user").order_by("-scheduled_start")),
+        ("emergency", "Medicine sessions with emergency signs", with_emergency_signs([therapist])),
         ("note", f"Notes not signed within {TIMING.note_overdue_hours} hours", overdue_notes([therapist]).select_related("note")),
         ("caution", "CAUTION flags acknowledged, with rationale",
          CautionAcknowledgement.objects.filter(acknowledged_by=therapist).select_related("client__membership__user",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from django.db.models import Exists, OuterRef, Subquery, UUIDField
+from django.db.models import Subquery, UUIDField
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +15,8 @@ from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.roles import Role
 from screening.selectors import attach_screening_status
-from sessions.livelog.models import SessionEvent
+from sessions.livelog.selectors import with_emergency_signs
 from sessions.notes.selectors import awaiting_cosignature, overdue_notes
-from sessions.scheduling.models import Kind, TherapySession
 from sessions.surveys import selectors as survey_selectors
 from sessions.surveys.rules import NOT_NORMS
 
@@ -46,11 +45,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
     # Medicine sessions of supervisees where emergency signs were handled, until this supervisor
     # marks them reviewed (on the supervisee's review page).
     reviewed = ReviewMark.objects.filter(supervisor=request.membership, item=ReviewMark.Item.EMERGENCY).values("item_id")
-    emergencies = list(
-        TherapySession.objects.filter(practitioner__in=therapists, kind=Kind.MEDICINE)
-        .filter(Exists(SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.OUTCOME)))
-        .exclude(pk__in=Subquery(reviewed.annotate(as_uuid=Cast("item_id", UUIDField())).values("as_uuid")))
-        .select_related("client__membership__user", "practitioner__user").order_by("-scheduled_start")[:100])
+    emergencies = list(with_emergency_signs(therapists).exclude(
+        pk__in=Subquery(reviewed.annotate(as_uuid=Cast("item_id", UUIDField())).values("as_uuid")))[:100])
     note_read(request, [c.pk for c in clients] + [s.client_id for s in overdue] + [n.session.client_id for n in to_cosign]
               + [s.client_id for s in emergencies])
     alliance = survey_selectors.latest_by_pair(clients, therapists)
