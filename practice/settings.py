@@ -303,6 +303,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "practice")
+# Emailed requests (check-ins, surveys, reminders) go in batches, each batch task queueing the
+# next: this many chains run at once per kind (practice/delivery.py). Match the worker processes.
+DELIVERY_CHAINS = env_int("DELIVERY_CHAINS", 4)
+# How long a claimed batch is its worker's before another may claim it again.
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 

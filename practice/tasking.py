@@ -28,10 +28,3 @@ def publish(task, *args, inline_if_down: bool = True) -> None:
         except Exception:
             log.exception("%s failed in the request as well", task.name)
 
-
-def queue_each(task, ids: list[str]) -> int:
-    """Queue `task` once per id (a dispatcher's claimed rows); how many were queued."""
-    for row_id in ids:
-        task.delay(row_id)
-    return len(ids)
-

@@ -105,7 +105,7 @@ def test_celery_refuses_pickle():
 @pytest.mark.django_db(transaction=True)
 def test_checkins_are_sent_once_each_by_a_real_worker_despite_duplicate_tasks(world, tmp_path):
     from sessions.checkins.models import CheckIn
-    from sessions.checkins.tasks import dispatch_due_checkins, send_checkin
+    from sessions.checkins.tasks import dispatch_due_checkins, send_checkin, send_checkin_batch
 
     from .test_checkins import email_consent, make_due
 
@@ -117,8 +117,10 @@ def test_checkins_are_sent_once_each_by_a_real_worker_despite_duplicate_tasks(wo
     try:
         dispatch_due_checkins.delay()
         dispatch_due_checkins.delay()  # as if two beats ran
-        for row in rows:  # and every send task is duplicated
-            send_checkin.delay(str(row.pk))
+        for row in rows:  # and every send task is duplicated, one by one (tasks queued before
+            send_checkin.delay(str(row.pk))  # batches existed) and as whole batches
+        send_checkin_batch.delay([str(r.pk) for r in rows])
+        send_checkin_batch.delay([str(r.pk) for r in reversed(rows)])
         deadline = time.monotonic() + 60
         while CheckIn.objects.exclude(state="sent").exists():
             assert worker.poll() is None, (tmp_path / "worker.log").read_text()
@@ -139,22 +141,29 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, tmp_path):
 
     from sessions.checkins import services as checkin_service
     from sessions.checkins.models import CheckIn
-    from sessions.checkins.tasks import send_checkin
+    from sessions.checkins.tasks import send_checkin_batch
 
     from .test_checkins import email_consent, make_due
 
     email_consent(world)
     rows = make_due(world, 60)
     mail_dir = tmp_path / "mail"
-    env = {"TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
-    queue = ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO"]
     lease = timedelta(seconds=2)
+    env = {"TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir),
+           "DELIVERY_LEASE_SECONDS": str(int(lease.total_seconds()))}
+    queue = ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO"]
+
+    def dispatch():  # the beat dispatcher's job: chains of batches of five
+        checkin_service.dispatch(send_checkin_batch.delay, chains=2, batch=5, lease=lease)
+
+    def sent() -> int:
+        return sum(line.startswith("Message-ID:") for f in mail_dir.iterdir() for line in f.read_text().splitlines())
+
     first = _start(["worker", "--pool=solo", "-n", "first@%h", *queue], tmp_path, **env)
     try:
-        for checkin_id in checkin_service.claim_due(lease=lease):
-            send_checkin.delay(checkin_id)
+        dispatch()
         deadline = time.monotonic() + 60
-        while not (mail_dir.exists() and len(list(mail_dir.iterdir())) >= 5):
+        while not (mail_dir.exists() and sent() >= 5):
             assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
             time.sleep(0.05)
         first.send_signal(signal.SIGKILL)
@@ -173,8 +182,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, tmp_path):
         while CheckIn.objects.exclude(state="sent").exists():
             assert second.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
             time.sleep(lease.total_seconds())
-            for checkin_id in checkin_service.claim_due(lease=lease):  # the beat dispatcher's job
-                send_checkin.delay(checkin_id)
+            dispatch()
     finally:
         _stop(second)
     ids = [line for f in mail_dir.iterdir() for line in f.read_text().splitlines() if line.startswith("Message-ID:")]
@@ -208,7 +216,7 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
     from practice.settings import redis_with_db
     from sessions.checkins import services as checkin_service
     from sessions.checkins.models import CheckIn
-    from sessions.checkins.tasks import send_checkin
+    from sessions.checkins.tasks import send_checkin_batch
 
     from .test_checkins import email_consent, make_due
 
@@ -220,19 +228,22 @@ def test_redis_restarted_mid_run_loses_and_doubles_nothing(world, tmp_path):
     mail_dir = tmp_path / "mail"
     lease = timedelta(seconds=2)
 
-    def dispatch():
+    def dispatch():  # the beat dispatcher's job: chains of batches of five
         with app.connection_for_write(broker) as conn:
-            for checkin_id in checkin_service.claim_due(lease=lease):
-                send_checkin.apply_async([checkin_id], connection=conn)
+            checkin_service.dispatch(lambda ids: send_checkin_batch.apply_async([ids], connection=conn),
+                                     chains=2, batch=5, lease=lease)
+
+    def sent() -> int:
+        return sum(line.startswith("Message-ID:") for f in mail_dir.iterdir() for line in f.read_text().splitlines())
 
     redis = _redis(port, tmp_path)
     worker = _start(["worker", "--pool=solo", "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], tmp_path,
                     REDIS_URL=url, TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-                    EMAIL_FILE_PATH=str(mail_dir))
+                    EMAIL_FILE_PATH=str(mail_dir), DELIVERY_LEASE_SECONDS=str(int(lease.total_seconds())))
     try:
         dispatch()
         deadline = time.monotonic() + 60
-        while not (mail_dir.exists() and len(list(mail_dir.iterdir())) >= 5):
+        while not (mail_dir.exists() and sent() >= 5):
             assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
             time.sleep(0.02)
         redis.send_signal(signal.SIGKILL)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -123,10 +124,7 @@ def test_without_email_consent_nothing_is_sent_and_the_reason_shows(world):
     assert "No consent" in CheckIn.objects.get().reason
 
 
-class FailingBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class FailingBackend(BaseEmailBackend):
     def send_messages(self, messages):
         import smtplib
 

@@ -20,7 +20,8 @@ STABLE_TASK_NAMES = {
     "sessions.tasks.survey_followups", "sessions.tasks.notify_attention", "practice.tasks.build_records_export",
     "practice.tasks.records_exports_housekeeping", "practice.tasks.clear_expired_sessions",
     "sessions.reminders.dispatch_due_reminders", "sessions.reminders.send_reminder",
-    "sessions.reminders.reminders_housekeeping",
+    "sessions.reminders.reminders_housekeeping", "sessions.tasks.send_checkin_batch", "sessions.tasks.send_survey_batch",
+    "sessions.reminders.send_reminder_batch",
 }
 
 

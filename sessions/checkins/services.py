@@ -13,7 +13,7 @@ from django.utils import timezone
 from clients.caseload.models import CaseloadAssignment
 from clients.caseload.services import notify_therapists
 from clients.caseload.tasks import notify_attention
-from clients.consent.selectors import email_blocked
+from clients.consent.selectors import email_blocked_for
 from practice import delivery
 from practice.models import SupervisionLink
 from practice.tasking import publish
@@ -59,8 +59,20 @@ def checkin_from_token(token: str) -> CheckIn:
     return checkin
 
 
+def dispatch(queue: delivery.Queue, **kwargs) -> int:
+    return delivery.dispatch(CheckIn, queue, **kwargs)
+
+
+def chain_on(queue: delivery.Queue) -> int:
+    return delivery.chain_on(CheckIn, queue)
+
+
+def send_batch(ids: list[str]) -> dict[str, str]:
+    return delivery.send_batch(CheckIn, ids, blocked=email_blocked_for, email=emails.checkin_request)
+
+
 def send(checkin_id: str) -> str:
-    return delivery.send(CheckIn, checkin_id, blocked=email_blocked, email=emails.checkin_request)
+    return delivery.send(CheckIn, checkin_id, blocked=email_blocked_for, email=emails.checkin_request)
 
 
 def is_danger(data: dict) -> bool:
@@ -91,7 +103,7 @@ def notify_danger_now(answer_id: int) -> int:
 
 
 def send_reminders() -> int:
-    return delivery.send_reminders(CheckIn, TIMING.checkin_remind_after, blocked=email_blocked,
+    return delivery.send_reminders(CheckIn, TIMING.checkin_remind_after, blocked=email_blocked_for,
                                    email=emails.checkin_request)
 
 

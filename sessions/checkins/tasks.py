@@ -1,16 +1,27 @@
 """Thin Celery tasks for check-ins: ids in, services do the work. Names are those the tasks had
 before they moved here (`sessions.tasks.*`), so beat and queued messages survive a deploy."""
 
+from collections import Counter
+
 from celery import shared_task
 
-from practice.tasking import queue_each
 from sessions.checkins import services
 
 
 @shared_task(name="sessions.tasks.dispatch_due_checkins")
 def dispatch_due_checkins() -> int:
-    """Run by beat every minute: claim due check-ins and queue one send task each."""
-    return queue_each(send_checkin, services.claim_due())
+    """Run by beat every minute: start chains of batches of due check-ins (practice/delivery.py)."""
+    return services.dispatch(send_checkin_batch.delay)
+
+
+@shared_task(name="sessions.tasks.send_checkin_batch")
+def send_checkin_batch(ids: list[str]) -> dict[str, int]:
+    """Send one claimed batch, then claim and queue the next, unless the mail server is down
+    (then beat's next minute starts again)."""
+    outcomes = services.send_batch(ids)
+    if "deferred" not in outcomes.values():
+        services.chain_on(send_checkin_batch.delay)
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(name="sessions.tasks.send_checkin")

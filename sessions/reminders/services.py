@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients.consent.selectors import contact_blocked
+from clients.consent.selectors import contact_blocked_for
 from practice import delivery
 from practice.timing import TIMING
 from sessions.reminders import emails
@@ -85,9 +85,21 @@ def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
     return delivery.claim_due(SessionReminder, limit, lease)
 
 
+def dispatch(queue: delivery.Queue, **kwargs) -> int:
+    return delivery.dispatch(SessionReminder, queue, **kwargs)
+
+
+def chain_on(queue: delivery.Queue) -> int:
+    return delivery.chain_on(SessionReminder, queue)
+
+
+# Only the consent counts: a client's pause of check-in emails does not stop appointment reminders.
+def send_batch(ids: list[str]) -> dict[str, str]:
+    return delivery.send_batch(SessionReminder, ids, blocked=contact_blocked_for, email=emails.session_reminder)
+
+
 def send(reminder_id: str) -> str:
-    # Only the consent counts: a client's pause of check-in emails does not stop appointment reminders.
-    return delivery.send(SessionReminder, reminder_id, blocked=contact_blocked, email=emails.session_reminder)
+    return delivery.send(SessionReminder, reminder_id, blocked=contact_blocked_for, email=emails.session_reminder)
 
 
 def reminder_from_token(token: str) -> SessionReminder:

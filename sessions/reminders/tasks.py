@@ -1,15 +1,26 @@
 """Thin Celery tasks of appointment reminders: ids in, services do the work."""
 
+from collections import Counter
+
 from celery import shared_task
 
-from practice.tasking import queue_each
 from sessions.reminders import services
 
 
 @shared_task(name="sessions.reminders.dispatch_due_reminders")
 def dispatch_due_reminders() -> int:
-    """Run by beat every minute: claim due reminders and queue one send task each."""
-    return queue_each(send_reminder, services.claim_due())
+    """Run by beat every minute: start chains of batches of due reminders (practice/delivery.py)."""
+    return services.dispatch(send_reminder_batch.delay)
+
+
+@shared_task(name="sessions.reminders.send_reminder_batch")
+def send_reminder_batch(ids: list[str]) -> dict[str, int]:
+    """Send one claimed batch, then claim and queue the next, unless the mail server is down
+    (then beat's next minute starts again)."""
+    outcomes = services.send_batch(ids)
+    if "deferred" not in outcomes.values():
+        services.chain_on(send_reminder_batch.delay)
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(name="sessions.reminders.send_reminder")

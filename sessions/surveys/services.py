@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from clients.caseload.models import CaseloadAssignment, Client
-from clients.consent.selectors import email_blocked
+from clients.consent.selectors import email_blocked_for
 from practice import delivery
 from practice.models import Membership
 from practice.roles import Role
@@ -107,12 +107,24 @@ def claim_due(limit: int = 200, lease: timedelta = delivery.LEASE) -> list[str]:
     return delivery.claim_due(SurveyRequest, limit, lease)
 
 
+def dispatch(queue: delivery.Queue, **kwargs) -> int:
+    return delivery.dispatch(SurveyRequest, queue, **kwargs)
+
+
+def chain_on(queue: delivery.Queue) -> int:
+    return delivery.chain_on(SurveyRequest, queue)
+
+
+def send_batch(ids: list[str]) -> dict[str, str]:
+    return delivery.send_batch(SurveyRequest, ids, blocked=email_blocked_for, email=emails.survey_request)
+
+
 def send(request_id: str) -> str:
-    return delivery.send(SurveyRequest, request_id, blocked=email_blocked, email=emails.survey_request)
+    return delivery.send(SurveyRequest, request_id, blocked=email_blocked_for, email=emails.survey_request)
 
 
 def send_reminders() -> int:
-    return delivery.send_reminders(SurveyRequest, TIMING.survey_remind_after, blocked=email_blocked,
+    return delivery.send_reminders(SurveyRequest, TIMING.survey_remind_after, blocked=email_blocked_for,
                                    email=emails.survey_request)
 
 

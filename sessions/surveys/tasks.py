@@ -1,16 +1,27 @@
 """Thin Celery tasks for alliance surveys: ids in, services do the work. Names are those the
 tasks had before they moved here (`sessions.tasks.*`), so beat and queued messages survive."""
 
+from collections import Counter
+
 from celery import shared_task
 
-from practice.tasking import queue_each
 from sessions.surveys import services
 
 
 @shared_task(name="sessions.tasks.dispatch_due_surveys")
 def dispatch_due_surveys() -> int:
-    """Run by beat every minute, like the check-in dispatcher (same sender underneath)."""
-    return queue_each(send_survey, services.claim_due())
+    """Run by beat every minute: start chains of batches of due surveys (practice/delivery.py)."""
+    return services.dispatch(send_survey_batch.delay)
+
+
+@shared_task(name="sessions.tasks.send_survey_batch")
+def send_survey_batch(ids: list[str]) -> dict[str, int]:
+    """Send one claimed batch, then claim and queue the next, unless the mail server is down
+    (then beat's next minute starts again)."""
+    outcomes = services.send_batch(ids)
+    if "deferred" not in outcomes.values():
+        services.chain_on(send_survey_batch.delay)
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(name="sessions.tasks.send_survey")
