@@ -22,8 +22,18 @@ def required_for(user, memberships) -> bool:
     return user.is_superuser or any(m.is_staff_role for m in memberships)
 
 
-def has_authenticator(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+HAS_KEY = "mfa_has_authenticator"
+
+
+def has_authenticator(user, session=None) -> bool:
+    """Does the user hold a TOTP authenticator? Once seen, remembered in their session (staff
+    cannot remove theirs), so the usual request costs no query for it."""
+    if session is not None and session.get(HAS_KEY) == str(user.pk):
+        return True
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found and session is not None:
+        session[HAS_KEY] = str(user.pk)
+    return found
 
 
 def session_passed(request) -> bool:

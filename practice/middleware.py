@@ -90,7 +90,7 @@ class RequireStaffMFAMiddleware:
         if not user.is_authenticated or request.path.startswith(("/static/", "/healthz")) \
                 or not mfa.required_for(user, request.memberships):
             return self.get_response(request)
-        if not mfa.has_authenticator(user):
+        if not mfa.has_authenticator(user, request.session):
             if request.path.startswith(self.OPEN_PREFIXES):
                 return self.get_response(request)
             messages.info(

@@ -237,3 +237,23 @@ def test_staff_are_signed_out_after_15_idle_minutes_clients_after_60(world):
 
 def test_sessions_end_when_the_browser_closes(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_staff_sessions_authenticator_is_looked_up_once_not_on_every_page(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = f.practice()
+    therapist = f.member(p, Role.THERAPIST, mfa=True)
+    client.force_login(therapist.user)
+
+    def lookups() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("caseload")).status_code == 200
+        return sum("mfa_authenticator" in q["sql"] for q in ctx.captured_queries)
+
+    assert [lookups(), lookups(), lookups()] == [1, 0, 0]
+    # Another user in the same browser session is looked up again.
+    other = f.member(p, Role.THERAPIST, mfa=False)
+    client.force_login(other.user)
+    assert client.get(reverse("caseload")).url == reverse("mfa_activate_totp")

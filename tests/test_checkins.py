@@ -336,3 +336,32 @@ def test_a_message_sent_twice_is_the_same_message(world):
         second = checkin_emails.checkin_request(checkin)
     assert first.body == second.body and first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert first.alternatives == second.alternatives
+
+
+def test_the_inbox_pages_each_list_on_its_own_with_danger_first(world, django_assert_max_num_queries):
+    """55 answers (one a danger answer, the oldest) and 53 missed check-ins: 50 of each a page,
+    the danger answer on the first page, each list's pager keeping the other's page."""
+    rows = make_due(world, 108)
+    now = timezone.now()
+    answered, missed = rows[:55], rows[55:]
+    CheckInAnswer.objects.bulk_create([
+        CheckInAnswer(checkin=c, mood=5, sleep="fair", worsening="none", harm_thoughts=i == 0, danger=i == 0,
+                      submitted_at=now - timedelta(minutes=100 - i)) for i, c in enumerate(answered)])
+    CheckIn.objects.filter(pk__in=[c.pk for c in answered]).update(state="answered")
+    CheckIn.objects.filter(pk__in=[c.pk for c in missed]).update(state="missed")
+    therapist = Client()
+    therapist.force_login(world.therapist.user)
+    url = reverse("checkin_inbox")
+    with django_assert_max_num_queries(20):
+        first = therapist.get(url).content.decode()
+    assert first.count("mood 5/10") == 50 and "needs attention" in first
+    assert first.count("): Missed") == 50
+    assert '?page=2" rel="next"' in first and '?more=2" rel="next"' in first
+    second = therapist.get(url + "?page=2").content.decode()
+    assert second.count("mood 5/10") == 5 and "needs attention" not in second
+    assert second.count("): Missed") == 50 and '?page=2&amp;more=2" rel="next"' in second
+    both = therapist.get(url + "?page=2&more=2").content.decode()
+    assert both.count("): Missed") == 3 and both.count("mood 5/10") == 5
+    assert '?more=2&amp;page=1" rel="prev"' in both and '?page=2&amp;more=1" rel="prev"' in both
+    with django_assert_max_num_queries(20):
+        assert therapist.get(url + "?page=abc&more=-1").status_code == 200  # read as the first pages

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
 from practice.audit.context import act_as, note_read
+from practice.paging import page_of
 from practice.posted import error_text, posted
 from practice.roles import Role
 from sessions.checkins.forms import AcknowledgeForm, CheckInDaysForm, CheckInForm, PauseForm
@@ -80,17 +82,25 @@ def pause(request: HttpRequest) -> HttpResponse:
     return redirect("portal")
 
 
+INBOX_PAGE_SIZE = 50
+
+
 @access.member_required(Role.THERAPIST)
 def inbox(request: HttpRequest) -> HttpResponse:
-    """New answers (danger first), missed and undeliverable check-ins of my caseload."""
+    """New answers (danger first), missed and undeliverable check-ins of my caseload; each list
+    paged on its own (50 a page, never counted whole)."""
     clients = access.clients_visible_to(request.membership)
-    answers = (CheckInAnswer.objects.filter(checkin__client__in=clients, acknowledgements__isnull=True)
-               .select_related("checkin__client__membership__user").order_by("-danger", "-submitted_at")[:200])
-    problems = (CheckIn.objects.filter(client__in=clients, state__in=[CheckIn.State.MISSED, CheckIn.State.UNDELIVERABLE,
-                                                                      CheckIn.State.NOT_SENT])
-                .select_related("client__membership__user").order_by("-due_at")[:200])
+    answers = page_of(CheckInAnswer.objects.filter(checkin__client__in=clients, acknowledgements__isnull=True)
+                      .select_related("checkin__client__membership__user").order_by("-danger", "-submitted_at", "-pk"),
+                      request.GET.get("page"), INBOX_PAGE_SIZE)
+    problems = page_of(CheckIn.objects.filter(client__in=clients, state__in=[
+        CheckIn.State.MISSED, CheckIn.State.UNDELIVERABLE, CheckIn.State.NOT_SENT])
+        .select_related("client__membership__user").order_by("-due_at", "-pk"), request.GET.get("more"), INBOX_PAGE_SIZE)
     note_read(request, [a.checkin.client_id for a in answers] + [c.client_id for c in problems])
-    return render(request, "sessions/checkin_inbox.html", {"answers": answers, "problems": problems})
+    return render(request, "sessions/checkin_inbox.html", {
+        "answers": answers, "problems": problems,
+        "answers_query": urlencode({"more": problems.number}) if problems.number > 1 else "",
+        "problems_query": urlencode({"page": answers.number}) if answers.number > 1 else ""})
 
 
 @access.member_required(Role.THERAPIST, Role.SUPERVISOR)

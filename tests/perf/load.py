@@ -245,9 +245,53 @@ def report(title: str, stats: Stats) -> int:
     return errors
 
 
+def cpu_seconds(gunicorn: subprocess.Popen) -> dict[str, float]:
+    """CPU used so far by the web server (all workers), PostgreSQL (every backend) and this
+    process (the virtual users), to show where a request's cost goes."""
+    import psutil
+
+    def total(procs) -> float:
+        seconds = 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                seconds += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return seconds
+
+    web = psutil.Process(gunicorn.pid)
+    return {"web": total([web, *web.children(recursive=True)]),
+            "postgres": total(p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")),
+            "users": total([psutil.Process()])}
+
+
+def cpu_report(before: dict, after: dict, requests: int) -> None:
+    print("CPU per request, ms: " + ", ".join(f"{k} {(after[k] - before[k]) * 1000 / max(requests, 1):.1f}"
+                                              for k in before))
+
+
+def p95(times: list[float]) -> float:
+    ms = sorted(t * 1000 for t in times)
+    return statistics.quantiles(ms, n=100)[94] if len(ms) > 1 else ms[0]
+
+
+def targets(journeys: Stats, floor: Stats) -> None:
+    """Issue 19's targets, as ratios: every page's p95 within 5x of the floor's, and the
+    journeys' throughput at least a quarter of the floor's."""
+    floor_p95 = p95([t for v in floor.times.values() for t in v])
+    rate = sum(len(v) for v in journeys.times.values()) / journeys.elapsed
+    floor_rate = sum(len(v) for v in floor.times.values()) / floor.elapsed
+    print(f"\n{'page p95 / floor p95 (target: at most 5)':<42} {'ratio':>8}")
+    for label in sorted(journeys.times):
+        print(f"{label:<42} {p95(journeys.times[label]) / floor_p95:>8.1f}")
+    print(f"{'throughput / floor (target: at least 0.25)':<42} {rate / floor_rate:>8.2f}")
+
+
 def query_counts(pools: dict) -> None:
     """Queries per page, in process, for the first therapist/client/supervisor."""
     from sessions.models import TherapySession
+    from tests.factories import mark_second_factor
 
     print(f"\n{'page (queries per request)':<42} {'queries':>8}")
     therapist, supervisor = pools["therapist"][0], pools["supervisor"][0]
@@ -259,6 +303,7 @@ def query_counts(pools: dict) -> None:
     for member, path in pages:
         c = Client()
         c.force_login(member.user)
+        mark_second_factor(c.session, member.user)
         c.get(path)
         with CaptureQueriesContext(connection) as q:
             status = c.get(path).status_code
@@ -289,9 +334,16 @@ def main() -> None:
         gunicorn = start_gunicorn(port, args.workers, log)
         print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port}; {users} users for {seconds:.0f} s; "
               f"{args.clients} clients, {args.checkins} check-ins")
-        errors = report("journeys", run(port, people, seconds, False, {}))
-        errors += report("floor (/healthz, same middleware)", run(port, people, min(args.floor_seconds, seconds), True,
-                                                                  {}))
+        cpu = [cpu_seconds(gunicorn)]
+        journey_stats = run(port, people, seconds, False, {})
+        cpu.append(cpu_seconds(gunicorn))
+        floor_stats = run(port, people, min(args.floor_seconds, seconds), True, {})
+        cpu.append(cpu_seconds(gunicorn))
+        errors = report("journeys", journey_stats)
+        cpu_report(cpu[0], cpu[1], sum(len(v) for v in journey_stats.times.values()))
+        errors += report("floor (/healthz, same middleware)", floor_stats)
+        cpu_report(cpu[1], cpu[2], sum(len(v) for v in floor_stats.times.values()))
+        targets(journey_stats, floor_stats)
         query_counts(pools)
         print(f"\nerrors: {errors}")
     finally:

@@ -80,8 +80,9 @@ def _sections(request, therapist):
 def review(request: HttpRequest, therapist_id) -> HttpResponse:
     therapist = _supervisee(request, therapist_id)
     sections = [(kind, title, list(items[:LIMIT])) for kind, title, items in _sections(request, therapist)]
-    marks = defaultdict(list)
-    for mark in ReviewMark.objects.filter(therapist=therapist).select_related("supervisor__user"):
+    marks = defaultdict(list)  # the marks of the items shown, not every mark ever made
+    for mark in ReviewMark.objects.filter(therapist=therapist, item_id__in={
+            str(item.pk) for _kind, _title, items in sections for item in items}).select_related("supervisor__user"):
         marks[(mark.item, mark.item_id)].append(mark)
     shown = set()
     for kind, _title, items in sections:
