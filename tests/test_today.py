@@ -206,6 +206,42 @@ def test_the_caseload_filters_and_orders_in_words(world, therapist, django_asser
     assert "stage=" not in page and "sort=contact&amp;page=1" in page
 
 
+def test_the_caseload_in_name_order_follows_renames_endings_and_returns(world, therapist):
+    """The name order is read from a table kept by triggers: it follows a renamed account, drops
+    an ended assignment, takes back a client assigned again, and one therapist's order is not
+    another's."""
+    from clients.access import clients_visible_to
+    from clients.models import CaseloadAssignment, CaseloadOrder
+
+    from . import factories as f
+
+    names = ["Bea Brook", "Al Able", "Cy Cole", "Al Able"]  # the last: the same name, another email
+    made = [f.client(world.practice, world.therapist, full_name=n) for n in names]
+    f.client(world.practice, world.other_therapist, full_name="Aaron Other")  # someone else's caseload
+
+    def order() -> list[str]:
+        page = therapist.get(reverse("caseload")).content.decode().split("<tbody>", 1)[1]
+        return [line.split('">', 1)[1].split("</a>", 1)[0] for line in page.split("<tr>")[1:]]
+
+    def by_name() -> list[str]:
+        users = [c.membership.user for c in clients_visible_to(world.therapist).select_related("membership__user")]
+        return [str(u) for u in sorted(users, key=lambda u: (u.full_name, u.email))]
+
+    assert order() == by_name() == ["Al Able", "Al Able", "Bea Brook", "Cora Client", "Cy Cole"]
+    bea = made[0].membership.user
+    bea.full_name = "Zed Brook"
+    bea.save(update_fields=["full_name"])
+    assert order() == by_name() and order()[-1] == "Zed Brook"
+    assignment = CaseloadAssignment.objects.get(client=made[2], ended_at__isnull=True)
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    assert "Cy Cole" not in order() and not CaseloadOrder.objects.filter(assignment=assignment).exists()
+    CaseloadAssignment.objects.create(practice=world.practice, therapist=world.therapist, client=made[2])
+    assert "Cy Cole" in order()
+    assert CaseloadOrder.objects.filter(therapist=world.therapist).count() == 5
+    assert CaseloadOrder.objects.filter(therapist=world.other_therapist).count() == 2  # Dan Different, Aaron Other
+
+
 def test_a_medicine_session_starts_in_the_morning_or_carries_a_rationale(world):
     from sessions.models import GateCheck
     from sessions.readiness.services import GateBlocked

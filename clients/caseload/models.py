@@ -64,3 +64,22 @@ class CaseloadAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} on the caseload of {self.therapist.user}"
+
+
+class CaseloadOrder(models.Model):
+    """Derived, not a record: each active assignment's client name and email, kept by database
+    triggers (migration 0014) so a therapist's caseload is read in name order straight from an
+    index, one page at a time, whatever its size. A row exists while its assignment is active."""
+
+    assignment = models.OneToOneField(CaseloadAssignment, primary_key=True, on_delete=models.DO_NOTHING,
+                                      related_name="+")
+    therapist = models.ForeignKey(Membership, on_delete=models.DO_NOTHING, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.DO_NOTHING, related_name="caseload_order")
+    full_name = models.CharField(max_length=200)
+    email = models.CharField(max_length=254)
+
+    class Meta:
+        indexes = [models.Index(fields=["therapist", "full_name", "email", "client"], name="caseload_order_by_name")]
+
+    def __str__(self) -> str:
+        return f"Caseload order of assignment {self.assignment_id}"

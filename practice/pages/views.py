@@ -52,7 +52,8 @@ CASELOAD_PAGE_SIZE = 50
 def caseload(request: HttpRequest) -> HttpResponse:
     filters = caseload_list.CaseloadFilterForm(request.GET)
     chosen = {k: v for k, v in (filters.cleaned_data if filters.is_valid() else {}).items() if v}
-    listed = caseload_list.caseload(access.clients_visible_to(request.membership), **chosen)
+    listed = caseload_list.caseload(access.clients_visible_to(request.membership), therapist=request.membership,
+                                    **chosen)
     page = page_of(listed, request.GET.get("page"), CASELOAD_PAGE_SIZE)  # no count of the whole caseload
     page = Page(attach_screening_status(page.object_list), page.number, page.has_next)
     alliance = latest_by_pair([c.pk for c in page.object_list], [request.membership.pk])
