@@ -87,6 +87,21 @@ def clients_visible_to(membership: Membership | None) -> QuerySet[Client]:
     return Client.objects.none()
 
 
+def few_visible_client_ids(membership: Membership, few: int) -> list | None:
+    """The ids of the clients a therapist or supervisor may read, when there are at most `few`
+    (read from the active assignments, by therapist); None when there are more. A list written
+    out lets the planner see how few they are in a large practice."""
+    if membership.role == Role.THERAPIST:
+        therapists = [membership.pk]
+    elif membership.role == Role.SUPERVISOR:
+        therapists = supervised_therapists(membership).values("pk")
+    else:
+        return None
+    ids = list(active_assignments().filter(therapist_id__in=therapists, practice_id=membership.practice_id)
+               .values_list("client_id", flat=True)[:few + 1])
+    return ids if len(ids) <= few else None
+
+
 def is_concern_reviewer(membership: Membership) -> bool:
     """The practice's accountability contact (or, when none is set, its admins)."""
     contact_id = membership.practice.accountability_contact_id

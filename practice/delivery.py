@@ -145,7 +145,7 @@ def send_batch(model: type[Deliverable], ids: list[str], *, blocked: Blocked, em
     Each row is still sent and marked on its own, with a commit per row, so a crash repeats at
     most the message in flight. What is shared is what costs: the rows are locked in one
     statement (session advisory locks, held across the row commits: a duplicated batch task
-    finds them held and skips them), read with their recipients in one query, consent in three,
+    finds them held and skips them), read with their recipients in one query, consent in two,
     and the mail connection is opened once. After `GIVE_UP_AFTER` failures in a row the mail
     server is taken to be down and the rest wait two minutes (no attempt counted); past the time
     `budget` the rest go back to be claimed again at once.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 
 from clients.intake.forms import IntakeForm
@@ -17,7 +17,7 @@ from screening.dosing import standard_dose
 from screening.facts import client_today, latest_submitted
 from screening.models import CautionAcknowledgement, MedicationScreening, ScreeningReview
 from screening.rules import SUICIDE_CODES, Flag, age_on
-from screening.services import practice_policy, review_status
+from screening.services import KINDS, practice_policy, review_status
 from sessions.scheduling.models import Kind, Status, TherapySession
 
 
@@ -165,3 +165,28 @@ def answers_changed(older: list[tuple[str, str]], newer: list[tuple[str, str]]) 
     after = dict(newer)
     return [(q, before.get(q, "Not asked"), a) for q, a in newer if before.get(q) != a] + [
         (q, b, "Not asked") for q, b in older if q not in after]
+
+
+@dataclass(frozen=True)
+class FormState:
+    """Where one of a client's forms stands: its newest version's number and when it was
+    submitted (None: a draft)."""
+
+    number: int
+    submitted_at: object
+
+    @property
+    def is_draft(self) -> bool:
+        return self.submitted_at is None
+
+
+def form_states(client) -> list[tuple[str, FormState | None]]:
+    """(kind, the newest version's state or None) for the intake and the three screening forms,
+    in one query."""
+    newest = [model.objects.filter(client=client).order_by("-number")
+              .annotate(kind=Value(kind, output_field=CharField())).values("kind", "number", "submitted_at")[:1]
+              for kind, model in KINDS.items()]
+    found = {row["kind"]: FormState(row["number"], row["submitted_at"])
+             for row in newest[0].union(*newest[1:], all=True)}
+    return [(kind, found.get(kind)) for kind in KINDS]
+

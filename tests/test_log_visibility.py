@@ -71,3 +71,29 @@ def test_an_invalid_filter_shows_nothing_on_the_page_or_in_the_csv(world):
     csv = admin.get(reverse("audit_log"), {**bad, "format": "csv"})
     assert csv.status_code == 400 and "not valid" in csv.content.decode()
     assert admin.get(reverse("audit_log"), {"log": "audit", "format": "csv"}).content.decode().count("\n") > 1
+
+
+def test_a_supervisors_log_is_the_same_whether_their_clients_are_listed_or_looked_up(world, monkeypatch):
+    """The audit log passes a supervisor's clients as a list when they are few (for the planner)
+    and as a subquery when many: both show exactly the same rows."""
+    from clients import access
+    from practice.accountability.auditlog import views as auditlog
+
+    from . import factories as f
+
+    f.client(world.practice, world.therapist, full_name="Lena Listed")
+    f.client(world.practice, world.other_therapist, full_name="Ned NotMine")  # supervised by Uma only
+    gone = f.client(world.practice, world.therapist, full_name="Gil Gone")
+    CaseloadAssignment.objects.filter(client=gone).update(ended_at="2026-01-01T00:00:00Z")
+    f.client(world.other_practice, world.outsider, full_name="Olga Outside")
+    assert set(access.few_visible_client_ids(world.supervisor, 10)) == set(
+        access.clients_visible_to(world.supervisor).values_list("pk", flat=True))
+    assert access.few_visible_client_ids(world.supervisor, 1) is None  # more than one: the subquery
+    assert access.few_visible_client_ids(world.admin, 10) is None  # admins read the whole practice
+    listed = _as(world.supervisor).get(reverse("audit_log")).content.decode()
+    monkeypatch.setattr(auditlog, "FEW", 0)
+    looked_up = _as(world.supervisor).get(reverse("audit_log")).content.decode()
+    assert "Lena Listed" in listed and "Cora Client" in listed
+    assert "Ned NotMine" not in listed and "Olga Outside" not in listed and "Gil Gone" not in listed
+    body = listed.split("<main", 1)[1]
+    assert body == looked_up.split("<main", 1)[1]

@@ -306,3 +306,28 @@ def test_messages_say_what_happened(client, world):
     past = client.post(reverse("session_schedule", args=[world.client.pk]),
                        {"kind": "therapy", "day": "2020-01-01", "at": "10:00"})
     assert "That time has passed" in past.content.decode()
+
+
+def test_the_portal_reads_where_each_form_stands_in_one_query(world):
+    """Not started, a draft, submitted, and a newer draft after a submitted version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening.models import MedicalScreening
+    from screening.selectors import form_states
+    from screening.services import version_save
+
+    user = world.client.membership.user
+    version_save(kind="medical", client=world.client, user=user, answers={}, submit=False)
+    version_save(kind="intake", client=world.client, user=user, answers={"legal_name": "Cora Client"}, submit=False)
+    with CaptureQueriesContext(connection) as ctx:
+        states = dict(form_states(world.client))
+    assert len(ctx.captured_queries) == 1
+    assert states["psychological"] is None and states["medications"] is None
+    assert states["medical"].is_draft and states["medical"].number == 1
+    assert states["intake"].number == 1 and states["intake"].is_draft
+    MedicalScreening.objects.filter(client=world.client, number=1).update(submitted_at=timezone.now())
+    assert not dict(form_states(world.client))["medical"].is_draft
+    version_save(kind="medical", client=world.client, user=user, answers={}, submit=False)
+    newer = dict(form_states(world.client))["medical"]
+    assert newer.number == 2 and newer.is_draft

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from clients.caseload.models import CaseloadAssignment, Client
 from clients.consent.models import ConsentKind, ConsentSignature, ConsentTemplateVersion
@@ -17,17 +17,19 @@ from practice.models import PractitionerProfile, SupervisionLink
 NAMES_PRACTITIONERS = {ConsentKind.INFORMED, ConsentKind.SUPERVISION}
 
 
+def _resign_from():
+    """For a version row: the newest number of its document that needs signing again, or None."""
+    return (ConsentTemplateVersion.objects.filter(template_id=OuterRef("template_id"), needs_resign=True)
+            .order_by().values("template_id").annotate(n=Max("number")).values("n"))
+
+
 def latest_versions(practice_id) -> dict[int, ConsentTemplateVersion]:
-    """The newest version of each of the practice's documents, by template id (one query)."""
+    """The newest version of each of the practice's documents, by template id, each with
+    `resign_from`: the newest version number that needs signing again (one query)."""
     rows = (ConsentTemplateVersion.objects.filter(template__practice_id=practice_id)
-            .select_related("template").order_by("template_id", "-number").distinct("template_id"))
+            .select_related("template").annotate(resign_from=Subquery(_resign_from()))
+            .order_by("template_id", "-number").distinct("template_id"))
     return {v.template_id: v for v in rows}
-
-
-def resign_from(practice_id) -> dict[int, int]:
-    """{template id: the newest version number that needs signing again} (one query)."""
-    return dict(ConsentTemplateVersion.objects.filter(template__practice_id=practice_id, needs_resign=True)
-                .values("template_id").annotate(n=Max("number")).values_list("template_id", "n"))
 
 
 def _practitioner_lines(client: Client) -> list[str]:
@@ -78,7 +80,6 @@ def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict
     Two queries, whatever the number of clients.
     """
     versions = sorted(latest_versions(practice_id).values(), key=lambda v: v.template.kind)
-    needs = resign_from(practice_id)
     ids = [c.pk for c in clients]
     facts = defaultdict(list)
     rows = ConsentSignature.objects.filter(client_id__in=ids).values(
@@ -89,7 +90,7 @@ def states_for(clients, practice_id) -> tuple[list[ConsentTemplateVersion], dict
     states: dict = {c.pk: {} for c in clients}
     for c in clients:
         for v in versions:
-            states[c.pk][v.template_id] = consent_state(v.number, facts[(c.pk, v.template_id)], needs.get(v.template_id))
+            states[c.pk][v.template_id] = consent_state(v.number, facts[(c.pk, v.template_id)], v.resign_from)
     return versions, states
 
 
@@ -118,17 +119,16 @@ PAUSED = "Paused by the client."
 
 def contact_blocked_for(clients) -> dict:
     """{client id: why no email may go to them at all (no consent to contact by email, or they
-    have left the practice), or ""}. Three queries whatever the number of clients or practices:
+    have left the practice), or ""}. Two queries whatever the number of clients or practices:
     the sender reads consent once per batch, not once per message."""
     clients = list({c.pk: c for c in clients}.values())
     if not clients:
         return {}
     latest = {v.template.practice_id: v for v in ConsentTemplateVersion.objects.filter(
         template__practice_id__in={c.practice_id for c in clients}, template__kind=ConsentKind.CONTACT_EMAIL)
-        .select_related("template").order_by("template_id", "-number").distinct("template_id")}
+        .select_related("template").annotate(resign_from=Subquery(_resign_from()))
+        .order_by("template_id", "-number").distinct("template_id")}
     templates = [v.template_id for v in latest.values()]
-    needs = dict(ConsentTemplateVersion.objects.filter(template_id__in=templates, needs_resign=True)
-                 .values("template_id").annotate(n=Max("number")).values_list("template_id", "n"))
     facts = defaultdict(list)
     for i, client_id, n, at, revocation in ConsentSignature.objects.filter(
             client_id__in=[c.pk for c in clients], version__template_id__in=templates).values_list(
@@ -137,7 +137,7 @@ def contact_blocked_for(clients) -> dict:
     reasons = {}
     for c in clients:
         version = latest.get(c.practice_id)
-        state = (consent_state(version.number, facts[c.pk], needs.get(version.template_id)) if version
+        state = (consent_state(version.number, facts[c.pk], version.resign_from) if version
                  else consent_state(None, []))
         reasons[c.pk] = (NO_LONGER_MEMBER if not c.membership.is_active
                          else "" if state.in_force else NO_EMAIL_CONSENT)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import access
+from clients.caseload.selectors import in_name_order
 from clients.consent import selectors as consent_selectors
 from clients.consent import services as consent_services
 from clients.consent.forms import ConsentRevokeForm, ConsentSignForm, ConsentTemplateForm
@@ -154,8 +155,8 @@ PAGE_SIZE = 50
 @access.member_required(Role.THERAPIST)
 def outstanding(request: HttpRequest) -> HttpResponse:
     """Each client's consent states, 50 a page in name order (read without counting the caseload)."""
-    listed = (access.clients_visible_to(request.membership).select_related("membership__user")
-              .order_by("membership__user__full_name", "membership__user__email", "pk"))
+    listed = in_name_order(access.clients_visible_to(request.membership).select_related("membership__user"),
+                           request.membership)
     page = page_of(listed, request.GET.get("page"), PAGE_SIZE)
     versions, states = consent_selectors.states_for(page.object_list, request.membership.practice_id)
     rows = [(c, [states[c.pk][v.template_id] for v in versions]) for c in page.object_list]

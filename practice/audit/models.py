@@ -32,7 +32,10 @@ class AuditEvent(models.Model):
     new = models.JSONField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["practice_id", "-at"]), models.Index(fields=["client_id", "-at"])]
+        # The log's own order (newest first, then by id), so a page is read straight from an index
+        # even when many rows share a time (one transaction's changes do).
+        indexes = [models.Index(fields=["practice_id", "-at", "-id"], name="auditevent_practice_newest"),
+                   models.Index(fields=["client_id", "-at", "-id"], name="auditevent_client_newest")]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from clients.caseload.models import Stage
+from clients.caseload.selectors import in_name_order
 from clients.consent.models import ConsentKind, ConsentRevocation, ConsentSignature, ConsentTemplateVersion
 from practice.timing import TIMING
 from screening.models import ScreeningReview
@@ -80,8 +81,8 @@ def _informed_consent_outstanding(clients: QuerySet) -> QuerySet:
 def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name",  # noqa: A002 (the field's name)
              screening="", therapist=None) -> QuerySet:
     """The caseload, filtered and ordered. In name order for a `therapist`, the page is read from
-    the caseload order index (clients.caseload.models.CaseloadOrder), so its first page costs the
-    same at 30 clients or 30,000; the other orders sort what the filters leave."""
+    the caseload order index (clients.caseload.selectors.in_name_order), so a page costs the same
+    at 30 clients or 30,000; the other orders sort what the filters leave."""
     clients = with_next_session(clients).annotate(last_contact=Subquery(
         TherapySession.objects.filter(client=OuterRef("pk"), status=Status.COMPLETED)
         .values("client").annotate(last=Max("scheduled_start")).values("last")[:1]))
@@ -109,9 +110,7 @@ def caseload(clients: QuerySet, *, stage="", next="", flag="", sort="name",  # n
             Q(note__isnull=True) | Q(note__signed_at__isnull=True))))
     name = ("membership__user__full_name", "membership__user__email")
     if sort in ("", "name") and therapist is not None:
-        # One active assignment per therapist and client, so one order row: no duplicates.
-        return clients.filter(caseload_order__therapist=therapist).order_by(
-            "caseload_order__full_name", "caseload_order__email", "pk")
+        return in_name_order(clients, therapist)
     if sort == "next":
         return clients.order_by(F("next_session_start").asc(nulls_last=True), *name)
     if sort == "contact":

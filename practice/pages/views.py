@@ -19,6 +19,7 @@ from clients.caseload.services import client_set_stage
 from clients.consent import selectors as consent_selectors
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import Waiting, next_steps
+from practice import mfa
 from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
 from practice.pages import record
@@ -31,8 +32,8 @@ from practice.tenancy.models import Invitation, SupervisionLink
 from practice.timing import TIMING
 from screening.facts import latest_submitted
 from screening.forms import TITLES as FORM_TITLES
-from screening.selectors import attach_screening_status, dose_for, suicide_screens_to_follow_up
-from screening.services import KINDS, latest_version
+from screening.selectors import attach_screening_status, dose_for, form_states, suicide_screens_to_follow_up
+from screening.services import KINDS
 from sessions.checkins.forms import CheckInDaysForm
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.checkins.selectors import checkin_charts
@@ -174,8 +175,8 @@ def portal(request: HttpRequest) -> HttpResponse:
         supervised_by.setdefault(link.therapist_id, []).append(str(link.supervisor.user))
     for t in therapists:
         t.supervised_by = supervised_by.get(t.pk, [])
-    has_mfa = request.user.authenticator_set.exists()
-    forms_state = [(kind, latest_version(model, client)) for kind, model in KINDS.items()]
+    has_mfa = mfa.has_authenticator(request.user, request.session)
+    forms_state = form_states(client)
     open_checkins = list(CheckIn.objects.filter(client=client, state__in=[CheckIn.State.SENT, CheckIn.State.NOT_SENT]))
     versions, states = consent_selectors.states_for([client], client.practice_id)
     unsubmitted = [kind for kind, record in forms_state if record is None or record.is_draft]

@@ -111,6 +111,8 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["practice", "id"], name="membership_practice_id"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
         ]
+        # The practice's staff without reading its clients' memberships (the team and log filters).
+        indexes = [models.Index(fields=["practice", "role"], condition=~models.Q(role="client"), name="membership_staff")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.practice})"

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clients import access
+from clients.caseload.selectors import in_name_order
 from practice.accountability.review.models import ReviewMark
 from practice.audit.context import note_read
 from practice.pages import caseload as caseload_list
@@ -33,7 +34,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
     # so the page costs the same at any caseload size; the filters and the search find the rest.
     by_therapist, more = {}, {}
     for t in therapists:
-        found = list(listed.filter(assignments__therapist=t, assignments__ended_at__isnull=True)[:PER_SUPERVISEE + 1])
+        mine = (in_name_order(listed, t) if chosen.get("sort", "name") == "name"
+                else listed.filter(assignments__therapist=t, assignments__ended_at__isnull=True))
+        found = list(mine[:PER_SUPERVISEE + 1])
         by_therapist[t.pk], more[t.pk] = found[:PER_SUPERVISEE], len(found) > PER_SUPERVISEE
     clients = attach_screening_status({c.pk: c for cs in by_therapist.values() for c in cs}.values())
     statuses = {c.pk: c.screening_status for c in clients}
