@@ -260,9 +260,15 @@ def cpu_seconds(gunicorn: subprocess.Popen) -> dict[str, float]:
                 pass
         return seconds
 
-    web = psutil.Process(gunicorn.pid)
-    return {"web": total([web, *web.children(recursive=True)]),
-            "postgres": total(p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")),
+    def server(root) -> float:
+        # Its live processes, plus the children it has already reaped (gunicorn's restarted
+        # workers, PostgreSQL's backends of closed connections).
+        t = root.cpu_times()
+        return total([root, *root.children(recursive=True)]) + t.children_user + t.children_system
+
+    postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")]
+    postmasters = [p for p in postgres if p.ppid() not in {q.pid for q in postgres}]
+    return {"web": server(psutil.Process(gunicorn.pid)), "postgres": sum(server(p) for p in postmasters),
             "users": total([psutil.Process()])}
 
 
