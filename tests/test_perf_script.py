@@ -55,3 +55,13 @@ def test_load_script_runs_the_three_journeys_without_errors():
                  "client: answer a survey", "supervisor: review page", "supervisor: audit log filter", "floor: /healthz"):
         assert page in out, page
     assert out.rstrip().endswith("errors: 0")
+
+
+def test_fault_run_loses_nothing_through_a_worker_kill_and_a_redis_restart():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/fault_checkins.py", "--count", "200", "--kills", "1", "--redis-restarts", "1",
+         "--outage", "0", "--timeout", "240"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "lost: 0" in result.stdout and "every repeat the very same message: True" in result.stdout
