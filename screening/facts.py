@@ -44,6 +44,9 @@ class Sources:
         return [label for field, label in names.items() if getattr(self, field) is None]
 
 
+NOT_READ = object()  # for a caller's "the latest version, if you have read it already" argument
+
+
 def latest_submitted(model, client: Client):
     return model.objects.filter(client=client, submitted_at__isnull=False).order_by("-number").first()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clients.caseload.rules import Suggestion, suggest_stage
 from clients.intake.models import IntakeVersion
-from screening.facts import latest_submitted
+from screening.facts import NOT_READ, latest_submitted
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.models import RuptureAlert
@@ -31,9 +31,10 @@ def _age(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def summary(client, screening, sessions: list, review) -> Summary:
-    """`review`: the client's latest screening review (None before any), as the record read it."""
-    intake = latest_submitted(IntakeVersion, client)
+def summary(client, screening, sessions: list, review, intake=NOT_READ) -> Summary:
+    """`review`: the client's latest screening review (None before any), and `intake`: the
+    latest submitted intake (None before any), as the record read them."""
+    intake = latest_submitted(IntakeVersion, client) if intake is NOT_READ else intake
     now = timezone.now()
     upcoming = [s for s in sessions if s.status == Status.SCHEDULED and s.scheduled_start >= now]
     alerts = []

@@ -119,28 +119,31 @@ def invite_client(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     client = access.get_client(request, client_id)
     can_write = access.can_write_client(request.membership, client)
+    # Read once for the whole page: the summary, the dose history and the forms list use it.
+    forms = {kind: latest_submitted(model, client) for kind, model in KINDS.items()}
     sessions = record.ordered_sessions(TherapySession.objects.filter(client=client).select_related("practitioner__user"))
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related("therapist__user")]
     review = client.screening_reviews.select_related("intake").first()
     versions, states = consent_selectors.states_for([client], client.practice_id)
-    doses = dose_history(client)
+    doses = dose_history(client, intake=forms["intake"])
     checkins = CheckIn.objects.filter(client=client).select_related("answer").prefetch_related(
         "answer__acknowledgements__by__user").order_by("-due_at")[:30]
     screening = attach_screening_status([client])[0].screening_status
-    facts = record.summary(client, screening, sessions, review)
+    facts = record.summary(client, screening, sessions, review, intake=forms["intake"])
     latest_plan = FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number").first()
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
         "intake": facts.intake, "age": facts.age, "next_session": facts.next_session, "alerts": facts.alerts,
         "suggestion": facts.suggestion, "plan_status": plan_status(latest_plan),
-        "forms": [(kind, FORM_TITLES[kind], latest_submitted(model, client)) for kind, model in KINDS.items()],
+        "forms": [(kind, FORM_TITLES[kind], record_) for kind, record_ in forms.items()],
         "screening": screening, "dose": dose_for(review, client),
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions], "doses": doses,
         "checkins": checkins,
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or TIMING.checkin_days))}),
         "checkin_charts": checkin_charts([c.answer for c in reversed(list(checkins)) if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
-        **client_alliance(client, request.membership),
+        **client_alliance(client, request.membership, can_acknowledge=can_write
+                          if request.membership.role == Role.THERAPIST else None),
     })
 
 

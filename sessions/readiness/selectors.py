@@ -17,7 +17,7 @@ from clients.consent.selectors import states_for
 from clients.intake.models import IntakeVersion
 from practice.models import Membership
 from screening.dosing import standard_dose, step_range
-from screening.facts import build_facts, latest_submitted, sources_for
+from screening.facts import NOT_READ, build_facts, latest_submitted, sources_for
 from screening.models import CautionAcknowledgement
 from screening.rules import age_on, evaluate
 from screening.services import flag_digest, practice_policy
@@ -106,11 +106,12 @@ def start_checklist(session: TherapySession, by: Membership) -> list:
                                       stage=gates.START, exclude_session=session))
 
 
-def dose_history(client: Client) -> list[dict]:
+def dose_history(client: Client, intake=NOT_READ) -> list[dict]:
     """Medicine sessions with the total given (or planned) and mg/kg, oldest first, with the
-    10-15% step range for the next total when the last one was above the standard dose."""
+    10-15% step range for the next total when the last one was above the standard dose.
+    `intake`: the latest submitted intake when the caller has read it already (None: none)."""
 
-    intake = latest_submitted(IntakeVersion, client)
+    intake = latest_submitted(IntakeVersion, client) if intake is NOT_READ else intake
     mass = intake.body_mass_kg if intake else None
     given: dict = {}
     for dose in DoseGiven.objects.filter(session__client=client).values("session_id", "amount_mg"):

@@ -20,8 +20,9 @@ from sessions.surveys.models import RuptureAlert, SurveyRequest, SurveyResponse,
 from sessions.surveys.rules import NOT_NORMS
 
 
-def client_alliance(client, viewer) -> dict:
-    """Context for the alliance section of a client's page (therapist or supervisor)."""
+def client_alliance(client, viewer, can_acknowledge: bool | None = None) -> dict:
+    """Context for the alliance section of a client's page (therapist or supervisor);
+    `can_acknowledge` when the page has decided it already (access.can_acknowledge)."""
     responses = list(SurveyResponse.objects.filter(client=client).select_related("practitioner__user")
                      .prefetch_related("alerts__acknowledgement__by__user").order_by("submitted_at"))
     sessions = list(TherapySession.objects.filter(client=client, status=Status.COMPLETED).only(
@@ -49,7 +50,8 @@ def client_alliance(client, viewer) -> dict:
         })
     alerts = [a for r in responses for a in r.alerts.all()]
     return {"alliance_panels": panels, "alliance_open_alerts": [a for a in alerts if not hasattr(a, "acknowledgement")],
-            "alliance_not_norms": NOT_NORMS, "can_acknowledge": access.can_acknowledge(viewer, client),
+            "alliance_not_norms": NOT_NORMS,
+            "can_acknowledge": access.can_acknowledge(viewer, client) if can_acknowledge is None else can_acknowledge,
             "schedule": schedule_of(client),
             "alliance_requests": SurveyRequest.objects.filter(client=client).select_related("practitioner__user")
             .order_by("-due_at")[:10]}
