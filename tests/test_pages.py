@@ -331,3 +331,28 @@ def test_the_portal_reads_where_each_form_stands_in_one_query(world):
     version_save(kind="medical", client=world.client, user=user, answers={}, submit=False)
     newer = dict(form_states(world.client))["medical"]
     assert newer.number == 2 and newer.is_draft
+
+
+def test_the_portal_lists_the_next_five_sessions_and_a_recent_medicine_session_in_one_read(
+        client, world, django_assert_max_num_queries):
+    """Seven booked ahead: the next five, soonest first. A medicine session completed yesterday
+    brings the after-session advice; one completed three days ago does not."""
+    from django.utils import timezone
+
+    for days in (9, 2, 30, 4, 1.5, 60, 7):
+        f.session(world.client, world.therapist, days=days)
+    f.session(world.client, world.therapist, days=-3, kind="medicine", status="completed")
+    f.session(world.client, world.therapist, days=-3.5, kind="therapy", status="completed")
+    client.force_login(world.client.membership.user)
+    with django_assert_max_num_queries(22):
+        page = client.get(reverse("portal")).content.decode()
+    booked = page.split('id="appt-h"', 1)[1].split("</ul>", 1)[0]
+    assert booked.count("<li>") == 5 and "After your medicine session" not in page
+    days = [timezone.localtime(s.scheduled_start).strftime("%-d %B") for s in
+            world.client.sessions.filter(status="scheduled").order_by("scheduled_start")[:5]]
+    assert [d for d in days if f"{d}" in booked] == days
+    assert [booked.index(d) for d in days] == sorted(booked.index(d) for d in days)
+    recent = f.session(world.client, world.therapist, days=-1.5, kind="medicine", status="completed")
+    recent.ended_at = timezone.now() - timedelta(days=1)
+    recent.save(update_fields=["ended_at"])
+    assert "After your medicine session" in client.get(reverse("portal")).content.decode()

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -165,11 +166,14 @@ def portal(request: HttpRequest) -> HttpResponse:
     client = access.clients_visible_to(request.membership).select_related("membership__user").first()
     if client is None:  # a client login whose record was never created: say so, don't crash
         return render(request, "practice/no_membership.html", status=404)
-    upcoming = (
-        TherapySession.objects.filter(client=client, scheduled_start__gte=timezone.now(), status="scheduled")
-        .select_related("practitioner__user")
-        .order_by("scheduled_start")[:5]
-    )
+    # One query for the sessions booked ahead and a medicine session completed in the last two
+    # days; the recent ones start earlier, so the first 20 always hold the next five booked.
+    now = timezone.now()
+    near = list(TherapySession.objects.filter(client=client).filter(
+        Q(scheduled_start__gte=now, status="scheduled")
+        | Q(kind="medicine", status="completed", ended_at__gte=now - timedelta(days=2)))
+        .select_related("practitioner__user").order_by("scheduled_start")[:20])
+    upcoming = [s for s in near if s.status == "scheduled" and s.scheduled_start >= now][:5]
     therapists = [a.therapist for a in client.assignments.filter(ended_at__isnull=True).select_related(
         "therapist__user", "therapist__profile")]
     supervised_by: dict = {}
@@ -195,9 +199,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         prepare=tuple((f"{timezone.localtime(s.scheduled_start):%A %-d %B}", s.pk) for s in upcoming
                       if s.kind == "medicine"))
     steps = next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, waiting=waiting,
-                       just_had_medicine_session=TherapySession.objects.filter(
-                           client=client, kind="medicine", status="completed",
-                           ended_at__gte=timezone.now() - timedelta(days=2)).exists())
+                       just_had_medicine_session=any(s.status == "completed" for s in near))
     return render(request, "clients/portal.html", {
         "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
         "open_checkins": open_checkins, "open_surveys": open_surveys,
