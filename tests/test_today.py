@@ -240,6 +240,13 @@ def test_the_caseload_in_name_order_follows_renames_endings_and_returns(world, t
     assert "Cy Cole" in order()
     assert CaseloadOrder.objects.filter(therapist=world.therapist).count() == 5
     assert CaseloadOrder.objects.filter(therapist=world.other_therapist).count() == 2  # Dan Different, Aaron Other
+    # Assignments are ended, not deleted; if one is deleted all the same, its order row goes too.
+    from django.db import connection
+
+    gone = CaseloadAssignment.objects.get(client=made[1], ended_at__isnull=True)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM clients_caseloadassignment WHERE id = %s", [gone.pk])
+    assert not CaseloadOrder.objects.filter(assignment_id=gone.pk).exists()
 
 
 def test_a_medicine_session_starts_in_the_morning_or_carries_a_rationale(world):

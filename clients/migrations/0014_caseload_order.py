@@ -8,7 +8,9 @@ from django.db import migrations, models
 KEEP = """
 CREATE OR REPLACE FUNCTION clients_caseload_order_on_assignment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.ended_at IS NULL THEN
+  IF TG_OP = 'DELETE' THEN  -- assignments are ended, not deleted; should one go, its row goes too
+    DELETE FROM clients_caseloadorder WHERE assignment_id = OLD.id;
+  ELSIF NEW.ended_at IS NULL THEN
     INSERT INTO clients_caseloadorder (assignment_id, therapist_id, client_id, full_name, email)
     SELECT NEW.id, NEW.therapist_id, NEW.client_id, u.full_name, u.email
     FROM clients_client c JOIN practice_membership m ON m.id = c.membership_id JOIN practice_user u ON u.id = m.user_id
@@ -20,7 +22,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER clients_caseload_order_assignment AFTER INSERT OR UPDATE OF ended_at, therapist_id, client_id
+CREATE TRIGGER clients_caseload_order_assignment AFTER INSERT OR DELETE OR UPDATE OF ended_at, therapist_id, client_id
   ON clients_caseloadassignment FOR EACH ROW EXECUTE FUNCTION clients_caseload_order_on_assignment();
 
 CREATE OR REPLACE FUNCTION clients_caseload_order_refresh(cid uuid) RETURNS void LANGUAGE sql AS $$
