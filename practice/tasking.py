@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 log = logging.getLogger(__name__)
 
@@ -28,3 +29,12 @@ def publish(task, *args, inline_if_down: bool = True) -> None:
         except Exception:
             log.exception("%s failed in the request as well", task.name)
 
+
+def send_and_chain(capability, task, ids: list[str]) -> dict[str, int]:
+    """The body of a delivery batch task: send the claimed batch (`capability.send_batch`), then
+    claim and queue the next one (`capability.chain_on`), unless the batch found the mail server
+    down (then beat's next minute starts again). Returns how many rows ended each way."""
+    outcomes = capability.send_batch(ids)
+    if "deferred" not in outcomes.values():
+        capability.chain_on(task.delay)
+    return dict(Counter(outcomes.values()))

@@ -1,10 +1,9 @@
 """Thin Celery tasks for check-ins: ids in, services do the work. Names are those the tasks had
 before they moved here (`sessions.tasks.*`), so beat and queued messages survive a deploy."""
 
-from collections import Counter
-
 from celery import shared_task
 
+from practice.tasking import send_and_chain
 from sessions.checkins import services
 
 
@@ -16,12 +15,7 @@ def dispatch_due_checkins() -> int:
 
 @shared_task(name="sessions.tasks.send_checkin_batch")
 def send_checkin_batch(ids: list[str]) -> dict[str, int]:
-    """Send one claimed batch, then claim and queue the next, unless the mail server is down
-    (then beat's next minute starts again)."""
-    outcomes = services.send_batch(ids)
-    if "deferred" not in outcomes.values():
-        services.chain_on(send_checkin_batch.delay)
-    return dict(Counter(outcomes.values()))
+    return send_and_chain(services, send_checkin_batch, ids)
 
 
 @shared_task(name="sessions.tasks.send_checkin")

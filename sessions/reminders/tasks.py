@@ -1,9 +1,8 @@
 """Thin Celery tasks of appointment reminders: ids in, services do the work."""
 
-from collections import Counter
-
 from celery import shared_task
 
+from practice.tasking import send_and_chain
 from sessions.reminders import services
 
 
@@ -15,12 +14,7 @@ def dispatch_due_reminders() -> int:
 
 @shared_task(name="sessions.reminders.send_reminder_batch")
 def send_reminder_batch(ids: list[str]) -> dict[str, int]:
-    """Send one claimed batch, then claim and queue the next, unless the mail server is down
-    (then beat's next minute starts again)."""
-    outcomes = services.send_batch(ids)
-    if "deferred" not in outcomes.values():
-        services.chain_on(send_reminder_batch.delay)
-    return dict(Counter(outcomes.values()))
+    return send_and_chain(services, send_reminder_batch, ids)
 
 
 @shared_task(name="sessions.reminders.send_reminder")

@@ -1,10 +1,9 @@
 """Thin Celery tasks for alliance surveys: ids in, services do the work. Names are those the
 tasks had before they moved here (`sessions.tasks.*`), so beat and queued messages survive."""
 
-from collections import Counter
-
 from celery import shared_task
 
+from practice.tasking import send_and_chain
 from sessions.surveys import services
 
 
@@ -16,12 +15,7 @@ def dispatch_due_surveys() -> int:
 
 @shared_task(name="sessions.tasks.send_survey_batch")
 def send_survey_batch(ids: list[str]) -> dict[str, int]:
-    """Send one claimed batch, then claim and queue the next, unless the mail server is down
-    (then beat's next minute starts again)."""
-    outcomes = services.send_batch(ids)
-    if "deferred" not in outcomes.values():
-        services.chain_on(send_survey_batch.delay)
-    return dict(Counter(outcomes.values()))
+    return send_and_chain(services, send_survey_batch, ids)
 
 
 @shared_task(name="sessions.tasks.send_survey")
