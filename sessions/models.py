@@ -1,6 +1,6 @@
 """The sessions app's models, one capability each (this module is only an index for Django)."""
 
-from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEscalation
+from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEscalation, OpenAnswer
 from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
@@ -17,8 +17,9 @@ from sessions.surveys.models import (
 )
 
 __all__ = [
-    "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven", "FlightPlanSignature",
-    "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature", "PreparationTick", "RuptureAcknowledgement",
-    "RuptureAlert", "SessionEvent", "SessionNote", "SessionReminder", "Status", "SurveyRequest", "SurveyResponse",
-    "SurveySchedule", "TherapySession", "VitalsReading", "WaterIntake",
+    "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven",
+    "FlightPlanSignature", "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature",
+    "OpenAnswer", "PreparationTick", "RuptureAcknowledgement", "RuptureAlert", "SessionEvent", "SessionNote",
+    "SessionReminder", "Status", "SurveyRequest", "SurveyResponse", "SurveySchedule", "TherapySession",
+    "VitalsReading", "WaterIntake"
 ]

@@ -365,3 +365,45 @@ def test_the_inbox_pages_each_list_on_its_own_with_danger_first(world, django_as
     assert '?more=2&amp;page=1" rel="prev"' in both and '?page=2&amp;more=1" rel="prev"' in both
     with django_assert_max_num_queries(20):
         assert therapist.get(url + "?page=abc&more=-1").status_code == 200  # read as the first pages
+
+
+def test_open_answers_follow_answers_acknowledgements_and_assignments(client, world):
+    """OpenAnswer (kept by triggers) holds, per therapist with the client on their caseload, the
+    answers nobody has acknowledged: the inbox and the caseload's danger list read it."""
+    from clients.models import CaseloadAssignment
+    from sessions.checkins.models import CheckInAcknowledgement, OpenAnswer
+
+    def rows():
+        return sorted((o.answer_id, o.therapist_id, o.client_id, o.danger) for o in OpenAnswer.objects.all())
+
+    def inbox(member):
+        c = Client()
+        c.force_login(member.user)
+        return c.get(reverse("checkin_inbox")).content.decode()
+
+    link = sent_checkin(world)
+    client.post(link, {**ANSWER, "worsening": "severe"})
+    answer = CheckInAnswer.objects.get()
+    assert rows() == [(answer.pk, world.therapist.pk, world.client.pk, True)]
+    assert OpenAnswer.objects.get().submitted_at == answer.submitted_at
+    assert "needs attention" in inbox(world.therapist) and "Cora Client" not in inbox(world.other_therapist)
+    caseload = Client()
+    caseload.force_login(world.therapist.user)
+    assert "Check-ins that need your attention today" in caseload.get(reverse("caseload")).content.decode()
+
+    # A second therapist takes the client on: the open answer is theirs to see too.
+    CaseloadAssignment.objects.create(practice=world.practice, therapist=world.other_therapist, client=world.client)
+    assert rows() == sorted([(answer.pk, world.therapist.pk, world.client.pk, True),
+                             (answer.pk, world.other_therapist.pk, world.client.pk, True)])
+    assert "needs attention" in inbox(world.other_therapist)
+    # The first hands the client over: their row goes, the other's stays.
+    CaseloadAssignment.objects.filter(therapist=world.therapist, client=world.client).update(ended_at=timezone.now())
+    assert rows() == [(answer.pk, world.other_therapist.pk, world.client.pk, True)]
+    assert "needs attention" not in inbox(world.therapist)
+
+    CheckInAcknowledgement.objects.create(answer=answer, by=world.other_therapist, note="Called her.")
+    assert rows() == []
+    CheckInAcknowledgement.objects.create(answer=answer, by=world.other_therapist, note="Again.")  # harmless
+    CaseloadAssignment.objects.create(practice=world.practice, therapist=world.therapist, client=world.client)
+    assert rows() == [] and CheckInAnswer.objects.count() == 1  # acknowledged answers never come back
+    assert "needs attention" not in inbox(world.other_therapist)

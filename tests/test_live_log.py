@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.livelog.models import DoseGiven, VitalsReading, WaterIntake
+from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.models import TherapySession
 
 from .test_sessions_schedule import make_ready
@@ -124,15 +124,16 @@ def test_water_running_total_warns_past_half_a_litre(therapist, world, running):
 def test_htmx_requests_get_the_updated_log_in_place(therapist, world, running):
     response = therapist.post(
         reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk, "kind": "event"}),
-        {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "jaw_clenching"},
-        HTTP_HX_REQUEST="true")
+        {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "jaw_clenching",
+         "event-severity": "mild"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and response["HX-Trigger"] == "live-logged"
     # The answer replaces the form that was used (a fresh one, with the result under its button);
     # the timeline, the log and the emergency bar follow out of band.
     assert body.startswith('<form method="post"') and 'id="entry-event"' in body and "<html" not in body
     assert "Entry recorded at" in body and 'id="log" aria-labelledby="log-h" hx-swap-oob="true"' in body
-    assert "Adverse effect</strong>: Jaw clenching" in body and "jaw_clenching" not in body.split('id="log"')[1]
+    assert "Adverse effect</strong>: Jaw clenching (mild: handled in the session)" in body
+    assert "jaw_clenching" not in body.split('id="log"')[1]
     assert 'id="emergency-bar" class="pinned" hx-swap-oob="true"' in body
 
 
@@ -214,7 +215,6 @@ def test_a_booster_outside_its_window_is_recorded_with_a_visible_warning(therapi
 
 
 def test_closing_asks_what_became_of_each_emergency_sign(therapist, world, running):
-    from sessions.livelog.models import SessionEvent
 
     assert log(therapist, world, running, "vitals", temperature_c="39.0", at_time=hhmm(30)).status_code == 302
     detail = reverse("session_detail", kwargs={"client_id": world.client.pk, "session_id": running.pk})
@@ -234,16 +234,50 @@ def test_closing_asks_what_became_of_each_emergency_sign(therapist, world, runni
 
 
 def test_a_note_cannot_be_signed_with_adverse_events_empty_when_the_log_has_some(therapist, world, running):
-    data = {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "nausea", "event-text": "Vomited once"}
+    data = {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "nausea", "event-text": "Vomited once",
+            "event-severity": "mild"}
     assert therapist.post(reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk,
                                                                  "kind": "event"}), data).status_code == 302
     running.status = "completed"
     running.save(update_fields=["status"])
     url = reverse("session_note", kwargs={"client_id": world.client.pk, "session_id": running.pk})
     page = therapist.get(url).content.decode()
-    assert "From the session log" in page and "adverse effect: Nausea (Vomited once)" in page
+    assert "From the session log" in page and "adverse effect: Nausea, mild: handled in the session (Vomited once)" in page
     note = {"summary": "Worked on grief.", "worked_on": "Loss", "interventions": "Presence", "action": "sign"}
     for empty in ("", "none", "None."):
         response = therapist.post(url, {**note, "adverse_events": empty.rstrip(".")})
         assert response.status_code == 400 and "Describe them under Adverse events" in response.content.decode()
     assert therapist.post(url, {**note, "adverse_events": "Nausea at 2 h, vomited once; settled."}).status_code == 302
+
+
+@pytest.mark.parametrize("severity, shown", [("mild", "Mild: handled in the session"),
+                                             ("medical_care", "Needed medical care"),
+                                             ("emergency", "Needed emergency services")])
+def test_an_adverse_effect_is_recorded_with_how_serious_it_was(therapist, world, running, severity, shown):
+    url = reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk, "kind": "event"})
+    data = {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "nausea", "event-severity": severity}
+    assert therapist.post(url, data).status_code == 302
+    event = SessionEvent.objects.get(kind="adverse")
+    assert event.severity == severity
+    page = therapist.get(reverse("session_live", kwargs={"client_id": world.client.pk, "session_id": running.pk}))
+    assert f"Nausea ({shown.lower()})" in page.content.decode()
+
+
+@pytest.mark.parametrize("severity", ["", "fatal", "MILD"])
+def test_an_adverse_effect_without_a_known_severity_is_refused_and_nothing_is_written(therapist, world, running, severity):
+    url = reverse("session_live_record", kwargs={"client_id": world.client.pk, "session_id": running.pk, "kind": "event"})
+    data = {"event-token": str(uuid.uuid4()), "event-kind": "adverse", "event-code": "nausea", "event-severity": severity}
+    response = therapist.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code in (200, 400) and not SessionEvent.objects.filter(kind="adverse").exists()
+    assert "how serious" in response.content.decode() or "Select a valid choice" in response.content.decode()
+
+
+def test_the_service_refuses_an_adverse_effect_without_severity(world, running):
+    from django.core.exceptions import ValidationError
+
+    from sessions.livelog.services import record
+
+    with pytest.raises(ValidationError, match="how serious"):
+        record(session=running, by=world.therapist, kind="event",
+               data={"token": uuid.uuid4(), "kind": "adverse", "code": "nausea", "text": "", "severity": ""})
+    assert not SessionEvent.objects.exists()

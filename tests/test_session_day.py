@@ -139,7 +139,7 @@ def test_every_kind_of_entry_is_in_the_log_newest_first_in_words(therapist, worl
         assert therapist.post(url("session_live_record", world, running, kind="event"), data).status_code == 302
 
     log(therapist, world, running, "water", millilitres="250", at_time=hhmm(50))
-    event("adverse", code="jaw_clenching", at_time=hhmm(40))
+    event("adverse", code="jaw_clenching", severity="mild", at_time=hhmm(40))
     event("food", text="Toast", at_time=hhmm(30))
     log(therapist, world, running, "vitals", heart_rate="80", at_time=hhmm(20))
     section = therapist.get(url("session_live", world, running)).content.decode().split('id="log"', 1)[1]

@@ -379,3 +379,22 @@ def test_practice_schedule_page_for_admins(world):
     assert SurveySchedule.objects.count() == 0
     assert admin.post(url, {"first_sessions": "3", "every_weeks": "6"}).status_code == 302
     assert survey_selectors.schedule_of(world.client) == survey_selectors.Schedule(3, False, 6)
+
+
+@pytest.mark.parametrize("alliance, shown, read_aloud", [
+    (None, "No rating", "No rating"),
+    ((48, None), "48/80", "48/80"),
+    ((56, 8), "56/80 ↑", "56/80 , up 8"),
+    ((48, -8), "48/80 ↓", "48/80 , down 8"),
+    ((80, 0), "80/80 →", "80/80 , unchanged"),
+])
+def test_alliance_cell_shows_total_and_trend_in_words(alliance, shown, read_aloud):
+    import re
+
+    from practice.templatetags.alliance import alliance_cell
+
+    html = str(alliance_cell(alliance))
+    visible = re.sub(r'<span class="visually-hidden">.*?</span>', "", html)
+    assert re.sub(r"<[^>]+>", "", visible).strip() == shown
+    spoken = re.sub(r'<span aria-hidden="true">.*?</span>', "", html)
+    assert re.sub(r"<[^>]+>", " ", spoken).split() == read_aloud.split()

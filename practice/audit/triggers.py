@@ -113,6 +113,7 @@ NOT_AUDITED = {"practice_user", "practice_auditevent", "practice_accessevent",
                "clients_recordsexportfile",  # the zip of a client's copy: built from audited rows, deleted after a day
                "clients_clientsearch",  # names and email as search matches them, kept by triggers from audited rows
                "clients_caseloadorder",  # names and email in caseload order, kept by triggers from audited rows
+               "therapy_sessions_openanswer",  # which answers await acknowledgement, kept by triggers from audited rows
                "therapy_sessions_calendarfeed",  # a hash of a staff member's calendar link; no client data
                "practice_user_groups", "practice_user_user_permissions"}
 

@@ -68,7 +68,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     overdue = list(overdue_notes([request.membership]))
     still_open = list(open_too_long([request.membership]))
     suicide_screens = suicide_screens_to_follow_up(access.clients_visible_to(request.membership))
-    danger = list(CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
+    danger = list(CheckInAnswer.objects.filter(open__therapist=request.membership, open__danger=True,
                                                checkin__client__in=access.clients_visible_to(request.membership))
                   .select_related("checkin__client__membership__user").order_by("-submitted_at"))
     note_read(request, [c.pk for c in page.object_list] + [a.checkin.client_id for a in danger]

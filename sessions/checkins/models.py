@@ -51,8 +51,34 @@ class CheckInAnswer(models.Model):
     danger = models.BooleanField()
     submitted_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # Danger answers are few among all answers: the lists of them read this, not every answer.
+        indexes = [models.Index(fields=["-submitted_at"], condition=models.Q(danger=True), name="answer_danger")]
+
     def __str__(self) -> str:
         return f"Answer to {self.checkin}"
+
+
+class OpenAnswer(models.Model):
+    """Derived, not a record: one row per answer no one has acknowledged yet and per therapist
+    with the client on their caseload, kept by database triggers (migration 0027), so a
+    therapist's inbox is walked in its own order on an index, one page at a time, however many
+    answers the practice holds. Answers and acknowledgements are append-only: a row comes with
+    its answer (or the assignment) and goes with the first acknowledgement (or the assignment's end).
+    Not for safety work: escalation reads the answers themselves, assigned or not."""
+
+    answer = models.ForeignKey(CheckInAnswer, on_delete=models.DO_NOTHING, related_name="open")
+    therapist = models.ForeignKey(Membership, on_delete=models.DO_NOTHING, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.DO_NOTHING, related_name="+")
+    danger = models.BooleanField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["answer", "therapist"], name="open_answer_once")]
+        indexes = [models.Index(fields=["therapist", "-danger", "-submitted_at", "-answer"], name="open_answer_order")]
+
+    def __str__(self) -> str:
+        return f"Open answer {self.answer_id} for {self.therapist_id}"
 
 
 class CheckInEscalation(models.Model):

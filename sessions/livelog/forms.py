@@ -103,6 +103,8 @@ class EventForm(LogForm):
                                       ("left", "Person left"), ("adverse", "Adverse effect"),
                                       ("observation", "Observation")], label="What")
     code = forms.ChoiceField(required=False, label="Adverse effect")
+    severity = forms.ChoiceField(required=False, label="How serious (adverse effects)",
+                                 choices=[("", "—"), *SessionEvent.Severity.choices])
     text = forms.CharField(max_length=2000, required=False, label="Details",
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -114,8 +116,10 @@ class EventForm(LogForm):
         data = super().clean()
         if data.get("kind") == "adverse" and not data.get("code"):
             self.add_error("code", "Choose the adverse effect.")
+        if data.get("kind") == "adverse" and not data.get("severity"):
+            self.add_error("severity", "Choose how serious the adverse effect was.")
         if data.get("kind") != "adverse":
-            data["code"] = ""
+            data["code"] = data["severity"] = ""
         if data.get("kind") in ("food", "arrived", "left", "observation") and not data.get("text"):
             self.add_error("text", "Add the details.")
         return data

@@ -89,10 +89,18 @@ class SessionEvent(LogEntry):
         MEDICAL_CARE = "medical_care", "Medical care (doctor or hospital)"
         EMERGENCY_SERVICES = "emergency", "Emergency services called"
 
+    class Severity(models.TextChoices):
+        # The reporting programs count adverse reactions by the care they needed (issue 20).
+        MILD = "mild", "Mild: handled in the session"
+        MEDICAL_CARE = "medical_care", "Needed medical care"
+        EMERGENCY_SERVICES = "emergency", "Needed emergency services"
+
     kind = models.CharField(max_length=12, choices=Kind.choices)
     code = models.CharField(max_length=40, blank=True,
                             help_text="For adverse effects: the checklist item; for an outcome: what was done.")
     text = models.TextField(max_length=2000, blank=True)
+    severity = models.CharField(max_length=16, choices=Severity.choices, blank=True, default="",
+                                help_text="For adverse effects: how serious. Empty in entries made before it was asked.")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%H:%M}"

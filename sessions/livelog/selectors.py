@@ -81,7 +81,9 @@ def _entries(doses, readings, water, events) -> list[Entry]:
     for e in events:
         if e.kind == SessionEvent.Kind.ADVERSE:
             label, emergency = vitals.ADVERSE_EFFECTS.get(e.code, (e.code, False))
-            rows.append(Entry(e.at, "Adverse effect", label + (f": {e.text}" if e.text else ""), alert=emergency))
+            severity = f" ({e.get_severity_display().lower()})" if e.severity else ""
+            rows.append(Entry(e.at, "Adverse effect", label + severity + (f": {e.text}" if e.text else ""),
+                              alert=emergency))
         elif e.kind == SessionEvent.Kind.OUTCOME:
             rows.append(Entry(e.at, "Emergency sign handled", f"{SessionEvent.Outcome(e.code).label}: {e.text}",
                               alert=True))
@@ -193,6 +195,7 @@ def adverse_in_log(session: TherapySession) -> list[str]:
     events, signs = _logged_signs(session)
     zone = client_zone(session.client)
     lines = [f"{e.at.astimezone(zone):%H:%M} adverse effect: {vitals.ADVERSE_EFFECTS.get(e.code, (e.code,))[0]}"
+             + (f", {e.get_severity_display().lower()}" if e.severity else "")
              + (f" ({e.text})" if e.text else "") for e in events if e.kind == SessionEvent.Kind.ADVERSE]
     outcomes = {e.text: SessionEvent.Outcome(e.code).label for e in events if e.kind == SessionEvent.Kind.OUTCOME}
     for sign in signs:

@@ -82,6 +82,9 @@ def record(*, session: TherapySession, by: Membership, kind: str, data: dict):
     _check_time(session, data["at"])
     if kind == "dose":
         data["warning"] = _check_dose(session, data["which"], data["amount_mg"], data["at"])
+    if kind == "event" and data.get("kind") == SessionEvent.Kind.ADVERSE \
+            and data.get("severity") not in SessionEvent.Severity.values:
+        raise ValidationError("Choose how serious the adverse effect was.")
     try:
         with transaction.atomic():
             return model.objects.create(session=session, recorded_by=by, **data)

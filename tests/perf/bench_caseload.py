@@ -37,7 +37,7 @@ def seed(therapist, n: int) -> None:
     from clients.models import CaseloadAssignment
     from clients.models import Client as ClientRecord
     from practice.models import Membership, User
-    from sessions.models import TherapySession
+    from sessions.models import CheckIn, CheckInAnswer, TherapySession
 
     start = User.objects.count()
     users = User.objects.bulk_create(
@@ -51,9 +51,15 @@ def seed(therapist, n: int) -> None:
         [CaseloadAssignment(practice_id=therapist.practice_id, therapist=therapist, client=c) for c in clients]
     )
     soon = timezone.now() + timedelta(days=3)
-    TherapySession.objects.bulk_create(
+    sessions = TherapySession.objects.bulk_create(
         [TherapySession(client=c, practitioner=therapist, kind="therapy", scheduled_start=soon) for c in clients]
     )
+    # One answered check-in each, none acknowledged: the inbox then has as many answers to
+    # choose its page from as there are clients.
+    checkins = CheckIn.objects.bulk_create([CheckIn(client=c, session=s, day=1, state="answered", due_at=timezone.now())
+                                            for c, s in zip(clients, sessions, strict=True)])
+    CheckInAnswer.objects.bulk_create([CheckInAnswer(checkin=c, mood=6, sleep="fair", worsening="none",
+                                                     harm_thoughts=False, danger=False) for c in checkins])
 
 
 def largest_query_plan(client: Client, path: str) -> list[str]:
