@@ -87,6 +87,20 @@ def clients_visible_to(membership: Membership | None) -> QuerySet[Client]:
     return Client.objects.none()
 
 
+def report_scope(membership: Membership) -> tuple[QuerySet[Client], QuerySet[Membership]]:
+    """(clients, practitioners) a member's reports aggregate over: an admin the whole practice,
+    a supervisor their supervisees and the clients on their caseloads, a therapist their own
+    caseload. Reports show counts and averages, never a record; other roles get nothing."""
+    if membership.role == Role.ADMIN and membership.is_active:
+        return (Client.objects.filter(practice_id=membership.practice_id),
+                Membership.objects.filter(practice_id=membership.practice_id, role=Role.THERAPIST))
+    if membership.role == Role.SUPERVISOR:
+        return clients_visible_to(membership), supervised_therapists(membership)
+    if membership.role == Role.THERAPIST:
+        return clients_visible_to(membership), Membership.objects.filter(pk=membership.pk, is_active=True)
+    return Client.objects.none(), Membership.objects.none()
+
+
 def few_visible_client_ids(membership: Membership, few: int) -> list | None:
     """The ids of the clients a therapist or supervisor may read, when there are at most `few`
     (read from the active assignments, by therapist); None when there are more. A list written

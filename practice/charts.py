@@ -110,3 +110,34 @@ def _f(v: float) -> str:
 
 def _number(v: float) -> str:
     return f"{v:g}" if float(v).is_integer() else f"{v:.2f}"
+
+
+BAR_H, BAR_GAP, LABEL_W = 18, 8, 150
+
+
+def bar_chart(title: str, bars: list[tuple[str, float]], chart_id: str, unit: str = "") -> SafeString:
+    """Horizontal bars, one per (label, value), each with its label on the left and its value
+    at the bar's end: readable at phone width and without colour. Empty without bars."""
+    if not bars:
+        return SafeString("")
+    top = max((v for _, v in bars), default=0) or 1
+    span = WIDTH - LABEL_W - 48  # room for the value after the longest bar
+    parts = []
+    for i, (label, value) in enumerate(bars):
+        y = PAD_Y + i * (BAR_H + BAR_GAP)
+        width = max(span * value / top, 1 if value else 0)
+        parts.append(format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#1b1f24">{}</text>'
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+            '<text x="{}" y="{}" font-size="11" fill="#1b1f24">{}{}</text>',
+            LABEL_W - 6, _f(y + BAR_H - 5), _short(label), LABEL_W, y, _f(width), BAR_H, COLOURS[0],
+            _f(LABEL_W + width + 4), _f(y + BAR_H - 5), _number(value), unit))
+    height = PAD_Y * 2 + len(bars) * (BAR_H + BAR_GAP)
+    return format_html('<svg viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}" class="trend">'
+                       '<title id="{}">{}</title>{}</svg>', WIDTH, height, chart_id, chart_id, title,
+                       mark_safe("".join(parts)))  # noqa: S308 (parts escaped)
+
+
+def _short(label: str, most: int = 24) -> str:
+    # The table beside the chart carries the whole label; the chart keeps to its width.
+    return label if len(label) <= most else label[:most - 1] + "…"

@@ -4,14 +4,16 @@ from practice.timing import TIMING
 
 NAV = {
     Role.THERAPIST: [("today", "Today"), ("agenda", "Agenda"), ("caseload", "Caseload"), ("checkin_inbox", "Check-ins"),
-                     ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"), ("policy", "Safety policy")],
+                     ("consent_outstanding", "Consents"), ("invite_client", "Invite a client"), ("reports", "Reports"),
+                     ("policy", "Safety policy")],
     Role.CLIENT: [("portal", "My care"), ("client_plan", "Flight plan"), ("my_records", "My records"),
                   ("portal_concerns", "Raise a concern")],
     Role.SUPERVISOR: [("today", "Today"), ("supervision", "Supervisees"), ("agenda", "Agenda"), ("concerns", "Concerns"),
-                      ("audit_log", "Audit log"), ("policy", "Safety policy")],
+                      ("audit_log", "Audit log"), ("reports", "Reports"), ("policy", "Safety policy")],
     Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("practitioners", "Practitioners"),
                  ("consent_templates", "Consent documents"),
-                 ("concerns", "Concerns"), ("audit_log", "Audit log"), ("practice_survey_schedule", "Surveys"),
+                 ("concerns", "Concerns"), ("audit_log", "Audit log"), ("reports", "Reports"),
+                 ("practice_survey_schedule", "Surveys"),
                  ("policy", "Safety policy")],
 }
 

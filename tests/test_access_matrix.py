@@ -145,6 +145,7 @@ GET_EXPECTATIONS = {
     "concern_detail": row(NOT_FOUND, admin=OK, supervisor=OK, client=FORBIDDEN, other_client=FORBIDDEN,
                           anonymous=FOUND),
     "audit_log": row(FORBIDDEN, admin=OK, supervisor=OK, unrelated_supervisor=OK, anonymous=FOUND),
+    "reports": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),
     "my_records": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
     "my_records_prepare": row(FORBIDDEN, client=NOT_ALLOWED, other_client=NOT_ALLOWED, anonymous=FOUND),
     "my_records_download": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),

@@ -175,13 +175,14 @@ SWEEP = {
                   "/clients/{client}/flight-plan/edit/", "/clients/{client}/sessions/new/",
                   "/clients/{client}/sessions/{session}/", "/clients/{client}/sessions/{session}/note/",
                   "/search/?q=robn", "/search/?q=nobody", "/agenda/", "/agenda/?span=day&who=practice",
-                  "/agenda/calendar-link/"],
+                  "/agenda/calendar-link/", "/accountability/reports/"],
     "supervisor": ["/today/", "/supervision/", "/clients/{client}/", "/clients/{client}/screening/", "/policy/",
                    "/clients/{client}/flight-plan/", "/clients/{client}/sessions/{session}/",
                    "/supervision/{therapist}/review/", "/accountability/concerns/", "/accountability/concerns/{concern}/",
-                   "/accountability/log/", "/accountability/log/?log=access", "/search/?q=kai"],
+                   "/accountability/log/", "/accountability/log/?log=access", "/search/?q=kai",
+                   "/accountability/reports/", "/accountability/reports/?start=2026-05-02&end=2026-05-01"],
     "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/",
-              "/team/practitioners/", "/accountability/concerns/", "/accountability/log/"],
+              "/team/practitioners/", "/accountability/concerns/", "/accountability/log/", "/accountability/reports/"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
                "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/",
@@ -832,3 +833,36 @@ def test_a_supervisor_co_signs_from_their_queue_and_the_record_has_parts_to_jump
     assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
     assert axe_violations(page) == []
     ctx.close()
+
+
+def test_a_supervisor_reads_the_report_on_a_phone(browser, live_server, practice_world, csp_violations):
+    """Issue 20: the report at phone width, a chart's numbers readable, the same figures in a table."""
+    from decimal import Decimal
+
+    from sessions.livelog.models import DoseGiven, SessionEvent
+
+    therapist, robin = practice_world["therapist"], practice_world["clients"][0]
+    session = f.session(robin, therapist, days=-1, kind="medicine", status="completed")
+    DoseGiven.objects.create(session=session, at=session.scheduled_start, recorded_by=therapist, which="initial",
+                             amount_mg=Decimal("120"), batch="B1", test_result="ok")
+    for severity in ("mild", "medical_care"):
+        SessionEvent.objects.create(session=session, at=session.scheduled_start, recorded_by=therapist, kind="adverse",
+                                    code="nausea", severity=severity)
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    _log_in_with_cookie(phone, live_server, practice_world["supervisor"].user)
+    page = phone.new_page()
+    page.goto(live_server.url + "/today/")
+    page.get_by_text("Menu", exact=True).click()  # the phone's menu
+    page.locator(".nav-phone").get_by_role("link", name="Reports").click()
+    page.wait_for_url("**/accountability/reports/")
+    chart = page.get_by_role("img", name="Adverse effects logged, by effect")
+    assert chart.is_visible() and "Nausea" in chart.inner_html() and ">2</text>" in chart.inner_html()
+    row = page.get_by_role("row", name=re.compile("^Nausea"))
+    assert row.get_by_role("cell").all_inner_texts() == ["1", "1", "0", "0", "2"]
+    assert_page_ok(page, "reports")
+    page.get_by_label("From").fill("2026-05-02")
+    page.get_by_label("To (inclusive)").fill("2026-05-01")
+    page.get_by_role("button", name="Show the report").click()
+    assert "ends before it starts" in page.content()
+    assert_page_ok(page, "reports, bad period")
+    assert csp_violations == []

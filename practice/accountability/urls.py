@@ -6,6 +6,7 @@ from django.urls import path
 from practice.accountability.auditlog import views as auditlog
 from practice.accountability.concerns import views as concerns
 from practice.accountability.records import views as records
+from practice.accountability.reports import views as reports
 from practice.accountability.review import views as review
 from practice.accountability.supervision import views as supervision
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accountability/concerns/", concerns.staff_list, name="concerns"),
     path("accountability/concerns/<uuid:concern_id>/", concerns.staff_detail, name="concern_detail"),
     path("accountability/log/", auditlog.audit_log, name="audit_log"),
+    path("accountability/reports/", reports.reports, name="reports"),
     path("portal/records/", records.my_records, name="my_records"),
     path("portal/records/prepare/", records.my_records_prepare, name="my_records_prepare"),
     path("portal/records/download/<uuid:export_id>/", records.my_records_download, name="my_records_download"),

@@ -63,6 +63,7 @@ class AccessEvent(models.Model):
         REFUSED = "refused", "Refused attempt"
         SEARCH = "search", "Search"
         FEED = "feed", "Calendar feed fetched"
+        REPORT = "report", "Report read (aggregate figures)"
 
     at = models.DateTimeField(default=timezone.now)
     practice_id = models.UUIDField()

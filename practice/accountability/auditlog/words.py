@@ -176,12 +176,23 @@ def read_sentence(row, who: str, clients: list[str]) -> str:
         act = PAGES["client_search"]
     elif row.kind == "feed":
         act = PAGES["calendar_feed"]
+    elif row.kind == "report":  # aggregate figures: no client's record is shown
+        return f"{who} read the practice reports{_report_words(row.path)}"
     elif row.kind in READS:
         act = READS[row.kind]
     else:
         act = PAGES.get(row.view, "opened a page showing")
     shown = ", ".join(clients) if clients else "nobody"
     return f"{who} {act} {shown}"
+
+
+def _report_words(path: str) -> str:
+    """The period and filter a report read was for, from its logged path, in words."""
+    from urllib.parse import parse_qs
+
+    asked = {k: v[0] for k, v in parse_qs(path.partition("?")[2]).items()}
+    period = f" for {asked['start']} to {asked['end']}" if asked.get("start") and asked.get("end") else " for the quarter"
+    return period + (", one practitioner" if asked.get("practitioner") else "")
 
 
 def _a(noun: str) -> str:

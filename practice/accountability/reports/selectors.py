@@ -1,0 +1,209 @@
+"""Reads of the reports: every figure is aggregated in PostgreSQL (a fixed number of queries
+whatever the amount of data), over the sessions of the chosen practitioners with clients the
+viewer's reports cover (clients.access.report_scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncMonth
+
+from clients.intake.models import IntakeVersion
+from practice.accountability.reports import rules
+from screening.models import CautionAcknowledgement, ScreeningReview
+from screening.rules import ALWAYS_AVOID
+from sessions.checkins.models import CheckInAnswer
+from sessions.livelog.models import DoseGiven, SessionEvent
+from sessions.livelog.rules import ADVERSE_EFFECTS
+from sessions.readiness.models import GateCheck
+from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.surveys.models import RuptureAlert, SurveyResponse
+
+
+class Percentile(Aggregate):
+    """percentile_cont(fraction) over the expression (PostgreSQL's ordered-set aggregate)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+@dataclass
+class Scope:
+    clients: QuerySet  # the clients the viewer's reports cover
+    practitioners: QuerySet  # the practitioners chosen (all the viewer may report on, or one)
+    start: datetime
+    end: datetime  # exclusive
+
+    def sessions(self) -> QuerySet:
+        return TherapySession.objects.filter(client__in=self.clients, practitioner__in=self.practitioners)
+
+    def in_period(self, column: str) -> Q:
+        return Q(**{f"{column}__gte": self.start, f"{column}__lt": self.end})
+
+
+@dataclass
+class Table:
+    """Rows of (label, figures...) with their column headings; `chart` when drawn."""
+
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _over(queryset, template: str, *before, after=()) -> list[tuple]:
+    """Run `template` with `{q}` standing for the queryset as a subquery: for what the ORM does
+    not express (JSON elements, ordered-set aggregates over an aggregate). Only the ORM's own SQL
+    and this module's fixed text are put into the statement; values are parameters (`before`
+    for placeholders ahead of `{q}`, `after` for those behind it)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(template.replace("{q}", f"({sql})"), [*before, *params, *after])  # noqa: S608
+        return cursor.fetchall()
+
+
+def activity(scope: Scope) -> dict:
+    sessions = scope.sessions().filter(scope.in_period("scheduled_start"))
+    counts = {(r["kind"], r["status"]): r["n"] for r in sessions.values("kind", "status").annotate(n=Count("id"))}
+    served = sessions.filter(status=Status.COMPLETED).aggregate(n=Count("client", distinct=True))["n"]
+    by_kind = Table(["Kind of session", *[s.label for s in Status]])
+    for kind in Kind:
+        row = [counts.get((kind.value, s.value), 0) for s in Status]
+        if any(row):
+            by_kind.rows.append([kind.label, *row])
+    medicine = {s.value: counts.get((Kind.MEDICINE.value, s.value), 0) for s in Status}
+
+    overrides = GateCheck.objects.filter(session__in=scope.sessions(), outcome="rationale").filter(
+        scope.in_period("checked_at"))
+    override_rows = _over(overrides.values("lines"), "SELECT e->>'code', count(*) FROM {q} g, jsonb_array_elements(g.lines) e "
+                          "WHERE e->>'level' = 'rationale' GROUP BY 1")
+    cautions = CautionAcknowledgement.objects.filter(acknowledged_by__in=scope.practitioners, client__in=scope.clients
+                                                     ).filter(scope.in_period("acknowledged_at"))
+    caution_rows = _over(cautions.values("flag_key"), "SELECT split_part(c.flag_key, ':', 1), count(*) FROM {q} c GROUP BY 1")
+    screened = ScreeningReview.objects.filter(client__in=_clients_of(scope)).filter(scope.in_period("created_at"))
+    flagged = screened.values("client_id", "flags")
+    avoid_rows = _over(flagged, "SELECT e->>'code', count(DISTINCT r.client_id) FROM {q} r, jsonb_array_elements(r.flags) e "
+                       "WHERE e->>'tier' = %s GROUP BY 1", after=[ALWAYS_AVOID])
+    [(not_eligible,)] = _over(flagged, "SELECT count(DISTINCT r.client_id) FROM {q} r WHERE EXISTS (SELECT 1 FROM "
+                              "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])
+    return {
+        "served": served, "by_kind": by_kind, "medicine": medicine, "not_eligible": not_eligible,
+        "overrides": _labelled(override_rows, rules.GATE_LINE_LABELS, "Another checklist line"),
+        "override_total": overrides.count(),
+        "cautions": _labelled(caution_rows, rules.CAUTION_LABELS, "Another caution"),
+        "avoid": _labelled(avoid_rows, rules.ALWAYS_AVOID_LABELS, "Another always-avoid rule"),
+    }
+
+
+def _clients_of(scope: Scope) -> QuerySet:
+    """The covered clients on the chosen practitioners' caseloads (screening has no practitioner)."""
+    return scope.clients.filter(assignments__therapist__in=scope.practitioners, assignments__ended_at__isnull=True)
+
+
+def _labelled(rows, labels: dict, other: str) -> list[tuple[str, int]]:
+    """(label, count), codes without words merged under `other`, largest first."""
+    merged: dict[str, int] = {}
+    for code, n in rows:
+        name = rules.label(labels, code, other)
+        merged[name] = merged.get(name, 0) + n
+    return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def safety(scope: Scope, escalate_hours: int) -> dict:
+    events = SessionEvent.objects.filter(session__in=scope.sessions()).filter(scope.in_period("at"))
+    adverse: dict[str, dict[str, int]] = {}
+    for row in events.filter(kind=SessionEvent.Kind.ADVERSE).values("code", "severity").annotate(n=Count("id")):
+        name = ADVERSE_EFFECTS.get(row["code"], ("Another adverse effect", False))[0]
+        adverse.setdefault(name, {}).setdefault(row["severity"], 0)
+        adverse[name][row["severity"]] += row["n"]
+    severities = [*SessionEvent.Severity.values, ""]
+    adverse_table = Table(["Adverse effect", *SessionEvent.Severity.labels, "Severity not recorded", "Total"])
+    for name, by in sorted(adverse.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        adverse_table.rows.append([name, *[by.get(s, 0) for s in severities], sum(by.values())])
+    outcomes = {r["code"]: r["n"] for r in events.filter(kind=SessionEvent.Kind.OUTCOME).values("code")
+                .annotate(n=Count("id"))}
+    answers = CheckInAnswer.objects.filter(danger=True, checkin__client__in=scope.clients,
+                                           checkin__session__practitioner__in=scope.practitioners
+                                           ).filter(scope.in_period("submitted_at")).annotate(
+        first_ack=Min("acknowledgements__at")).values("submitted_at", "first_ack")
+    [(total, acknowledged, median_s, worst_s, late)] = _over(
+        answers, "SELECT count(*), count(q.first_ack), "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM q.first_ack - q.submitted_at)), "
+        "max(extract(epoch FROM q.first_ack - q.submitted_at)), "
+        "count(*) FILTER (WHERE coalesce(q.first_ack, now()) > q.submitted_at + make_interval(hours => %s)) FROM {q} q",
+        escalate_hours)
+    return {
+        "adverse": adverse_table, "adverse_total": sum(r[-1] for r in adverse_table.rows),
+        "outcomes": [(label, outcomes.get(code, 0)) for code, label in SessionEvent.Outcome.choices],
+        "danger": {"total": total, "acknowledged": acknowledged, "open": total - acknowledged,
+                   "median_minutes": None if median_s is None else round(median_s / 60),
+                   "worst_minutes": None if worst_s is None else round(worst_s / 60),
+                   "late": late, "escalate_hours": escalate_hours},
+    }
+
+
+def dosing(scope: Scope) -> dict:
+    medicine = scope.sessions().filter(kind=Kind.MEDICINE, status=Status.COMPLETED).filter(
+        scope.in_period("scheduled_start"))
+    mass = IntakeVersion.objects.filter(client=OuterRef("session__client"), submitted_at__isnull=False,
+                                        body_mass_kg__isnull=False).order_by("-submitted_at").values("body_mass_kg")[:1]
+    per_session = (DoseGiven.objects.filter(session__in=medicine).values("session").annotate(
+        total=Sum("amount_mg"), boosters=Count("id", filter=Q(which=DoseGiven.Which.BOOSTER)),
+        mass=Subquery(mass)))
+    [(n, mean, median, low, high, mean_per_kg, weighed, above, boosters, with_booster)] = _over(
+        per_session, "SELECT count(*), avg(q.total), percentile_cont(0.5) WITHIN GROUP (ORDER BY q.total), "
+        "min(q.total), max(q.total), avg(q.total / q.mass), count(q.mass), count(*) FILTER (WHERE q.total / q.mass > %s), "
+        "sum(q.boosters), count(*) FILTER (WHERE q.boosters > 0) FROM {q} q", rules.HIGH_DOSE_MG_PER_KG)
+    # The band of each session: how many band limits its total reaches (0 = the first band).
+    band_counts = dict(_over(per_session, "SELECT (SELECT count(*) FROM unnest(%s::numeric[]) AS lim WHERE q.total >= lim), "
+                                          "count(*) FROM {q} q GROUP BY 1",
+                             [high for _, high in rules.DOSE_BANDS if high]))
+    labels = rules.band_labels()
+    return {"sessions": n, "mean": mean, "median": median, "low": low, "high": high,
+            "mean_per_kg": mean_per_kg, "weighed": weighed, "above": above, "boosters": boosters or 0,
+            "with_booster": with_booster, "bands": [(label, band_counts.get(i, 0)) for i, label in enumerate(labels)],
+            "high_dose_mg_per_kg": rules.HIGH_DOSE_MG_PER_KG}
+
+
+def outcomes(scope: Scope, zone) -> dict:
+    answers = CheckInAnswer.objects.filter(checkin__client__in=scope.clients,
+                                           checkin__session__practitioner__in=scope.practitioners,
+                                           checkin__day__in=rules.CHECKIN_DAYS).filter(scope.in_period("submitted_at"))
+    by_day = {r["checkin__day"]: r for r in answers.values("checkin__day").annotate(
+        n=Count("id"), median=Percentile("mood", 0.5), q1=Percentile("mood", 0.25), q3=Percentile("mood", 0.75),
+        worse=Count("id", filter=~Q(worsening=CheckInAnswer.Worsening.NONE)),
+        poor_sleep=Count("id", filter=Q(sleep="poor")))}
+    checkins = Table(["Day after the session", "Answers", "Mood, median (of 10)", "Mood, middle half",
+                      "Reporting worsening", "Sleeping poorly"])
+    for day in rules.CHECKIN_DAYS:
+        r = by_day.get(day)
+        if r:
+            checkins.rows.append([f"Day {day}", r["n"], _num(r["median"]), f"{_num(r['q1'])} to {_num(r['q3'])}",
+                                  _share(r["worse"], r["n"]), _share(r["poor_sleep"], r["n"])])
+    responses = SurveyResponse.objects.filter(client__in=scope.clients, practitioner__in=scope.practitioners
+                                              ).filter(scope.in_period("submitted_at"))
+    alliance = list(responses.annotate(month=TruncMonth("submitted_at", tzinfo=zone)).values(
+        "practitioner__user__full_name", "practitioner__user__email", "month").annotate(
+        n=Count("id"), mean_total=Avg("total"), bond=Avg(Cast(KT("subscales__bond"), FloatField())),
+        tasks_goals=Avg(Cast(KT("subscales__tasks_goals"), FloatField())), lowest=Min("total"),
+        highest=Max("total")).order_by(
+        "practitioner__user__full_name", "practitioner__user__email", "month"))
+    ruptures = [(r["response__practitioner__user__full_name"] or r["response__practitioner__user__email"], r["n"])
+                for r in RuptureAlert.objects.filter(response__in=responses).values(
+                    "response__practitioner__user__full_name", "response__practitioner__user__email").annotate(
+                    n=Count("id")).order_by("-n", "response__practitioner__user__full_name")]
+    return {"checkins": checkins, "alliance": alliance, "ruptures": ruptures}
+
+
+def _num(v) -> str:
+    return "" if v is None else f"{v:g}" if float(v).is_integer() else f"{v:.1f}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} ({round(100 * part / whole)}%)" if whole else "0"

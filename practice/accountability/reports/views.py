@@ -1,0 +1,55 @@
+"""The reports page: activity, safety, dosing and outcomes for a period, in aggregate (no names
+of clients, no records). Each read is written to the access log."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clients import access
+from practice.accountability.reports import rules, selectors
+from practice.accountability.reports.forms import ReportForm
+from practice.audit.context import log_access
+from practice.audit.models import AccessEvent
+from practice.charts import bar_chart
+from practice.roles import Role
+from screening.policy import DEFAULT_POLICY
+from screening.services import practice_policy
+from sessions.scheduling.models import Status
+
+
+@access.member_required(Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST)
+def reports(request: HttpRequest) -> HttpResponse:
+    clients, practitioners = access.report_scope(request.membership)
+    zone = ZoneInfo(request.membership.practice.time_zone)  # periods are whole days on the practice's clock
+    today = timezone.localdate(timezone=zone)
+    form = ReportForm(request.GET, practitioners=practitioners, default=rules.quarter_of(today))
+    context = {"form": form, "quarters": rules.recent_quarters(today), "period": None}
+    if form.is_valid():
+        period = form.period()
+        chosen = form.cleaned_data["practitioner"]
+        start, end = period.bounds(zone)
+        scope = selectors.Scope(clients, practitioners.filter(pk=chosen.pk) if chosen else practitioners, start, end)
+        hours = min(practice_policy(request.membership.practice_id).danger_escalate_hours,
+                    DEFAULT_POLICY.danger_escalate_hours)
+        activity, safety = selectors.activity(scope), selectors.safety(scope, hours)
+        dosing, outcomes = selectors.dosing(scope), selectors.outcomes(scope, zone)
+        context.update({
+            "period": period, "chosen": chosen, "activity": activity, "safety": safety, "dosing": dosing,
+            "outcomes": outcomes,
+            "charts": {
+                "medicine": bar_chart("Medicine sessions by status", [
+                    (label, activity["medicine"][code]) for code, label in Status.choices], "chart-medicine"),
+                "adverse": bar_chart("Adverse effects logged, by effect", [
+                    (row[0], row[-1]) for row in safety["adverse"].rows], "chart-adverse"),
+                "doses": bar_chart("Medicine sessions by total dose", dosing["bands"], "chart-doses"),
+                "mood": bar_chart("Median mood (of 10) by day after the session", [
+                    (row[0], float(row[2])) for row in outcomes["checkins"].rows if row[2] != ""], "chart-mood"),
+            },
+        })
+        log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="reports",
+                   path=request.get_full_path())
+    return render(request, "practice/reports.html", context, status=200 if form.is_valid() else 400)
