@@ -18,6 +18,10 @@ def test_small_seed_builds_every_kind_of_record(db):
 
     assert Client.objects.count() == 60 and CheckIn.objects.count() == 3000
     assert SessionNote.objects.exists() and SurveyResponse.objects.exists()
+    from sessions.livelog.models import DoseGiven, SessionEvent
+
+    assert DoseGiven.objects.filter(which="initial").exists() and DoseGiven.objects.filter(which="booster").exists()
+    assert set(SessionEvent.objects.values_list("severity", flat=True)) <= {"mild", "medical_care"}
     with pytest.raises(CommandError, match="already exists"):
         call_command("seed_scale", "--small")
 

@@ -27,6 +27,7 @@ from practice.timing import TIMING
 from screening.models import MedicalScreening, PsychologicalScreening, ScreeningReview
 from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.flightplans.models import FlightPlanVersion
+from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.models import TherapySession
 from sessions.notes.models import SessionNote
 from sessions.surveys.instruments import load
@@ -122,6 +123,23 @@ def build(name: str, n_therapists: int, n_clients: int, n_checkins: int, rnd: ra
     SessionNote.objects.bulk_create([SessionNote(session=s, author=s.practitioner, content={"summary": "Seeded note."},
                                                  signed_at=s.ended_at) for s in sessions if s.status == "completed"],
                                     batch_size=BATCH)
+
+    # The log of each completed medicine session: an initial dose, often a booster, now and then
+    # an adverse effect (the reports aggregate these).
+    doses, events = [], []
+    for s in medicine:
+        initial = rnd.choice([80, 100, 120, 125, 140])
+        doses.append(DoseGiven(session=s, at=s.started_at + timedelta(minutes=5), recorded_by=s.practitioner,
+                               which="initial", amount_mg=initial, batch="SEED-1", test_result="Reagent: MDMA"))
+        if rnd.random() < 0.6:
+            doses.append(DoseGiven(session=s, at=s.started_at + timedelta(minutes=100), recorded_by=s.practitioner,
+                                   which="booster", amount_mg=initial // 2, batch="SEED-1", test_result="Reagent: MDMA"))
+        if rnd.random() < 0.3:
+            events.append(SessionEvent(session=s, at=s.started_at + timedelta(hours=2), recorded_by=s.practitioner,
+                                       kind="adverse", code=rnd.choice(["jaw_clenching", "nausea", "feeling_cold", "headache"]),
+                                       severity=rnd.choices(["mild", "medical_care"], [95, 5])[0]))
+    DoseGiven.objects.bulk_create(doses, batch_size=BATCH)
+    SessionEvent.objects.bulk_create(events, batch_size=BATCH)
 
     # Alliance surveys: one answered after each completed session, up to four per client.
     brwai = load("brwai")
