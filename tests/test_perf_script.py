@@ -65,3 +65,16 @@ def test_fault_run_loses_nothing_through_a_worker_kill_and_a_redis_restart():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "lost: 0" in result.stdout and "every repeat the very same message: True" in result.stdout
+
+
+def test_reports_benchmark_prints_each_report_beside_the_floor():
+    result = subprocess.run(
+        [sys.executable, "tests/perf/bench_reports.py", "--clients", "40", "--checkins", "600", "--therapists", "3",
+         "--repeat", "1"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith(("admin ", "supervisor "))]
+    assert [r[1] for r in rows] == ["/healthz", "/accountability/reports/", "/accountability/reports/"] * 2
+    assert len({r[-2] for r in rows if r[1] != "/healthz"}) == 1  # the same number of queries for each report
+    assert "five slowest queries" in result.stdout and "Execution Time" in result.stdout
