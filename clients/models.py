@@ -2,11 +2,12 @@
 
 from clients.caseload.models import CaseloadAssignment, CaseloadOrder, Client, Stage
 from clients.consent.models import ConsentRevocation, ConsentSignature, ConsentTemplate, ConsentTemplateVersion
+from clients.demographics.models import DemographicAnswers
 from clients.export.models import RecordsExport, RecordsExportFile
 from clients.intake.models import IntakeVersion
 from clients.search.models import ClientSearch
 
 __all__ = [
     "CaseloadAssignment", "CaseloadOrder", "Client", "ClientSearch", "ConsentRevocation", "ConsentSignature", "ConsentTemplate",
-    "ConsentTemplateVersion", "IntakeVersion", "RecordsExport", "RecordsExportFile", "Stage",
+    "ConsentTemplateVersion", "DemographicAnswers", "IntakeVersion", "RecordsExport", "RecordsExportFile", "Stage",
 ]

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("clients.consent.urls")),
     path("", include("clients.search.urls")),
+    path("", include("clients.demographics.urls")),
 ]

@@ -38,6 +38,7 @@ STRICTER = {
     "rupture_drop_points": "down",
     "rupture_mean_below": "up",
     "rupture_reverse_answer_at_least": "down",
+    "small_cell_threshold": "up",
 }
 
 
@@ -68,6 +69,7 @@ LABELS = {
     "rupture_drop_points": "Alliance alert: BR-WAI total fell by at least (points, from the previous rating)",
     "rupture_mean_below": "Alliance alert: BR-WAI mean item score below",
     "rupture_reverse_answer_at_least": "Alliance alert: a negatively worded item answered at least (1-5; 4 = Very often)",
+    "small_cell_threshold": "State reports: counts below this are shown as \"fewer than\" it, and no average of fewer",
 }
 
 
@@ -137,6 +139,8 @@ class Policy:
     rupture_drop_points: int = 5
     rupture_mean_below: Decimal = Decimal("3.5")
     rupture_reverse_answer_at_least: int = 4
+    # State program reports: the usual small-cell rule (ours to apply; a practice may only raise it).
+    small_cell_threshold: int = 11
 
     def ceiling_mg(self, mass_kg: Decimal | None) -> Decimal:
         """The highest total dose: the lower of the mg/kg ceiling and the absolute one."""

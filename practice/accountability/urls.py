@@ -17,6 +17,7 @@ urlpatterns = [
     path("accountability/concerns/<uuid:concern_id>/", concerns.staff_detail, name="concern_detail"),
     path("accountability/log/", auditlog.audit_log, name="audit_log"),
     path("accountability/reports/", reports.reports, name="reports"),
+    path("accountability/reports/state/", reports.state_report, name="state_report"),
     path("portal/records/", records.my_records, name="my_records"),
     path("portal/records/prepare/", records.my_records_prepare, name="my_records_prepare"),
     path("portal/records/download/<uuid:export_id>/", records.my_records_download, name="my_records_download"),

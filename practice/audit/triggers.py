@@ -61,6 +61,7 @@ AUDITED = {
     "clients_consentsignature": ("", ""),
     "clients_consentrevocation": (_via("clients_consentsignature", "signature_id", "uuid"), ""),
     "clients_intakeversion": ("", ""),
+    "clients_demographicanswers": ("", ""),
     "clients_recordsexport": ("", ""),
     "screening_medicalscreening": ("", ""),
     "screening_medicationscreening": ("", ""),

@@ -18,6 +18,8 @@ from clients import access
 from clients.caseload.forms import StageForm
 from clients.caseload.services import client_set_stage
 from clients.consent import selectors as consent_selectors
+from clients.demographics import programs
+from clients.demographics.models import DemographicAnswers
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import Waiting, next_steps
 from practice import mfa
@@ -200,8 +202,11 @@ def portal(request: HttpRequest) -> HttpResponse:
                       if s.kind == "medicine"))
     steps = next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, waiting=waiting,
                        just_had_medicine_session=any(s.status == "completed" for s in near))
+    saved = {a.program: a for a in DemographicAnswers.objects.filter(client=client).order_by("program", "-number")
+             .distinct("program")}  # the newest answers per state program, one query
+    reporting = [{"key": d["key"], "title": d["title"], "saved": saved.get(d["key"])} for d in programs.programs()]
     return render(request, "clients/portal.html", {
-        "client": client, "upcoming": upcoming, "therapists": therapists, "forms_state": forms_state,
+        "client": client, "upcoming": upcoming, "reporting": reporting, "therapists": therapists, "forms_state": forms_state,
         "open_checkins": open_checkins, "open_surveys": open_surveys,
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "steps": [(step, reverse(step.target, args=[step.arg] if step.arg is not None else [])

@@ -24,6 +24,7 @@ RECORDS = {
     "clients_consentdraft": "draft of a consent document",
     "clients_consenttemplateversion": "consent document version",
     "clients_intakeversion": "intake form",
+    "clients_demographicanswers": "answers for the state report",
     "clients_recordsexport": "copy of the records",
     "practice_concern": "concern",
     "practice_concernentry": "entry on a concern",

@@ -40,3 +40,14 @@ class ReportForm(forms.Form):
 
     def period(self) -> rules.Period:
         return rules.Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class StateReportForm(forms.Form):
+    program = forms.ChoiceField(label="Program", error_messages={"invalid_choice": "Choose a program from the list."})
+    quarter = forms.ChoiceField(label="Quarter", error_messages={"invalid_choice": "Choose one of the quarters listed."})
+
+    def __init__(self, data, *, programs: list[dict], quarters: list[rules.Period]):
+        defaults = {"program": programs[0]["key"], "quarter": rules.quarter_key(quarters[1])}  # the last whole quarter
+        super().__init__({**defaults, **{k: v for k, v in data.items() if k in ("program", "quarter") and v}})
+        self.fields["program"].choices = [(p["key"], p["title"]) for p in programs]
+        self.fields["quarter"].choices = [(rules.quarter_key(q), q.label) for q in quarters]

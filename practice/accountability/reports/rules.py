@@ -120,3 +120,36 @@ GATE_LINE_LABELS = {
 def label(labels: dict[str, str], code: str, other: str) -> str:
     """The words for a code; a code without words (a rule added later) is counted as `other`."""
     return labels.get(code, other)
+
+
+def suppressed(count: int, threshold: int) -> str:
+    """A count as a state report shows it: below the small-cell threshold only "fewer than"."""
+    return f"fewer than {threshold}" if count < threshold else str(count)
+
+
+def average_shown(value, group: int, threshold: int, places: int = 1) -> str:
+    """An average, or why it is not shown (its group is under the threshold, or empty)."""
+    if group < threshold or value is None:
+        return f"not shown (fewer than {threshold})"
+    return f"{float(value):.{places}f}"
+
+
+def quarter_from(text: str) -> Period | None:
+    """ "2026-Q4" as a Period, or None for anything else."""
+    year, _, q = text.partition("-Q")
+    if not (year.isdigit() and len(year) == 4 and q in ("1", "2", "3", "4")):
+        return None
+    return quarter_of(date(int(year), 3 * int(q) - 2, 1))
+
+
+def quarter_key(period: Period) -> str:
+    return f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+
+
+def age_band(age: int | None, bands: list) -> str:
+    if age is None:
+        return "Not known"
+    for low, high in bands:
+        if age >= low and (high is None or age <= high):
+            return f"{low} or older" if high is None else f"{low} to {high}"
+    return "Under the youngest band"

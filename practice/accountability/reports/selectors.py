@@ -68,7 +68,9 @@ def _over(queryset, template: str, *before, after=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def activity(scope: Scope) -> dict:
+def activity(scope: Scope, screened_clients: QuerySet | None = None) -> dict:
+    """`screened_clients`: whose screenings count (default: the covered clients on the chosen
+    practitioners' caseloads, as screening has no practitioner of its own)."""
     sessions = scope.sessions().filter(scope.in_period("scheduled_start"))
     counts = {(r["kind"], r["status"]): r["n"] for r in sessions.values("kind", "status").annotate(n=Count("id"))}
     served = sessions.filter(status=Status.COMPLETED).aggregate(n=Count("client", distinct=True))["n"]
@@ -86,7 +88,8 @@ def activity(scope: Scope) -> dict:
     cautions = CautionAcknowledgement.objects.filter(acknowledged_by__in=scope.practitioners, client__in=scope.clients
                                                      ).filter(scope.in_period("acknowledged_at"))
     caution_rows = _over(cautions.values("flag_key"), "SELECT split_part(c.flag_key, ':', 1), count(*) FROM {q} c GROUP BY 1")
-    screened = ScreeningReview.objects.filter(client__in=_clients_of(scope)).filter(scope.in_period("created_at"))
+    screened = ScreeningReview.objects.filter(
+        client__in=_clients_of(scope) if screened_clients is None else screened_clients).filter(scope.in_period("created_at"))
     flagged = screened.values("client_id", "flags")
     avoid_rows = _over(flagged, "SELECT e->>'code', count(DISTINCT r.client_id) FROM {q} r, jsonb_array_elements(r.flags) e "
                        "WHERE e->>'tier' = %s GROUP BY 1", after=[ALWAYS_AVOID])
@@ -207,3 +210,93 @@ def _num(v) -> str:
 
 def _share(part: int, whole: int) -> str:
     return f"{part} ({round(100 * part / whole)}%)" if whole else "0"
+
+
+@dataclass
+class StateRow:
+    section: str
+    measure: str
+    category: str
+    value: str  # already suppressed: what the report and the CSV show
+
+
+def state_report(practice_id, definition: dict, period: rules.Period, zone, threshold: int) -> list[StateRow]:
+    """The program's quarterly aggregates over the practice's clients who did not opt out, each
+    count below `threshold` shown as "fewer than", no average of a smaller group. No names,
+    ids or free text: only the definition's words, the rules' words and numbers."""
+    from clients.caseload.models import Client
+    from clients.demographics.models import DemographicAnswers
+    from practice.models import Membership
+    from practice.roles import Role
+
+    start, end = period.bounds(zone)
+    latest = (DemographicAnswers.objects.filter(client__practice_id=practice_id, program=definition["key"])
+              .order_by("client_id", "-number").distinct("client_id").values("pk"))
+    opted_out = DemographicAnswers.objects.filter(pk__in=latest, opted_out=True).values("client_id")
+    included = Client.objects.filter(practice_id=practice_id).exclude(pk__in=opted_out)
+    scope = Scope(included, Membership.objects.filter(practice_id=practice_id, role=Role.THERAPIST), start, end)
+    completed = scope.sessions().filter(status=Status.COMPLETED).filter(scope.in_period("scheduled_start"))
+    served = included.filter(pk__in=completed.values("client_id"))
+    served_n = served.count()
+    medicine = completed.filter(kind=Kind.MEDICINE)
+    sessions_n, medicine_clients = (lambda r: (r["n"], r["clients"]))(
+        medicine.aggregate(n=Count("id"), clients=Count("client", distinct=True)))
+    activity_data = activity(scope, screened_clients=included)
+    dosing_data = dosing(scope)
+    severity = {r["severity"]: r["n"] for r in SessionEvent.objects.filter(
+        session__in=scope.sessions(), kind=SessionEvent.Kind.ADVERSE).filter(scope.in_period("at"))
+        .values("severity").annotate(n=Count("id"))}
+
+    rows: list[StateRow] = []
+    show = lambda n: rules.suppressed(n, threshold)  # noqa: E731
+    for field_ in definition["activity"]:
+        key, label = field_["key"], field_["label"]
+        if key == "clients_served":
+            rows.append(StateRow("Activity", label, "", show(served_n)))
+        elif key == "individual_sessions":
+            rows.append(StateRow("Activity", label, "", show(sessions_n)))
+        elif key == "group_sessions":
+            rows.append(StateRow("Activity", label, "", show(0)))
+        elif key == "denied":
+            rows.append(StateRow("Activity", label, "", show(activity_data["not_eligible"])))
+        elif key == "denied_reasons":
+            rows += [StateRow("Activity", label, reason, show(n)) for reason, n in activity_data["avoid"]]
+        elif key == "adverse_reactions":
+            rows += [StateRow("Activity", label, name, show(severity.get(code, 0))) for code, name in
+                     [*SessionEvent.Severity.choices, ("", "Severity not recorded")]]
+        elif key == "average_sessions_per_client":
+            value = sessions_n / medicine_clients if medicine_clients else None
+            rows.append(StateRow("Activity", label, "", rules.average_shown(value, medicine_clients, threshold)))
+        elif key == "average_dose_mg":
+            rows.append(StateRow("Activity", label, "",
+                                 rules.average_shown(dosing_data["mean"], dosing_data["sessions"], threshold)))
+
+    answers = DemographicAnswers.objects.filter(pk__in=latest, client__in=served)
+    counts = _over(answers.values("client_id", "answers"),
+                   "SELECT e.key, v.opt, count(DISTINCT a.client_id) FROM {q} a, jsonb_each(a.answers) e, "
+                   "jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.value) = 'array' THEN e.value "
+                   "ELSE jsonb_build_array(e.value) END) v(opt) GROUP BY 1, 2")
+    answered = dict(_over(answers.values("client_id", "answers"),
+                          "SELECT e.key, count(DISTINCT a.client_id) FROM {q} a, jsonb_each(a.answers) e GROUP BY 1"))
+    by_item: dict = {}
+    for key, option, n in counts:
+        by_item.setdefault(key, {})[option] = n
+    for item in definition["items"]:
+        for option in item["options"]:
+            rows.append(StateRow("Clients served", item["label"], option["label"],
+                                 show(by_item.get(item["key"], {}).get(option["key"], 0))))
+        rows.append(StateRow("Clients served", item["label"], "Not answered",
+                             show(served_n - answered.get(item["key"], 0))))
+    dob = IntakeVersion.objects.filter(client=OuterRef("pk"), submitted_at__isnull=False,
+                                       date_of_birth__isnull=False).order_by("-submitted_at").values("date_of_birth")[:1]
+    ages = dict(_over(served.annotate(dob=Subquery(dob)).values("dob"),
+                      "SELECT date_part('year', age(%s::date, q.dob))::int, count(*) FROM {q} q GROUP BY 1",
+                      period.end))
+    bands: dict[str, int] = {}
+    for age, n in ages.items():
+        band = rules.age_band(age, definition["age_bands"])
+        bands[band] = bands.get(band, 0) + n
+    labels = [rules.age_band(low, definition["age_bands"]) for low, _ in definition["age_bands"]]
+    for band in [*labels, "Not known"]:
+        rows.append(StateRow("Clients served", "Age at the end of the quarter", band, show(bands.get(band, 0))))
+    return rows

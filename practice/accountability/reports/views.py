@@ -3,6 +3,8 @@ of clients, no records). Each read is written to the access log."""
 
 from __future__ import annotations
 
+import csv
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
@@ -10,8 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clients import access
+from clients.demographics import programs
 from practice.accountability.reports import rules, selectors
-from practice.accountability.reports.forms import ReportForm
+from practice.accountability.reports.forms import ReportForm, StateReportForm
 from practice.audit.context import log_access
 from practice.audit.models import AccessEvent
 from practice.charts import bar_chart
@@ -53,3 +56,33 @@ def reports(request: HttpRequest) -> HttpResponse:
         log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="reports",
                    path=request.get_full_path())
     return render(request, "practice/reports.html", context, status=200 if form.is_valid() else 400)
+
+
+@access.member_required(Role.ADMIN)
+def state_report(request: HttpRequest) -> HttpResponse:
+    """A state program's quarterly aggregates for the whole practice, on screen or as CSV, built
+    only from clients who did not opt out, small counts suppressed. Admins file it."""
+    practice = request.membership.practice
+    zone = ZoneInfo(practice.time_zone)
+    quarters = rules.recent_quarters(timezone.localdate(timezone=zone))
+    form = StateReportForm(request.GET, programs=programs.programs(), quarters=quarters)
+    if not form.is_valid():
+        return render(request, "practice/state_report.html", {"form": form}, status=400)
+    definition = programs.current(form.cleaned_data["program"])
+    period = rules.quarter_from(form.cleaned_data["quarter"])
+    threshold = max(practice_policy(practice.pk).small_cell_threshold, DEFAULT_POLICY.small_cell_threshold)
+    rows = selectors.state_report(practice.pk, definition, period, zone, threshold)
+    if request.GET.get("format") == "csv":
+        log_access(request, request.membership, [], AccessEvent.Kind.EXPORT, view="state_report",
+                   path=request.get_full_path())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (f'attachment; filename="{definition["key"]}-{rules.quarter_key(period)}.csv"')
+        writer = csv.writer(response)
+        writer.writerow(["Section", "Measure", "Category", "Value"])
+        writer.writerows([[r.section, r.measure, r.category, r.value] for r in rows])
+        return response
+    log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="state_report", path=request.get_full_path())
+    return render(request, "practice/state_report.html", {
+        "form": form, "definition": definition, "period": period, "rows": rows, "threshold": threshold,
+        "due": period.end + timedelta(days=definition["due_days_after_quarter"]),
+        "csv_query": f"program={definition['key']}&quarter={rules.quarter_key(period)}&format=csv"})
