@@ -182,11 +182,12 @@ SWEEP = {
                    "/accountability/log/", "/accountability/log/?log=access", "/search/?q=kai",
                    "/accountability/reports/", "/accountability/reports/?start=2026-05-02&end=2026-05-01"],
     "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/",
-              "/team/practitioners/", "/accountability/concerns/", "/accountability/log/", "/accountability/reports/"],
+              "/team/practitioners/", "/accountability/concerns/", "/accountability/log/", "/accountability/reports/",
+              "/accountability/reports/state/", "/accountability/reports/state/?quarter=2026-Q9"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
                "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/",
-               "/portal/concerns/", "/portal/concerns/{concern}/", "/portal/records/"],
+               "/portal/concerns/", "/portal/concerns/{concern}/", "/portal/records/", "/portal/reporting/oregon/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -860,6 +861,11 @@ def test_a_supervisor_reads_the_report_on_a_phone(browser, live_server, practice
     row = page.get_by_role("row", name=re.compile("^Nausea"))
     assert row.get_by_role("cell").all_inner_texts() == ["1", "1", "0", "0", "2"]
     assert_page_ok(page, "reports")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these figures as CSV").click()
+    figures = Path(download.value.path()).read_text()
+    assert figures.startswith("Section,Measure,Category,Value") and "Adverse effect: Nausea,Total,fewer than 11" in figures
+    assert "Robin" not in figures and "Rowe" not in figures
     page.get_by_label("From").fill("2026-05-02")
     page.get_by_label("To (inclusive)").fill("2026-05-01")
     page.get_by_role("button", name="Show the report").click()

@@ -3,6 +3,8 @@ figures cover, bad input, the access log and a bounded number of queries."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -220,3 +222,33 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = text_of(supervisor.get(reverse("reports"), window()).content.decode())
     assert "16 medicine sessions completed" in page and "Nausea 15 0 0 0 15" in page
+
+
+def test_the_csv_suppresses_small_counts_names_no_one_and_is_logged(seeded):
+    world = seeded
+    response = login(world.supervisor).get(reverse("reports"), {**window(), "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    rows = {(r["Measure"], r["Category"]): r["Value"] for r in csv.DictReader(io.StringIO(text))}
+    assert rows[("Clients served", "")] == "fewer than 11"
+    assert rows[("Total dose per session (mg)", "average")] == "not shown (fewer than 11)"
+    assert rows[("Adverse effect: Nausea", "Total")] == "fewer than 11"
+    assert rows[("Minutes to the first acknowledgement", "median")] == "not shown (fewer than 11)"
+    for secret in ("Cora", "Tess", "Sue", "Otto", "Cleared.", "Two prior sessions"):
+        assert secret not in text
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text)
+    event = AccessEvent.objects.get(kind="export")
+    assert event.view == "reports" and event.clients == []
+    assert not AccessEvent.objects.filter(kind="report").exists()  # the download, not a page read
+
+
+def test_the_csv_shows_counts_and_averages_of_groups_at_the_threshold(world):
+    for i in range(11):
+        c = f.client(world.practice, world.therapist, full_name=f"Client {i}")
+        medicine(world, c, world.therapist, doses=[("initial", "100"), ("booster", "50")])
+    text = login(world.therapist).get(reverse("reports"), {**window(), "format": "csv"}).content.decode()
+    rows = {(r["Measure"], r["Category"]): r["Value"] for r in csv.DictReader(io.StringIO(text))}
+    assert rows[("Clients served", "")] == "11" and rows[("Medicine sessions with doses logged", "")] == "11"
+    assert rows[("Total dose per session (mg)", "average")] == "150.0" and rows[("Boosters given", "")] == "11"
+    assert rows[("Sessions by total dose", "140-159 mg")] == "11" and rows[("Sessions by total dose", "under 80 mg")] == (
+        "fewer than 11")

@@ -153,3 +153,56 @@ def age_band(age: int | None, bands: list) -> str:
         if age >= low and (high is None or age <= high):
             return f"{low} or older" if high is None else f"{low} to {high}"
     return "Under the youngest band"
+
+
+def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, threshold: int) -> list[tuple]:
+    """The report's figures as (section, measure, category, value) rows for a file that leaves
+    the app: counts below `threshold` suppressed, no average, median or extreme of a smaller
+    group, and no table that names a practitioner (the alliance tables stay on screen)."""
+    def count(n):
+        return suppressed(n, threshold)
+
+    def of(value, group, places=1, unit=""):
+        shown = average_shown(value, group, threshold, places)
+        return shown + unit if shown[0].isdigit() else shown
+
+    rows = [("Activity", "Clients served", "", count(activity["served"]))]
+    headings = activity["by_kind"].headings
+    for row in activity["by_kind"].rows:
+        rows += [("Activity", f"Sessions: {row[0]}", status, count(n)) for status, n in zip(headings[1:], row[1:], strict=True)]
+    rows.append(("Activity", "Clients found not eligible at screening", "", count(activity["not_eligible"])))
+    rows += [("Activity", "Not eligible, by rule", label, count(n)) for label, n in activity["avoid"]]
+    rows += [("Activity", "Cautions acknowledged with a rationale", label, count(n)) for label, n in activity["cautions"]]
+    rows.append(("Activity", "Checklists passed with a rationale", "", count(activity["override_total"])))
+    rows += [("Activity", "Checklist lines passed with a rationale", label, count(n)) for label, n in activity["overrides"]]
+    headings = safety["adverse"].headings
+    for row in safety["adverse"].rows:
+        rows += [("Safety", f"Adverse effect: {row[0]}", column, count(n)) for column, n in zip(headings[1:], row[1:],
+                                                                                              strict=True)]
+    rows += [("Safety", "Emergency signs: what was done", label, count(n)) for label, n in safety["outcomes"]]
+    danger = safety["danger"]
+    rows += [("Safety", "Danger answers to check-ins", "", count(danger["total"])),
+             ("Safety", "Danger answers acknowledged", "", count(danger["acknowledged"])),
+             ("Safety", "Minutes to the first acknowledgement", "median", of(danger["median_minutes"],
+                                                                             danger["acknowledged"], 0)),
+             ("Safety", "Minutes to the first acknowledgement", "longest", of(danger["worst_minutes"],
+                                                                              danger["acknowledged"], 0)),
+             ("Safety", "Acknowledged late or not at all", "", count(danger["late"]))]
+    n = dosing["sessions"]
+    rows += [("Dosing", "Medicine sessions with doses logged", "", count(n)),
+             ("Dosing", "Total dose per session (mg)", "average", of(dosing["mean"], n)),
+             ("Dosing", "Total dose per session (mg)", "median", of(dosing["median"], n)),
+             ("Dosing", "Total dose per session (mg)", "lowest", of(dosing["low"], n)),
+             ("Dosing", "Total dose per session (mg)", "highest", of(dosing["high"], n)),
+             ("Dosing", "Dose per kilogram (mg/kg)", "average", of(dosing["mean_per_kg"], dosing["weighed"], 2)),
+             ("Dosing", f"Sessions above {dosing['high_dose_mg_per_kg']} mg/kg", "", count(dosing["above"])),
+             ("Dosing", "Boosters given", "", count(dosing["boosters"]))]
+    rows += [("Dosing", "Sessions by total dose", label, count(k)) for label, k in dosing["bands"]]
+    for day, r in outcomes["by_day"]:
+        rows += [("Outcomes", f"Check-ins, day {day}", "answers", count(r["n"])),
+                 ("Outcomes", f"Check-ins, day {day}", "mood, median", of(r["median"], r["n"])),
+                 ("Outcomes", f"Check-ins, day {day}", "mood, lower quartile", of(r["q1"], r["n"])),
+                 ("Outcomes", f"Check-ins, day {day}", "mood, upper quartile", of(r["q3"], r["n"])),
+                 ("Outcomes", f"Check-ins, day {day}", "reporting worsening", count(r["worse"])),
+                 ("Outcomes", f"Check-ins, day {day}", "sleeping poorly", count(r["poor_sleep"]))]
+    return rows

@@ -201,7 +201,8 @@ def outcomes(scope: Scope, zone) -> dict:
                 for r in RuptureAlert.objects.filter(response__in=responses).values(
                     "response__practitioner__user__full_name", "response__practitioner__user__email").annotate(
                     n=Count("id")).order_by("-n", "response__practitioner__user__full_name")]
-    return {"checkins": checkins, "alliance": alliance, "ruptures": ruptures}
+    return {"checkins": checkins, "by_day": [(day, by_day[day]) for day in rules.CHECKIN_DAYS if day in by_day],
+            "alliance": alliance, "ruptures": ruptures}
 
 
 def _num(v) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from clients import access
 from clients.demographics import programs
@@ -36,8 +37,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         chosen = form.cleaned_data["practitioner"]
         start, end = period.bounds(zone)
         scope = selectors.Scope(clients, practitioners.filter(pk=chosen.pk) if chosen else practitioners, start, end)
-        hours = min(practice_policy(request.membership.practice_id).danger_escalate_hours,
-                    DEFAULT_POLICY.danger_escalate_hours)
+        policy = practice_policy(request.membership.practice_id)
+        hours = min(policy.danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
         activity, safety = selectors.activity(scope), selectors.safety(scope, hours)
         dosing, outcomes = selectors.dosing(scope), selectors.outcomes(scope, zone)
         context.update({
@@ -53,8 +54,17 @@ def reports(request: HttpRequest) -> HttpResponse:
                     (row[0], float(row[2])) for row in outcomes["checkins"].rows if row[2] != ""], "chart-mood"),
             },
         })
+        threshold = max(policy.small_cell_threshold, DEFAULT_POLICY.small_cell_threshold)
+        context["threshold"] = threshold
+        if request.GET.get("format") == "csv":
+            log_access(request, request.membership, [], AccessEvent.Kind.EXPORT, view="reports",
+                       path=request.get_full_path())
+            return _csv(f"report-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv",
+                        rules.export_rows(activity, safety, dosing, outcomes, threshold))
         log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="reports",
                    path=request.get_full_path())
+        context["csv_query"] = urlencode({k: v for k, v in request.GET.items() if k in ("start", "end", "practitioner")}
+                                         | {"format": "csv"})
     return render(request, "practice/reports.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -75,14 +85,19 @@ def state_report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         log_access(request, request.membership, [], AccessEvent.Kind.EXPORT, view="state_report",
                    path=request.get_full_path())
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (f'attachment; filename="{definition["key"]}-{rules.quarter_key(period)}.csv"')
-        writer = csv.writer(response)
-        writer.writerow(["Section", "Measure", "Category", "Value"])
-        writer.writerows([[r.section, r.measure, r.category, r.value] for r in rows])
-        return response
+        return _csv(f"{definition['key']}-{rules.quarter_key(period)}.csv",
+                    [(r.section, r.measure, r.category, r.value) for r in rows])
     log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="state_report", path=request.get_full_path())
     return render(request, "practice/state_report.html", {
         "form": form, "definition": definition, "period": period, "rows": rows, "threshold": threshold,
         "due": period.end + timedelta(days=definition["due_days_after_quarter"]),
         "csv_query": f"program={definition['key']}&quarter={rules.quarter_key(period)}&format=csv"})
+
+
+def _csv(filename: str, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["Section", "Measure", "Category", "Value"])
+    writer.writerows(rows)
+    return response
