@@ -5,7 +5,7 @@ from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
 from sessions.preparation.models import PreparationTick
-from sessions.readiness.models import GateCheck
+from sessions.readiness.models import GateCheck, GateRefusal
 from sessions.reminders.models import SessionReminder
 from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
 from sessions.surveys.models import (
@@ -18,7 +18,7 @@ from sessions.surveys.models import (
 
 __all__ = [
     "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven",
-    "FlightPlanSignature", "FlightPlanVersion", "GateCheck", "Kind", "NoteAddendum", "NoteCoSignature",
+    "FlightPlanSignature", "FlightPlanVersion", "GateCheck", "GateRefusal", "Kind", "NoteAddendum", "NoteCoSignature",
     "OpenAnswer", "PreparationTick", "RuptureAcknowledgement", "RuptureAlert", "SessionEvent", "SessionNote",
     "SessionReminder", "Status", "SurveyRequest", "SurveyResponse", "SurveySchedule", "TherapySession",
     "VitalsReading", "WaterIntake"

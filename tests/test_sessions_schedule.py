@@ -191,3 +191,26 @@ def test_past_high_dose_sessions_count_by_the_dose_given(world):
     facts = gate_facts(client=world.client, practitioner=world.therapist, start=timezone.now() + timedelta(days=60),
                        initial_mg=Decimal("150"), booster_mg=None, stage="schedule")
     assert "high_dose_repeated" in {f.code for f in facts.flags}
+
+
+def test_a_refusal_is_kept_with_its_red_lines_and_an_amber_block_is_not(world, therapist):
+    """Issue 20: refusals at the readiness checklist are counted in the reports, so each is kept
+    (after the refused step's own rollback), with the codes of the red lines that stood."""
+    from sessions.readiness.models import GateRefusal
+
+    response = schedule(therapist, world)  # nothing prepared: screening, consent and plan are red
+    assert response.status_code == 400 and not TherapySession.objects.filter(kind="medicine").exists()
+    refusal = GateRefusal.objects.get()
+    assert (refusal.stage, refusal.session, refusal.client, refusal.by) == ("schedule", None, world.client, world.therapist)
+    assert {"screening_incomplete", "informed_consent", "flight_plan"} <= set(refusal.codes)
+    make_ready(world, prior_sessions=1)  # only an amber line (too few prior sessions) and no rationale: not a refusal
+    assert schedule(therapist, world).status_code == 400 and GateRefusal.objects.count() == 1
+    assert schedule(therapist, world, rationale="Known to me for years; we agreed on it.").status_code == 302
+    session = TherapySession.objects.get(kind="medicine")
+    consent_services.consent_revoke(signature=ConsentSignature.objects.get(), user=world.client.membership.user, reason="")
+    with pytest.raises(ValidationError, match="red lines"):
+        session_start(session=session, by=world.therapist)
+    started = GateRefusal.objects.get(stage="start")
+    assert started.session == session and started.codes == ["informed_consent"]
+    page = therapist.get(reverse("reports")).content.decode()
+    assert "No informed consent in force" in page and "Screening incomplete" in page

@@ -62,6 +62,7 @@ AUDITED = {
     "clients_consentrevocation": (_via("clients_consentsignature", "signature_id", "uuid"), ""),
     "clients_intakeversion": ("", ""),
     "clients_demographicanswers": ("", ""),
+    "therapy_sessions_gaterefusal": ("", ""),
     "clients_recordsexport": ("", ""),
     "screening_medicalscreening": ("", ""),
     "screening_medicationscreening": ("", ""),

@@ -5,7 +5,8 @@ from practice.audit.triggers import AUDITED, install
 
 LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark",
          "clients_recordsexport", "therapy_sessions_sessionreminder",
-         "therapy_sessions_preparationtick", "clients_consentdraft", "clients_demographicanswers"}  # their own migrations
+         "therapy_sessions_preparationtick", "clients_consentdraft", "clients_demographicanswers",
+         "therapy_sessions_gaterefusal"}  # their own migrations
 
 
 class Migration(migrations.Migration):

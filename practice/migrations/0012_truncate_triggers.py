@@ -4,7 +4,8 @@ from practice.audit.triggers import AUDIT_TABLES, AUDITED, TRUNCATE_SQL, audit_t
 
 
 LATER = {"clients_recordsexport", "therapy_sessions_sessionreminder", "therapy_sessions_preparationtick",
-         "clients_consentdraft", "clients_demographicanswers"}  # created after this migration, with their own triggers
+         "clients_consentdraft", "clients_demographicanswers",
+         "therapy_sessions_gaterefusal"}  # created after this migration, with their own triggers
 
 
 class Migration(migrations.Migration):

@@ -31,3 +31,23 @@ class GateCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} check of {self.session}"
+
+
+class GateRefusal(models.Model):
+    """The readiness checklist refused to schedule, move or start a medicine session: which red
+    lines stood. Kept for the reports (refusals and their reasons); append-only."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="gate_refusals")
+    session = models.ForeignKey(TherapySession, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                help_text="Empty when a new session was refused.")
+    stage = models.CharField(max_length=10, choices=[("schedule", "Scheduling"), ("start", "Starting")])
+    codes = models.JSONField(help_text="The codes of the red lines, in checklist order.")
+    by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} refused ({', '.join(self.codes)})"

@@ -5,21 +5,25 @@ The checklist itself is sessions.readiness.rules; its facts are sessions.readine
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.exceptions import ValidationError
 
 from clients.caseload.models import Client
 from practice.models import Membership
 from screening.services import RATIONALE_MIN, gate_caution_acknowledge
 from sessions.readiness import rules as gates
-from sessions.readiness.models import GateCheck
+from sessions.readiness.models import GateCheck, GateRefusal
 
 
 class GateBlocked(ValidationError):
-    """The checklist stops this step; `lines` is the checklist to show."""
+    """The checklist stops this step; `lines` is the checklist to show; `refused` when red lines
+    stood (not merely an amber line without its rationale)."""
 
-    def __init__(self, message: str, lines):
+    def __init__(self, message: str, lines, refused: bool = False):
         super().__init__(message)
         self.lines = lines
+        self.refused = refused
 
 
 def _decide(lines, rationale: str) -> str:
@@ -28,7 +32,8 @@ def _decide(lines, rationale: str) -> str:
     if result == gates.REFUSED:
         waiting = sum(1 for line in lines if line.ack_key)
         extra = f" {waiting} caution(s) each need their own rationale (at least a sentence each)." if waiting else ""
-        raise GateBlocked(f"Refused: the readiness checklist has red lines.{extra} Nothing was changed.", lines)
+        raise GateBlocked(f"Refused: the readiness checklist has red lines.{extra} Nothing was changed.", lines,
+                          refused=True)
     if result == gates.RATIONALE and len(rationale.strip()) < RATIONALE_MIN:
         raise GateBlocked("Amber lines need your written rationale (at least a sentence) to proceed.", lines)
     return result
@@ -61,3 +66,23 @@ def gate_check_record(*, session, stage: str, lines, outcome: str, rationale: st
     return GateCheck.objects.create(session=session, stage=stage, lines=_line_json(lines), outcome=outcome,
                                     rationale=rationale.strip() if outcome == gates.RATIONALE else "", checked_by=by)
 
+
+
+def records_refusals(stage: str):
+    """Keep a GateRefusal when the decorated service is refused by red lines. It wraps the
+    service's own transaction, so the refusal is written after that rollback and stays."""
+    def decorate(service):
+        @wraps(service)
+        def run(**kwargs):
+            try:
+                return service(**kwargs)
+            except GateBlocked as exc:
+                if exc.refused:
+                    session = kwargs.get("session")
+                    GateRefusal.objects.create(
+                        client=kwargs.get("client") or session.client, session=session, stage=stage,
+                        codes=[line.code for line in exc.lines if line.level == gates.REFUSED],
+                        by=kwargs.get("practitioner") or kwargs["by"])
+                raise
+        return run
+    return decorate

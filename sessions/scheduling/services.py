@@ -19,12 +19,13 @@ from sessions.livelog.selectors import open_signs
 from sessions.livelog.services import record_outcomes
 from sessions.readiness import rules as gates
 from sessions.readiness.selectors import gate_facts, start_checklist
-from sessions.readiness.services import gate_check_record, run_gate
+from sessions.readiness.services import gate_check_record, records_refusals, run_gate
 from sessions.reminders.services import reminder_cancel, reminder_schedule
 from sessions.scheduling.models import CalendarFeed, Kind, Status, TherapySession
 from sessions.surveys.services import schedule_after_session
 
 
+@records_refusals(gates.SCHEDULE)
 @transaction.atomic
 def session_schedule(*, client: Client, practitioner: Membership, kind: str, start: datetime, other_people: str = "",
                      initial_mg: Decimal | None = None, booster_mg: Decimal | None = None,
@@ -58,6 +59,7 @@ def session_schedule(*, client: Client, practitioner: Membership, kind: str, sta
     return session
 
 
+@records_refusals(gates.START)
 @transaction.atomic
 def session_start(*, session: TherapySession, by: Membership, rationale: str = "",
                   acknowledgements: dict[str, str] | None = None) -> TherapySession:
@@ -74,6 +76,7 @@ def session_start(*, session: TherapySession, by: Membership, rationale: str = "
     return session
 
 
+@records_refusals(gates.SCHEDULE)
 @transaction.atomic
 def session_reschedule(*, session: TherapySession, start: datetime, by: Membership, reason: str, rationale: str = "",
                        acknowledgements: dict[str, str] | None = None) -> TherapySession:

@@ -25,6 +25,7 @@ RECORDS = {
     "clients_consenttemplateversion": "consent document version",
     "clients_intakeversion": "intake form",
     "clients_demographicanswers": "answers for the state report",
+    "therapy_sessions_gaterefusal": "refusal by the readiness checklist",
     "clients_recordsexport": "copy of the records",
     "practice_concern": "concern",
     "practice_concernentry": "entry on a concern",

@@ -117,6 +117,30 @@ GATE_LINE_LABELS = {
 }
 
 
+# Red lines of the readiness checklist that are not screening flags.
+GATE_RED_LABELS = {
+    "screening_incomplete": "Screening incomplete",
+    "screening_outdated": "Screening not repeated since the last medicine session",
+    "informed_consent": "No informed consent in force",
+    "flight_plan": "No flight plan signed by both",
+    "touch_consent": "Touch planned without touch consent",
+    "recording_consent": "Recording planned without recording consent",
+    "substance_test": "No substance test recorded",
+    "dose_plan": "No dose planned",
+}
+
+
+def refusal_label(code: str) -> str:
+    """The words for a red line that refused a session (a flag's code or the checklist's own)."""
+    if code in GATE_RED_LABELS:
+        return GATE_RED_LABELS[code]
+    if code in ALWAYS_AVOID_LABELS:
+        return ALWAYS_AVOID_LABELS[code]
+    if code in CAUTION_LABELS:
+        return f"{CAUTION_LABELS[code]} (a caution without its own rationale yet)"
+    return "Another red line"
+
+
 def label(labels: dict[str, str], code: str, other: str) -> str:
     """The words for a code; a code without words (a rule added later) is counted as `other`."""
     return labels.get(code, other)
@@ -173,6 +197,9 @@ def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, thre
     rows.append(("Activity", "Clients found not eligible at screening", "", count(activity["not_eligible"])))
     rows += [("Activity", "Not eligible, by rule", label, count(n)) for label, n in activity["avoid"]]
     rows += [("Activity", "Cautions acknowledged with a rationale", label, count(n)) for label, n in activity["cautions"]]
+    rows.append(("Activity", "Refusals by the readiness checklist", "", count(activity["refused"])))
+    rows.append(("Activity", "Clients refused by the readiness checklist", "", count(activity["refused_clients"])))
+    rows += [("Activity", "Refusals, by red line", label, count(n)) for label, n in activity["refusal_reasons"]]
     rows.append(("Activity", "Checklists passed with a rationale", "", count(activity["override_total"])))
     rows += [("Activity", "Checklist lines passed with a rationale", label, count(n)) for label, n in activity["overrides"]]
     headings = safety["adverse"].headings

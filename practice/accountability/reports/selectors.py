@@ -19,7 +19,7 @@ from screening.rules import ALWAYS_AVOID
 from sessions.checkins.models import CheckInAnswer
 from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.livelog.rules import ADVERSE_EFFECTS
-from sessions.readiness.models import GateCheck
+from sessions.readiness.models import GateCheck, GateRefusal
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.models import RuptureAlert, SurveyResponse
 
@@ -95,8 +95,18 @@ def activity(scope: Scope, screened_clients: QuerySet | None = None) -> dict:
                        "WHERE e->>'tier' = %s GROUP BY 1", after=[ALWAYS_AVOID])
     [(not_eligible,)] = _over(flagged, "SELECT count(DISTINCT r.client_id) FROM {q} r WHERE EXISTS (SELECT 1 FROM "
                               "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])
+    refusals = GateRefusal.objects.filter(by__in=scope.practitioners, client__in=scope.clients).filter(
+        scope.in_period("at"))
+    refused = refusals.aggregate(n=Count("id"), clients=Count("client", distinct=True))
+    refusal_rows: dict[str, int] = {}
+    for code, n in _over(refusals.values("codes"), "SELECT c, count(*) FROM {q} r, jsonb_array_elements_text(r.codes) c "
+                                                   "GROUP BY 1"):
+        name = rules.refusal_label(code)
+        refusal_rows[name] = refusal_rows.get(name, 0) + n
     return {
         "served": served, "by_kind": by_kind, "medicine": medicine, "not_eligible": not_eligible,
+        "refused": refused["n"], "refused_clients": refused["clients"],
+        "refusal_reasons": sorted(refusal_rows.items(), key=lambda kv: (-kv[1], kv[0])),
         "overrides": _labelled(override_rows, rules.GATE_LINE_LABELS, "Another checklist line"),
         "override_total": overrides.count(),
         "cautions": _labelled(caution_rows, rules.CAUTION_LABELS, "Another caution"),
@@ -243,6 +253,13 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
     sessions_n, medicine_clients = (lambda r: (r["n"], r["clients"]))(
         medicine.aggregate(n=Count("id"), clients=Count("client", distinct=True)))
     activity_data = activity(scope, screened_clients=included)
+    # Denied: found not eligible at screening, or refused by the readiness checklist (distinct people).
+    screened_out = ScreeningReview.objects.filter(client__in=included).filter(scope.in_period("created_at"))
+    denied = {row[0] for row in _over(screened_out.values("client_id", "flags"),
+                                      "SELECT DISTINCT r.client_id FROM {q} r WHERE EXISTS (SELECT 1 FROM "
+                                      "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])}
+    denied |= set(GateRefusal.objects.filter(client__in=included).filter(scope.in_period("at"))
+                  .values_list("client_id", flat=True).distinct())
     dosing_data = dosing(scope)
     severity = {r["severity"]: r["n"] for r in SessionEvent.objects.filter(
         session__in=scope.sessions(), kind=SessionEvent.Kind.ADVERSE).filter(scope.in_period("at"))
@@ -259,9 +276,12 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
         elif key == "group_sessions":
             rows.append(StateRow("Activity", label, "", show(0)))
         elif key == "denied":
-            rows.append(StateRow("Activity", label, "", show(activity_data["not_eligible"])))
+            rows.append(StateRow("Activity", label, "", show(len(denied))))
         elif key == "denied_reasons":
-            rows += [StateRow("Activity", label, reason, show(n)) for reason, n in activity_data["avoid"]]
+            reasons: dict[str, int] = {}
+            for reason, n in [*activity_data["avoid"], *activity_data["refusal_reasons"]]:
+                reasons[reason] = reasons.get(reason, 0) + n
+            rows += [StateRow("Activity", label, reason, show(n)) for reason, n in sorted(reasons.items())]
         elif key == "adverse_reactions":
             rows += [StateRow("Activity", label, name, show(severity.get(code, 0))) for code, name in
                      [*SessionEvent.Severity.choices, ("", "Severity not recorded")]]
