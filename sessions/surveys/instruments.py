@@ -4,7 +4,10 @@ A definition lists its response options (value and label), its items (number, te
 subscale, reverse key) and its subscales. Total = sum of scored items; each subscale = sum of
 its scored items; a reverse-keyed item scores (lowest + highest option) - answer. A stored
 response keeps the version and a copy of the definition it answered, so changing a file later
-never rewrites old scores. The BR-WAI ships first (../shared/brwai.md).
+never rewrites old scores. The BR-WAI ships first (../shared/brwai.md); the symptom measures
+PHQ-9, GAD-7 and PCL-5 (issue 20) add their published severity bands (`bands`, covering every
+possible total once) and the items whose answer is a danger sign (`danger_items`: PHQ-9
+question 9 answered above "Not at all").
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class Instrument:
     subscales: dict
     items: tuple[Item, ...]
     definition: dict  # the file as loaded, stored with each response
+    bands: tuple[tuple[int, int, str], ...] = ()  # (lowest total, highest total, label)
+    danger_items: tuple[tuple[int, int, str], ...] = ()  # (item number, answer at least, reason)
 
     @property
     def low(self) -> int:
@@ -60,8 +65,19 @@ def from_definition(d: dict) -> Instrument:
         raise ValueError(f"{d['key']}: items must be numbered 1..n")
     if any(i.subscale not in d["subscales"] for i in items):
         raise ValueError(f"{d['key']}: an item names an unknown subscale")
-    return Instrument(d["key"], str(d["version"]), d["title"], d.get("short_title", d["title"]), d["instructions"],
-                      tuple((o["value"], o["label"]) for o in d["options"]), dict(d["subscales"]), items, d)
+    instrument = Instrument(
+        d["key"], str(d["version"]), d["title"], d.get("short_title", d["title"]), d["instructions"],
+        tuple((o["value"], o["label"]) for o in d["options"]), dict(d["subscales"]), items, d,
+        tuple((b["from"], b["to"], b["label"]) for b in d.get("bands", [])),
+        tuple((x["number"], x["at_least"], x["reason"]) for x in d.get("danger_items", [])))
+    if instrument.bands:
+        lowest, highest = instrument.low * len(items), instrument.high * len(items)
+        covered = [t for low, high, _ in instrument.bands for t in range(low, high + 1)]
+        if covered != list(range(lowest, highest + 1)):
+            raise ValueError(f"{d['key']}: bands must cover every total from {lowest} to {highest} once, in order")
+    if any(not 1 <= number <= len(items) for number, _, _ in instrument.danger_items):
+        raise ValueError(f"{d['key']}: a danger item names no item")
+    return instrument
 
 
 @cache
@@ -116,3 +132,14 @@ def score(instrument: Instrument, answers: dict[int, int]) -> Scores:
     total = sum(scored.values())
     mean = (Decimal(total) / len(instrument.items)).quantize(Decimal("0.01"))
     return Scores(total, subscales, mean)
+
+
+def band(instrument: Instrument, total: int) -> str:
+    """The published severity band of a total ("" for an instrument without bands)."""
+    return next((label for low, high, label in instrument.bands if low <= total <= high), "")
+
+
+def danger_reasons(instrument: Instrument, answers: dict[int, int]) -> list[str]:
+    """Why these answers need a practitioner at once (empty when they do not)."""
+    answers = clean_answers(instrument, answers)
+    return [reason for number, at_least, reason in instrument.danger_items if answers[number] >= at_least]
