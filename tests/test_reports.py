@@ -252,3 +252,22 @@ def test_the_csv_shows_counts_and_averages_of_groups_at_the_threshold(world):
     assert rows[("Total dose per session (mg)", "average")] == "150.0" and rows[("Boosters given", "")] == "11"
     assert rows[("Sessions by total dose", "140-159 mg")] == "11" and rows[("Sessions by total dose", "under 80 mg")] == (
         "fewer than 11")
+
+
+def test_alliance_by_practitioner_and_month_with_its_chart_and_alerts(world):
+    from sessions.surveys.models import RuptureAlert, SurveyRequest, SurveyResponse
+
+    now = timezone.now()
+    for total, bond in ((56, 28), (40, 20)):
+        request = SurveyRequest.objects.create(client=world.client, practitioner=world.therapist, slot=f"s{total}",
+                                               due_at=now, state="answered", sent_at=now)
+        response = SurveyResponse.objects.create(
+            request=request, client=world.client, practitioner=world.therapist, instrument_key="brwai",
+            instrument_version="1", definition={}, answers={}, total=total,
+            subscales={"bond": bond, "tasks_goals": total - bond}, mean=total / 16, submitted_at=now - timedelta(hours=1))
+    RuptureAlert.objects.create(response=response, rule="drop", detail="Fell by 16.")
+    page = login(world.supervisor).get(reverse("reports"), window()).content.decode()
+    text = text_of(page)
+    assert "Tess Therapist" in text and "48.0 24.0 24.0 40" in text  # mean total, bond, tasks/goals, lowest
+    assert 'aria-labelledby="chart-alliance"' in page and ">48</text>" in page
+    assert "Alliance alerts raised, by practitioner" in text and "Tess Therapist 1" in text

@@ -18,7 +18,7 @@ from practice.accountability.reports import rules, selectors
 from practice.accountability.reports.forms import ReportForm, StateReportForm
 from practice.audit.context import log_access
 from practice.audit.models import AccessEvent
-from practice.charts import bar_chart
+from practice.charts import Chart, Series, bar_chart, line_chart
 from practice.roles import Role
 from screening.policy import DEFAULT_POLICY
 from screening.services import practice_policy
@@ -50,6 +50,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                 "adverse": bar_chart("Adverse effects logged, by effect", [
                     (row[0], row[-1]) for row in safety["adverse"].rows], "chart-adverse"),
                 "doses": bar_chart("Medicine sessions by total dose", dosing["bands"], "chart-doses"),
+                "alliance": _alliance_chart(outcomes["alliance"]),
                 "mood": bar_chart("Median mood (of 10) by day after the session", [
                     (row[0], float(row[2])) for row in outcomes["checkins"].rows if row[2] != ""], "chart-mood"),
             },
@@ -101,3 +102,16 @@ def _csv(filename: str, rows) -> HttpResponse:
     writer.writerow(["Section", "Measure", "Category", "Value"])
     writer.writerows(rows)
     return response
+
+
+def _alliance_chart(rows) -> str:
+    """Mean BR-WAI total by month, a line per practitioner (at most three: the chart's distinct
+    line styles; the table beside it has every row)."""
+    series: dict[str, list] = {}
+    for r in rows:
+        name = r["practitioner__user__full_name"] or r["practitioner__user__email"]
+        series.setdefault(name, []).append((r["month"].date(), round(float(r["mean_total"]), 1)))
+    if not series or len(series) > 3:
+        return ""
+    return line_chart(Chart("Mean alliance (BR-WAI total) by month", [Series(n, p) for n, p in series.items()], 16, 80,
+                            [(16, "16"), (48, "48"), (80, "80")]), "chart-alliance")
