@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("sessions.livelog.urls")),
     path("", include("sessions.reminders.urls")),
     path("", include("sessions.preparation.urls")),
+    path("", include("sessions.measures.urls")),
 ]

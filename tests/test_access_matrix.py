@@ -129,6 +129,13 @@ GET_EXPECTATIONS = {
         FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
         unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
     ),
+    "measure_acknowledge": row(
+        FORBIDDEN, therapist=NOT_ALLOWED, supervisor=NOT_ALLOWED, other_therapist=NOT_ALLOWED,
+        unrelated_supervisor=NOT_ALLOWED, outsider=NOT_ALLOWED, anonymous=FOUND,
+    ),
+    # Nothing is due in this world (no intake yet): an answer page is 404 even for the client
+    # (tests/test_measures.py opens one that is due).
+    "portal_measure": row(FORBIDDEN, client=NOT_FOUND, other_client=NOT_FOUND, anonymous=FOUND),
     "survey_link": row(GONE),
     "survey_portal_list": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
     "survey_portal": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
@@ -305,6 +312,8 @@ def url_for(world):
         "checkin_portal": {"checkin_id": checkin.pk},
         "checkin_days": {"client_id": world.client.pk},
         "checkin_acknowledge": {"client_id": world.client.pk, "answer_id": 1},
+        "measure_acknowledge": {"client_id": world.client.pk, "response_id": 1},
+        "portal_measure": {"instrument": "phq9", "slot": "intake"},
         "survey_link": {"token": "not-a-signed-token"},
         "portal_concern": {"concern_id": concern.pk},
         "concern_detail": {"concern_id": concern.pk},

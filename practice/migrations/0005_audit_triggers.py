@@ -6,7 +6,9 @@ from practice.audit.triggers import AUDITED, install
 LATER = {"practice_practice", "practice_concern", "practice_concernentry", "practice_reviewmark",
          "clients_recordsexport", "therapy_sessions_sessionreminder",
          "therapy_sessions_preparationtick", "clients_consentdraft", "clients_demographicanswers",
-         "therapy_sessions_gaterefusal"}  # their own migrations
+         "therapy_sessions_gaterefusal",
+         "therapy_sessions_measureresponse", "therapy_sessions_measureacknowledgement",
+         "therapy_sessions_measureescalation"}  # their own migrations
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,9 @@ from practice.audit.triggers import AUDIT_TABLES, AUDITED, TRUNCATE_SQL, audit_t
 
 LATER = {"clients_recordsexport", "therapy_sessions_sessionreminder", "therapy_sessions_preparationtick",
          "clients_consentdraft", "clients_demographicanswers",
-         "therapy_sessions_gaterefusal"}  # created after this migration, with their own triggers
+         "therapy_sessions_gaterefusal",
+         "therapy_sessions_measureresponse", "therapy_sessions_measureacknowledgement",
+         "therapy_sessions_measureescalation"}  # created after this migration, with their own triggers
 
 
 class Migration(migrations.Migration):

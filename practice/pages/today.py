@@ -25,6 +25,7 @@ from screening.selectors import suicide_screens_to_follow_up
 from sessions.checkins.models import CheckInAnswer
 from sessions.flightplans.selectors import plan_in_force
 from sessions.livelog.selectors import open_signs
+from sessions.measures.selectors import open_danger
 from sessions.notes.selectors import awaiting_cosignature, open_too_long, overdue_notes
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.selectors import open_alerts
@@ -63,10 +64,14 @@ def _session_url(s) -> str:
 
 
 def _danger_answers(visible) -> list[Action]:
-    return [Action(1, "Danger answer in a check-in", f"{a.checkin.client}, day {a.checkin.day}",
-                   reverse("client_detail", args=[a.checkin.client_id]) + "#checkins-h", a.checkin.client_id)
-            for a in (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, checkin__client__in=visible)
-                      .select_related("checkin__client__membership__user"))]
+    checkins = [Action(1, "Danger answer in a check-in", f"{a.checkin.client}, day {a.checkin.day}",
+                       reverse("client_detail", args=[a.checkin.client_id]) + "#checkins-h", a.checkin.client_id)
+                for a in (CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True,
+                                                       checkin__client__in=visible)
+                          .select_related("checkin__client__membership__user"))]
+    return checkins + [Action(1, "Danger answer in a questionnaire (thoughts of self-harm)", str(m.client),
+                              reverse("client_detail", args=[m.client_id]) + "#measures-h", m.client_id)
+                       for m in open_danger(visible).select_related("client__membership__user")]
 
 
 def actions(membership) -> list[Action]:

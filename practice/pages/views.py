@@ -42,10 +42,13 @@ from sessions.checkins.models import CheckIn, CheckInAnswer
 from sessions.checkins.selectors import checkin_charts
 from sessions.flightplans.models import FlightPlanVersion
 from sessions.flightplans.selectors import plan_status
+from sessions.measures.selectors import charts as measure_charts
+from sessions.measures.selectors import due_for, for_record, open_danger
 from sessions.models import TherapySession
 from sessions.notes.selectors import open_too_long, overdue_notes
 from sessions.preparation.selectors import progress
 from sessions.readiness.selectors import dose_history
+from sessions.surveys.instruments import load as measure_load
 from sessions.surveys.selectors import client_alliance, latest_by_pair
 from sessions.surveys.selectors import open_for as survey_open_for
 
@@ -73,13 +76,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     danger = list(CheckInAnswer.objects.filter(open__therapist=request.membership, open__danger=True,
                                                checkin__client__in=access.clients_visible_to(request.membership))
                   .select_related("checkin__client__membership__user").order_by("-submitted_at"))
+    measure_danger = list(open_danger(access.clients_visible_to(request.membership)).select_related(
+        "client__membership__user").order_by("-submitted_at"))
     note_read(request, [c.pk for c in page.object_list] + [a.checkin.client_id for a in danger]
+              + [m.client_id for m in measure_danger]
               + [s.client_id for s in overdue] + [s.client_id for s in still_open]
               + [r.client_id for r in suicide_screens])
     return render(request, "clients/caseload.html", {"clients": page, "page": page, "pending": pending,
                                                      "filters": filters, "filtered": bool(chosen),
                                                      "query": urlencode(chosen),
                                                      "overdue": overdue, "danger": danger, "still_open": still_open,
+                                                     "measure_danger": measure_danger,
                                                      "suicide_screens": suicide_screens})
 
 
@@ -134,6 +141,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
     screening = attach_screening_status([client])[0].screening_status
     facts = record.summary(client, screening, sessions, review, intake=forms["intake"])
     latest_plan = FlightPlanVersion.objects.filter(client=client).prefetch_related("signatures").order_by("-number").first()
+    measures = for_record(client)
     return render(request, "clients/client_detail.html", {
         "client": client, "can_write": can_write, "sessions": sessions, "therapists": therapists,
         "intake": facts.intake, "age": facts.age, "next_session": facts.next_session, "alerts": facts.alerts,
@@ -145,6 +153,8 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
         "days_form": CheckInDaysForm(initial={"days": ", ".join(map(str, client.checkin_days or TIMING.checkin_days))}),
         "checkin_charts": checkin_charts([c.answer for c in reversed(list(checkins)) if hasattr(c, "answer")]),
         "stage_form": StageForm(initial={"stage": client.stage}) if can_write else None,
+        "measures": measures, "measure_charts": measure_charts(measures),
+        "can_acknowledge": can_write or request.membership.role == Role.SUPERVISOR,
         **client_alliance(client, request.membership, can_acknowledge=can_write
                           if request.membership.role == Role.THERAPIST else None),
     })
@@ -205,8 +215,10 @@ def portal(request: HttpRequest) -> HttpResponse:
     saved = {a.program: a for a in DemographicAnswers.objects.filter(client=client).order_by("program", "-number")
              .distinct("program")}  # the newest answers per state program, one query
     reporting = [{"key": d["key"], "title": d["title"], "saved": saved.get(d["key"])} for d in programs.programs()]
+    measures_due = [(measure_load(key), slot) for key, slot in due_for(client)]
     return render(request, "clients/portal.html", {
-        "client": client, "upcoming": upcoming, "reporting": reporting, "therapists": therapists, "forms_state": forms_state,
+        "client": client, "upcoming": upcoming, "reporting": reporting, "measures_due": measures_due,
+        "therapists": therapists, "forms_state": forms_state,
         "open_checkins": open_checkins, "open_surveys": open_surveys,
         "consent_rows": [(v, states[client.pk][v.template_id]) for v in versions],
         "steps": [(step, reverse(step.target, args=[step.arg] if step.arg is not None else [])

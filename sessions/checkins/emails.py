@@ -22,7 +22,8 @@ def checkin_request(checkin: CheckIn):
         "link": link("checkin_link", link_token(checkin))}, headers={"Message-ID": checkin.message_id})
 
 
-def escalation(user, client, *, hours: int):
-    """To a supervisor: a danger answer nobody acknowledged within `hours` (the practice's policy)."""
-    return compose(user.email, "escalation", {"practice": client.practice.name, "hours": hours,
+def escalation(user, client, *, hours: int, what: str = "check-in answer"):
+    """To a supervisor: a danger answer (`what`: a check-in or questionnaire answer) nobody
+    acknowledged within `hours` (the practice's policy)."""
+    return compose(user.email, "escalation", {"practice": client.practice.name, "hours": hours, "what": what,
                                                "link": link("client_detail", client.pk)})

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from practice.tasking import send_and_chain
 from sessions.checkins import services
+from sessions.measures import services as measures
 
 
 @shared_task(name="sessions.tasks.dispatch_due_checkins")
@@ -31,6 +32,7 @@ def notify_danger(answer_id: int) -> int:
 
 @shared_task(name="sessions.tasks.checkin_followups")
 def checkin_followups() -> dict:
-    """Run by beat every few minutes: reminders, missed check-ins, supervisor escalation."""
+    """Run by beat every few minutes: reminders, missed check-ins, supervisor escalation (of danger
+    check-in and questionnaire answers)."""
     return {"reminded": services.send_reminders(), "missed": services.mark_missed(),
-            "escalated": services.escalate_unacknowledged()}
+            "escalated": services.escalate_unacknowledged(), "escalated_measures": measures.escalate_unacknowledged()}

@@ -1,0 +1,72 @@
+"""Writes of the symptom measures: the client's answers (scored, banded, a danger answer raised
+to the therapists at once), acknowledgements, and escalation to supervisors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.caseload.models import CaseloadAssignment, Client
+from clients.caseload.tasks import notify_attention
+from practice.models import SupervisionLink
+from practice.tasking import publish
+from screening.policy import DEFAULT_POLICY
+from screening.services import practice_policy
+from sessions.checkins import emails as checkin_emails
+from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse
+from sessions.measures.selectors import due_for
+from sessions.surveys import instruments
+
+
+@transaction.atomic
+def response_save(*, client: Client, instrument_key: str, slot_key: str, raw_answers: dict) -> MeasureResponse:
+    """Refused (ValidationError, nothing written) unless this measure is due in this slot now."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one answer per slot, even on a double tap
+    slot = next((s for key, s in due_for(client) if key == instrument_key and s.key == slot_key), None)
+    if slot is None:
+        raise ValidationError("This questionnaire is not open: it was answered already, or its time has passed.")
+    instrument = instruments.load(instrument_key)
+    scores = instruments.score(instrument, raw_answers)  # AnswerError (a ValidationError's cousin) names the problem
+    answers = instruments.clean_answers(instrument, raw_answers)
+    response = MeasureResponse.objects.create(
+        client=client, instrument_key=instrument.key, instrument_version=instrument.version,
+        definition=instrument.definition, slot=slot.key, slot_label=slot.label,
+        answers={str(k): v for k, v in answers.items()}, total=scores.total, subscales=scores.subscales,
+        band=instruments.band(instrument, scores.total), danger=bool(instruments.danger_reasons(instrument, answers)))
+    if response.danger:
+        # The same alert as a danger check-in: the client's therapists at once, no content.
+        transaction.on_commit(lambda: publish(notify_attention, str(client.pk)))
+    return response
+
+
+def acknowledge(*, response: MeasureResponse, by, note: str) -> MeasureAcknowledgement:
+    return MeasureAcknowledgement.objects.create(response=response, by=by, note=note.strip()[:2000])
+
+
+def escalate_unacknowledged() -> int:
+    """Tell the supervisors about danger answers nobody acknowledged within the practice's time
+    (the check-ins' policy `danger_escalate_hours`), once each."""
+    count = 0
+    policies: dict = {}
+    for response in MeasureResponse.objects.filter(danger=True, acknowledgements__isnull=True,
+                                                   escalation__isnull=True).select_related("client__practice"):
+        practice_id = response.client.practice_id
+        if practice_id not in policies:
+            policies[practice_id] = practice_policy(practice_id)
+        hours = min(policies[practice_id].danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
+        if response.submitted_at > timezone.now() - timedelta(hours=hours):
+            continue
+        with transaction.atomic():
+            _, created = MeasureEscalation.objects.get_or_create(response=response)
+            if not created:
+                continue
+            therapists = CaseloadAssignment.objects.filter(client=response.client, ended_at__isnull=True).values("therapist")
+            supervisors = {link.supervisor.user for link in SupervisionLink.objects.filter(
+                therapist__in=therapists, ended_at__isnull=True).select_related("supervisor__user")}
+            for user in supervisors:
+                checkin_emails.escalation(user, response.client, hours=hours, what="questionnaire answer").send()
+            count += 1
+    return count
