@@ -187,7 +187,8 @@ SWEEP = {
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
                "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/",
-               "/portal/concerns/", "/portal/concerns/{concern}/", "/portal/records/", "/portal/reporting/oregon/"],
+               "/portal/concerns/", "/portal/concerns/{concern}/", "/portal/records/", "/portal/reporting/oregon/",
+               "/portal/measures/phq9/intake/"],
     "other": ["/clients/{client}/", "/practices/choose/"],  # a therapist elsewhere: 404 page; no-choice page
 }
 
@@ -206,6 +207,11 @@ def test_every_page_passes_axe_and_fits_a_phone(context, live_server, practice_w
     robin = practice_world["clients"][0]
     concern = concern_raise(client=robin, by=robin.membership, about_id=practice_world["therapist"].pk,
                             category="conduct", text="Late to every session.")
+    if who == "client":  # an intake submitted, so the symptom questionnaires are due
+        from screening.services import version_save
+
+        version_save(kind="intake", client=robin, user=robin.membership.user, submit=True,
+                     answers={"legal_name": "Robin Rowe", "time_zone": "Europe/Berlin"})
     if who == "other":
         user = f.member(f.practice("Far Away"), Role.THERAPIST).user
     elif who == "client":

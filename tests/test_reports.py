@@ -271,3 +271,28 @@ def test_alliance_by_practitioner_and_month_with_its_chart_and_alerts(world):
     assert "Tess Therapist" in text and "48.0 24.0 24.0 40" in text  # mean total, bond, tasks/goals, lowest
     assert 'aria-labelledby="chart-alliance"' in page and ">48</text>" in page
     assert "Alliance alerts raised, by practitioner" in text and "Tess Therapist 1" in text
+
+
+def test_symptom_measures_change_from_the_intake_answer(world):
+    from sessions.measures.models import MeasureResponse
+
+    now = timezone.now()
+
+    def answered(client, slot, total, days_ago):
+        MeasureResponse.objects.create(client=client, instrument_key="phq9", instrument_version="1", definition={},
+                                       slot=slot, slot_label=slot, answers={}, total=total, subscales={}, band="",
+                                       danger=False, submitted_at=now - timedelta(days=days_ago))
+
+    answered(world.client, "intake", 15, 200)  # the baseline may be older than the period
+    answered(world.client, "after4w-a", 10, 20)
+    answered(world.client, "after12w-a", 8, 2)  # the latest in the period counts
+    other = f.client(world.practice, world.therapist, full_name="Second Client")
+    answered(other, "intake", 6, 100)
+    answered(other, "after4w-b", 9, 5)
+    answered(f.client(world.practice, world.therapist, full_name="No Baseline"), "after4w-c", 20, 5)  # not counted
+    page = text_of(login(world.supervisor).get(reverse("reports"), window()).content.decode())
+    assert "Depression questionnaire (PHQ-9) 2 10.5 8.5 -2.0 1" in page
+    rows = {(r["Measure"], r["Category"]): r["Value"] for r in csv.DictReader(io.StringIO(
+        login(world.supervisor).get(reverse("reports"), {**window(), "format": "csv"}).content.decode()))}
+    assert rows[("Depression questionnaire (PHQ-9), change from intake", "clients")] == "fewer than 11"
+    assert rows[("Depression questionnaire (PHQ-9), change from intake", "mean change")] == "not shown (fewer than 11)"

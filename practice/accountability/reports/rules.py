@@ -232,4 +232,10 @@ def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, thre
                  ("Outcomes", f"Check-ins, day {day}", "mood, upper quartile", of(r["q3"], r["n"])),
                  ("Outcomes", f"Check-ins, day {day}", "reporting worsening", count(r["worse"])),
                  ("Outcomes", f"Check-ins, day {day}", "sleeping poorly", count(r["poor_sleep"]))]
+    for m in outcomes["measures"]:
+        rows += [("Outcomes", f"{m['title']}, change from intake", "clients", count(m["n"])),
+                 ("Outcomes", f"{m['title']}, change from intake", "mean at intake", of(m["baseline"], m["n"])),
+                 ("Outcomes", f"{m['title']}, change from intake", "mean latest", of(m["latest"], m["n"])),
+                 ("Outcomes", f"{m['title']}, change from intake", "mean change", of(m["change"], m["n"])),
+                 ("Outcomes", f"{m['title']}, change from intake", "clients with fewer symptoms", count(m["fewer"]))]
     return rows

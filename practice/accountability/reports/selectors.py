@@ -212,7 +212,32 @@ def outcomes(scope: Scope, zone) -> dict:
                     "response__practitioner__user__full_name", "response__practitioner__user__email").annotate(
                     n=Count("id")).order_by("-n", "response__practitioner__user__full_name")]
     return {"checkins": checkins, "by_day": [(day, by_day[day]) for day in rules.CHECKIN_DAYS if day in by_day],
-            "alliance": alliance, "ruptures": ruptures}
+            "alliance": alliance, "ruptures": ruptures, "measures": measure_change(scope)}
+
+
+def measure_change(scope: Scope) -> list[dict]:
+    """Per symptom measure: clients whose latest answer in the period follows an intake answer
+    (their baseline), with the mean baseline, mean latest and mean change (negative: fewer
+    symptoms). Screening-like: the clients on the chosen practitioners' caseloads."""
+    from sessions.measures.models import MeasureResponse
+    from sessions.surveys import instruments
+
+    baseline = MeasureResponse.objects.filter(client=OuterRef("client"), instrument_key=OuterRef("instrument_key"),
+                                              slot="intake").values("total")[:1]
+    latest = (MeasureResponse.objects.filter(client__in=_clients_of(scope)).exclude(slot="intake")
+              .filter(scope.in_period("submitted_at")).order_by("client_id", "instrument_key", "-submitted_at")
+              .distinct("client_id", "instrument_key").annotate(baseline=Subquery(baseline))
+              .values("instrument_key", "total", "baseline"))
+    rows = _over(latest, "SELECT q.instrument_key, count(*), avg(q.baseline), avg(q.total), avg(q.total - q.baseline), "
+                         "count(*) FILTER (WHERE q.total < q.baseline) FROM {q} q WHERE q.baseline IS NOT NULL GROUP BY 1")
+    found = {key: (n, base, now, change, fewer) for key, n, base, now, change, fewer in rows}
+    out = []
+    for key in ("phq9", "gad7", "pcl5"):
+        if key in found:
+            n, base, now, change, fewer = found[key]
+            out.append({"title": instruments.load(key).short_title, "n": n, "baseline": base, "latest": now,
+                        "change": change, "fewer": fewer})
+    return out
 
 
 def _num(v) -> str:
