@@ -162,3 +162,21 @@ def test_the_follow_up_slots_follow_a_completed_medicine_session(intake_done):
     answered = MeasureResponse.objects.get()
     assert answered.total == 40 and answered.subscales == {"B": 10, "C": 4, "D": 14, "E": 12}
     assert answered.band.startswith("At or above the usual cut-point")
+
+
+def test_the_supervisor_reviews_question_9_answers_and_how_fast_they_were_acknowledged(intake_done):
+    world = intake_done
+    login(world.client.membership).post(reverse("portal_measure", kwargs={"instrument": "phq9", "slot": "intake"}),
+                                        phq9(item9=1))
+    response = MeasureResponse.objects.get()
+    supervisor = login(world.supervisor)
+    url = reverse("supervisee_review", kwargs={"therapist_id": world.therapist.pk})
+    page = supervisor.get(url).content.decode()
+    assert "Questionnaire answers about thoughts of self-harm (PHQ-9 question 9) (1)" in page
+    assert "<strong>not acknowledged</strong>" in page.split('id="sec-measure"')[1].split("</section>")[0]
+    with time_machine.travel(response.submitted_at + timedelta(minutes=25)):
+        svc.acknowledge(response=response, by=world.therapist, note="Called.")
+    assert "acknowledged after 25 min" in supervisor.get(url).content.decode()
+    marked = supervisor.post(reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk}),
+                             {"pick": f"measure:{response.pk}", "note": "Seen."})
+    assert marked.status_code == 302 and "Reviewed by Sue Supervisor" in supervisor.get(url).content.decode()

@@ -51,7 +51,7 @@ class Scope:
 
 @dataclass
 class Table:
-    """Rows of (label, figures...) with their column headings; `chart` when drawn."""
+    """Rows of (label, figures...) under their column headings."""
 
     headings: list[str]
     rows: list[list] = field(default_factory=list)

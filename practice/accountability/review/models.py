@@ -14,6 +14,7 @@ class ReviewMark(models.Model):
         CONSENT = "consent", "Touch or recording consent"
         RUPTURE = "rupture", "Alliance alert"
         DANGER = "danger", "Danger check-in"
+        MEASURE = "measure", "Questionnaire answer about self-harm"
         CONCERN = "concern", "Client concern"
         DOSE = "dose", "Dose outside the plan or booster window"
         OPEN_SESSION = "open", "Medicine session left open"

@@ -25,6 +25,7 @@ from screening.selectors import latest_reviews_with_suicide_risk
 from sessions.checkins.models import CheckInAnswer
 from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.livelog.selectors import with_emergency_signs
+from sessions.measures.models import MeasureResponse
 from sessions.models import GateCheck
 from sessions.notes.selectors import awaiting_cosignature, open_too_long, overdue_notes
 from sessions.surveys.models import RuptureAlert
@@ -65,6 +66,9 @@ def _sections(request, therapist):
         ("danger", "Danger check-ins and how fast they were acknowledged",
          CheckInAnswer.objects.filter(danger=True, checkin__client__in=clients).select_related(
              "checkin__client__membership__user").prefetch_related("acknowledgements").order_by("-submitted_at")),
+        ("measure", "Questionnaire answers about thoughts of self-harm (PHQ-9 question 9)",
+         MeasureResponse.objects.filter(danger=True, client__in=clients).select_related(
+             "client__membership__user").prefetch_related("acknowledgements").order_by("-submitted_at")),
         ("cssrs", "Screening answers about suicide (C-SSRS screener)", latest_reviews_with_suicide_risk(clients)),
         ("open", "Medicine sessions still in progress after 24 hours", open_too_long([therapist])),
         ("dose", "Doses outside the plan or the booster window",
@@ -90,7 +94,7 @@ def review(request: HttpRequest, therapist_id) -> HttpResponse:
             item.review_marks = marks.get((kind, str(item.pk)), [])
             item.review_client_id = _client_id(kind, item)
             shown.add(item.review_client_id)
-            if kind == "danger":
+            if kind in ("danger", "measure"):
                 first = min((a.at for a in item.acknowledgements.all()), default=None)
                 item.time_to_ack = _duration(first - item.submitted_at) if first else None
             if kind == "caution":  # the flag's own words, from the review it was acknowledged on
