@@ -187,3 +187,35 @@ def test_the_report_reads_a_fixed_number_of_queries(world, django_assert_max_num
     with django_assert_max_num_queries(len(few.captured_queries)):
         got = rows_of(admin.get(reverse("state_report"), query).content.decode())
     assert got[("Gender identity", "Man")] == "15"
+
+
+@pytest.mark.parametrize("counts, shown", [
+    ([12, 11, 0, 0], ["12", "11", "fewer than 11", "fewer than 11"]),  # two small cells: neither can be worked out
+    ([3, 40, 12, 15], ["fewer than 11", "40", rules.HIDDEN_TO_PROTECT, "15"]),  # one: the next smallest goes too
+    ([40, 11, 12, 3], ["40", rules.HIDDEN_TO_PROTECT, "12", "fewer than 11"]),
+    ([5, 4], ["fewer than 11", "fewer than 11"]),  # the total itself is small
+    ([20, 30], ["20", "30"]),
+])
+def test_a_lone_small_cell_takes_its_nearest_neighbour_with_it(counts, shown):
+    assert rules.suppressed_group(counts, 11) == shown
+
+
+def test_the_report_never_leaves_a_lone_small_cell_to_be_worked_out(world):
+    """Veterans: 3 yes, 11 no, 12 prefer not to say, 11 served without answers. The 3 is the only
+    small cell: without a second suppression it would be 37 - 11 - 12 - 11."""
+    oregon = programs.current("oregon")
+    for n, answer in ((3, "yes"), (11, "no"), (12, "prefer_not"), (11, None)):
+        for i in range(n):
+            c = f.client(world.practice, world.therapist, full_name=f"Vet {answer} {i}")
+            f.session(c, world.therapist, days=-1, status="completed")
+            if answer:
+                answers_save(client=c, by=c.membership.user, definition=oregon, answers={"veteran": answer},
+                             opted_out=False)
+    got = rows_of(login(world.admin).get(reverse("state_report"), {"quarter": this_quarter(), "format": "csv"}
+                                         ).content.decode())
+    veteran = "Have you served in the armed forces (a veteran)?"
+    assert got[("Clients served (a completed session in the quarter)", "")] == "37"
+    assert got[(veteran, "Yes")] == "fewer than 11" and got[(veteran, "No")] == rules.HIDDEN_TO_PROTECT
+    assert got[(veteran, "Prefer not to say")] == "12" and got[(veteran, "Not answered")] == "11"
+    # Race (several answers each) is not a split of the total: its cells stand as they are.
+    assert got[("Race (choose all that apply)", "Not answered")] == "37"

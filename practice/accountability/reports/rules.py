@@ -151,6 +151,22 @@ def suppressed(count: int, threshold: int) -> str:
     return f"fewer than {threshold}" if count < threshold else str(count)
 
 
+HIDDEN_TO_PROTECT = "not shown (protects a small group)"
+
+
+def suppressed_group(counts: list[int], threshold: int) -> list[str]:
+    """The cells of a group that splits a published total (each person in exactly one cell):
+    every count below the threshold suppressed, and when exactly one is, the next smallest too,
+    so that no suppressed cell can be worked out as the total minus the others. A total below
+    the threshold needs no more: every cell is then below it too."""
+    shown = [suppressed(n, threshold) for n in counts]
+    small = [i for i, n in enumerate(counts) if n < threshold]
+    if len(small) == 1 and sum(counts) >= threshold:
+        _, nearest = min((n, i) for i, n in enumerate(counts) if i != small[0])
+        shown[nearest] = HIDDEN_TO_PROTECT
+    return shown
+
+
 def average_shown(value, group: int, threshold: int, places: int = 1) -> str:
     """An average, or why it is not shown (its group is under the threshold, or empty)."""
     if group < threshold or value is None:

@@ -328,11 +328,14 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
     for key, option, n in counts:
         by_item.setdefault(key, {})[option] = n
     for item in definition["items"]:
-        for option in item["options"]:
-            rows.append(StateRow("Clients served", item["label"], option["label"],
-                                 show(by_item.get(item["key"], {}).get(option["key"], 0))))
-        rows.append(StateRow("Clients served", item["label"], "Not answered",
-                             show(served_n - answered.get(item["key"], 0))))
+        labels = [o["label"] for o in item["options"]] + ["Not answered"]
+        counts = [by_item.get(item["key"], {}).get(o["key"], 0) for o in item["options"]]
+        counts.append(served_n - answered.get(item["key"], 0))
+        # One answer each: the cells split the clients served, so one small cell alone could be
+        # worked out; several answers each (race, reasons): they do not add up to it.
+        values = [show(n) for n in counts] if item.get("multiple") else rules.suppressed_group(counts, threshold)
+        rows += [StateRow("Clients served", item["label"], label, value) for label, value in zip(labels, values,
+                                                                                                 strict=True)]
     dob = IntakeVersion.objects.filter(client=OuterRef("pk"), submitted_at__isnull=False,
                                        date_of_birth__isnull=False).order_by("-submitted_at").values("date_of_birth")[:1]
     ages = dict(_over(served.annotate(dob=Subquery(dob)).values("dob"),
@@ -343,6 +346,8 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
         band = rules.age_band(age, definition["age_bands"])
         bands[band] = bands.get(band, 0) + n
     labels = [rules.age_band(low, definition["age_bands"]) for low, _ in definition["age_bands"]]
-    for band in [*labels, "Not known"]:
-        rows.append(StateRow("Clients served", "Age at the end of the quarter", band, show(bands.get(band, 0))))
+    age_labels = [*labels, "Not known"]
+    for band, value in zip(age_labels, rules.suppressed_group([bands.get(b, 0) for b in age_labels], threshold),
+                           strict=True):
+        rows.append(StateRow("Clients served", "Age at the end of the quarter", band, value))
     return rows
