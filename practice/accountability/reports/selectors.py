@@ -16,7 +16,7 @@ from clients.intake.models import IntakeVersion
 from practice.accountability.reports import rules
 from screening.models import CautionAcknowledgement, ScreeningReview
 from screening.rules import ALWAYS_AVOID
-from sessions.checkins.models import CheckInAnswer
+from sessions.checkins.models import CheckInAcknowledgement, CheckInAnswer
 from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.livelog.rules import ADVERSE_EFFECTS
 from sessions.readiness.models import GateCheck, GateRefusal
@@ -141,11 +141,16 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
         adverse_table.rows.append([name, *[by.get(s, 0) for s in severities], sum(by.values())])
     outcomes = {r["code"]: r["n"] for r in events.filter(kind=SessionEvent.Kind.OUTCOME).values("code")
                 .annotate(n=Count("id"))}
-    answers = CheckInAnswer.objects.filter(danger=True, checkin__client__in=scope.clients,
-                                           checkin__session__practitioner__in=scope.practitioners
-                                           ).filter(scope.in_period("submitted_at")).annotate(
-        first_ack=Min("acknowledgements__at")).values("submitted_at", "first_ack")
-    [(total, acknowledged, median_s, worst_s, late)] = _over(
+    # Two steps: the period's danger answers of the covered clients first (few, on the partial
+    # index `answer_danger`), then only those with their session and first acknowledgement. In
+    # one statement the planner walked every check-in of the practice by session (130 ms at
+    # 100,000 check-ins over two years, against about 50 ms this way).
+    danger_ids = list(CheckInAnswer.objects.filter(danger=True, checkin__client__in=scope.clients).filter(
+        scope.in_period("submitted_at")).values_list("pk", flat=True))
+    first_ack = CheckInAcknowledgement.objects.filter(answer=OuterRef("pk")).order_by("at").values("at")[:1]
+    answers = CheckInAnswer.objects.filter(pk__in=danger_ids, checkin__session__practitioner__in=scope.practitioners
+                                           ).annotate(first_ack=Subquery(first_ack)).values("submitted_at", "first_ack")
+    [(total, acknowledged, median_s, worst_s, late)] = [(0, 0, None, None, 0)] if not danger_ids else _over(
         answers, "SELECT count(*), count(q.first_ack), "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM q.first_ack - q.submitted_at)), "
         "max(extract(epoch FROM q.first_ack - q.submitted_at)), "
