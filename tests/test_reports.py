@@ -296,3 +296,16 @@ def test_symptom_measures_change_from_the_intake_answer(world):
         login(world.supervisor).get(reverse("reports"), {**window(), "format": "csv"}).content.decode()))}
     assert rows[("Depression questionnaire (PHQ-9), change from intake", "clients")] == "fewer than 11"
     assert rows[("Depression questionnaire (PHQ-9), change from intake", "mean change")] == "not shown (fewer than 11)"
+
+
+def test_mg_per_kg_uses_the_body_mass_in_force_on_the_session_day(world):
+    now = timezone.now()
+    user = world.client.membership.user
+    IntakeVersion.objects.create(client=world.client, number=1, created_by=user, submitted_at=now - timedelta(days=60),
+                                 body_mass_kg=Decimal("50"))
+    medicine(world, world.client, world.therapist, doses=[("initial", "100")], days=-10)  # 2.00 mg/kg at 50 kg
+    IntakeVersion.objects.create(client=world.client, number=2, created_by=user, submitted_at=now - timedelta(days=5),
+                                 body_mass_kg=Decimal("100"))  # weighed again after that session
+    medicine(world, world.client, world.therapist, doses=[("initial", "150")], days=-1)  # 1.50 mg/kg at 100 kg
+    page = text_of(login(world.therapist).get(reverse("reports"), window()).content.decode())
+    assert "average 1.75 mg/kg over 2 sessions" in page and "0 above 2 mg/kg" in page

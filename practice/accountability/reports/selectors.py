@@ -169,8 +169,10 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
 def dosing(scope: Scope) -> dict:
     medicine = scope.sessions().filter(kind=Kind.MEDICINE, status=Status.COMPLETED).filter(
         scope.in_period("scheduled_start"))
-    mass = IntakeVersion.objects.filter(client=OuterRef("session__client"), submitted_at__isnull=False,
-                                        body_mass_kg__isnull=False).order_by("-submitted_at").values("body_mass_kg")[:1]
+    # The body mass in force on the session day: the newest intake submitted before it.
+    mass = IntakeVersion.objects.filter(client=OuterRef("session__client"), body_mass_kg__isnull=False,
+                                        submitted_at__lte=OuterRef("session__scheduled_start")
+                                        ).order_by("-submitted_at").values("body_mass_kg")[:1]
     per_session = (DoseGiven.objects.filter(session__in=medicine).values("session").annotate(
         total=Sum("amount_mg"), boosters=Count("id", filter=Q(which=DoseGiven.Which.BOOSTER)),
         mass=Subquery(mass)))
