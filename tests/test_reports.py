@@ -219,9 +219,13 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_
         s = medicine(world, c, world.therapist, doses=[("initial", "100"), ("booster", "50")])
         SessionEvent.objects.create(session=s, at=s.scheduled_start + timedelta(hours=1), recorded_by=world.therapist,
                                     kind="adverse", code="nausea", severity="mild")
+        checkin = CheckIn.objects.create(client=c, session=s, day=1, state="answered", due_at=timezone.now())
+        CheckInAnswer.objects.create(checkin=checkin, mood=2, sleep="poor", worsening="severe", harm_thoughts=True,
+                                     danger=True, submitted_at=timezone.now() - timedelta(hours=1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = text_of(supervisor.get(reverse("reports"), window()).content.decode())
     assert "16 medicine sessions completed" in page and "Nausea 15 0 0 0 15" in page
+    assert "15 danger answers; 0 acknowledged, 15 not yet" in page
 
 
 def test_the_csv_suppresses_small_counts_names_no_one_and_is_logged(seeded):

@@ -148,9 +148,11 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
     danger_ids = list(CheckInAnswer.objects.filter(danger=True, checkin__client__in=scope.clients).filter(
         scope.in_period("submitted_at")).values_list("pk", flat=True))
     first_ack = CheckInAcknowledgement.objects.filter(answer=OuterRef("pk")).order_by("at").values("at")[:1]
-    answers = CheckInAnswer.objects.filter(pk__in=danger_ids, checkin__session__practitioner__in=scope.practitioners
+    # `or [0]`: no answer has id 0; an empty list would make no statement at all, and the
+    # number of queries would then depend on the data.
+    answers = CheckInAnswer.objects.filter(pk__in=danger_ids or [0], checkin__session__practitioner__in=scope.practitioners
                                            ).annotate(first_ack=Subquery(first_ack)).values("submitted_at", "first_ack")
-    [(total, acknowledged, median_s, worst_s, late)] = [(0, 0, None, None, 0)] if not danger_ids else _over(
+    [(total, acknowledged, median_s, worst_s, late)] = _over(
         answers, "SELECT count(*), count(q.first_ack), "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM q.first_ack - q.submitted_at)), "
         "max(extract(epoch FROM q.first_ack - q.submitted_at)), "
