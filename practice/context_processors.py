@@ -13,7 +13,7 @@ NAV = {
     Role.ADMIN: [("team", "Team"), ("invite_staff", "Invite staff"), ("practitioners", "Practitioners"),
                  ("consent_templates", "Consent documents"),
                  ("concerns", "Concerns"), ("audit_log", "Audit log"), ("reports", "Reports"),
-                 ("practice_survey_schedule", "Surveys"),
+                 ("practice_survey_schedule", "Surveys"), ("practice_measure_schedule", "Questionnaires"),
                  ("policy", "Safety policy")],
 }
 

@@ -3,7 +3,7 @@
 from sessions.checkins.models import CheckIn, CheckInAcknowledgement, CheckInAnswer, CheckInEscalation, OpenAnswer
 from sessions.flightplans.models import FlightPlanSignature, FlightPlanVersion
 from sessions.livelog.models import DoseGiven, SessionEvent, VitalsReading, WaterIntake
-from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse
+from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse, MeasureSchedule
 from sessions.notes.models import NoteAddendum, NoteCoSignature, SessionNote
 from sessions.preparation.models import PreparationTick
 from sessions.readiness.models import GateCheck, GateRefusal
@@ -20,7 +20,7 @@ from sessions.surveys.models import (
 __all__ = [
     "CalendarFeed", "CheckIn", "CheckInAcknowledgement", "CheckInAnswer", "CheckInEscalation", "DoseGiven",
     "FlightPlanSignature", "FlightPlanVersion", "GateCheck", "GateRefusal", "Kind", "MeasureAcknowledgement",
-    "MeasureEscalation", "MeasureResponse", "NoteAddendum", "NoteCoSignature", "OpenAnswer", "PreparationTick",
+    "MeasureEscalation", "MeasureResponse", "MeasureSchedule", "NoteAddendum", "NoteCoSignature", "OpenAnswer", "PreparationTick",
     "RuptureAcknowledgement", "RuptureAlert", "SessionEvent", "SessionNote", "SessionReminder", "Status",
     "SurveyRequest", "SurveyResponse", "SurveySchedule", "TherapySession", "VitalsReading", "WaterIntake"
 ]

@@ -146,6 +146,7 @@ GET_EXPECTATIONS = {
     "client_survey_schedule": row(FORBIDDEN, therapist=NOT_ALLOWED, other_therapist=NOT_ALLOWED, outsider=NOT_ALLOWED,
                                   anonymous=FOUND),
     "practice_survey_schedule": row(FORBIDDEN, admin=OK, anonymous=FOUND),
+    "practice_measure_schedule": row(FORBIDDEN, admin=OK, anonymous=FOUND),
     "portal_concerns": row(FORBIDDEN, client=OK, other_client=OK, anonymous=FOUND),
     "portal_concern": row(FORBIDDEN, client=OK, other_client=NOT_FOUND, anonymous=FOUND),
     "concerns": row(OK, client=FORBIDDEN, other_client=FORBIDDEN, anonymous=FOUND),

@@ -183,7 +183,7 @@ SWEEP = {
                    "/accountability/reports/", "/accountability/reports/?start=2026-05-02&end=2026-05-01"],
     "admin": ["/team/", "/team/invite/", "/policy/", "/team/consents/", "/team/consents/informed/", "/team/alliance/",
               "/team/practitioners/", "/accountability/concerns/", "/accountability/log/", "/accountability/reports/",
-              "/accountability/reports/state/", "/accountability/reports/state/?quarter=2026-Q9"],
+              "/team/measures/", "/accountability/reports/state/", "/accountability/reports/state/?quarter=2026-Q9"],
     "client": ["/portal/", "/profile/", "/accounts/2fa/totp/activate/", "/does-not-exist/", "/portal/forms/intake/",
                "/portal/forms/medical/", "/portal/forms/medications/", "/portal/forms/psychological/",
                "/portal/consents/{consent}/", "/portal/flight-plan/", "/portal/flight-plan/edit/", "/portal/surveys/",

@@ -180,3 +180,43 @@ def test_the_supervisor_reviews_question_9_answers_and_how_fast_they_were_acknow
     marked = supervisor.post(reverse("supervisee_mark", kwargs={"therapist_id": world.therapist.pk}),
                              {"pick": f"measure:{response.pk}", "note": "Seen."})
     assert marked.status_code == 302 and "Reviewed by Sue Supervisor" in supervisor.get(url).content.decode()
+
+
+@pytest.mark.parametrize("schedule, now_offset, keys", [
+    (rules.Schedule(), timedelta(days=28), ["after4w-s1"]),
+    (rules.Schedule(at_intake=False), timedelta(days=28), ["after4w-s1"]),
+    (rules.Schedule(after_weeks=(6, 0)), timedelta(days=28), []),
+    (rules.Schedule(after_weeks=(6, 0)), timedelta(days=42), ["after6w-s1"]),
+    (rules.Schedule(after_weeks=(0, 0)), timedelta(days=84), []),
+])
+def test_the_practice_schedule_decides_the_follow_ups(schedule, now_offset, keys):
+    done = T0 + timedelta(hours=6)
+    slots = rules.all_slots(None, [rules.MedicineSession("s1", T0, "completed", done)], UTC, schedule)
+    assert slot_keys(slots, done + now_offset) == keys
+
+
+def test_intake_and_before_session_measures_can_be_switched_off():
+    before = rules.MedicineSession("s2", T0 + timedelta(days=3), "scheduled", None)
+    assert slot_keys(rules.all_slots(T0, [before], UTC), T0) == ["before-s2", "intake"]
+    off = rules.Schedule(at_intake=False, before_medicine=False)
+    assert slot_keys(rules.all_slots(T0, [before], UTC, off), T0) == []
+
+
+def test_the_admin_sets_the_schedule_and_the_portal_follows_it(intake_done):
+    world = intake_done
+    admin = login(world.admin)
+    url = reverse("practice_measure_schedule")
+    assert "once intake is submitted" in admin.get(url).content.decode()
+    bad = admin.post(url, {"at_intake": "", "before_medicine": "on", "first_follow_up_weeks": "8",
+                           "second_follow_up_weeks": "6"})
+    assert bad.status_code == 400 and "The second follow-up comes after the first" in bad.content.decode()
+    assert admin.post(url, {"first_follow_up_weeks": "99", "second_follow_up_weeks": "12"}).status_code == 400
+    me = login(world.client.membership)
+    assert "Depression questionnaire (PHQ-9)" in me.get(reverse("portal")).content.decode()
+    assert admin.post(url, {"before_medicine": "on", "first_follow_up_weeks": "6", "second_follow_up_weeks": "0"}
+                      ).status_code == 302
+    assert "Depression questionnaire (PHQ-9)" not in me.get(reverse("portal")).content.decode()  # intake: off
+    assert me.get(reverse("portal_measure", kwargs={"instrument": "phq9", "slot": "intake"})).status_code == 404
+    page = admin.get(url).content.decode()
+    assert "Earlier settings" in page and "6, none" in page
+    assert login(world.supervisor).get(url).status_code == 403

@@ -99,6 +99,7 @@ AUDITED = {
         f"SELECT s.client_id::text FROM therapy_sessions_sessionnote n JOIN {SESSION} s ON s.id = n.session_id "
         "WHERE n.id = ($1->>'note_id')::bigint", ""),
     "therapy_sessions_surveyschedule": ("", ""),
+    "therapy_sessions_measureschedule": ("", ""),
     "therapy_sessions_surveyrequest": ("", ""),
     "therapy_sessions_sessionreminder": ("", ""),
     "therapy_sessions_preparationtick": (_via(SESSION, "session_id", "uuid"), ""),

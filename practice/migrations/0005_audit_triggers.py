@@ -8,7 +8,8 @@ LATER = {"practice_practice", "practice_concern", "practice_concernentry", "prac
          "therapy_sessions_preparationtick", "clients_consentdraft", "clients_demographicanswers",
          "therapy_sessions_gaterefusal",
          "therapy_sessions_measureresponse", "therapy_sessions_measureacknowledgement",
-         "therapy_sessions_measureescalation"}  # their own migrations
+         "therapy_sessions_measureescalation",
+         "therapy_sessions_measureschedule"}  # their own migrations
 
 
 class Migration(migrations.Migration):

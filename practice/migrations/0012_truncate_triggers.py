@@ -7,7 +7,8 @@ LATER = {"clients_recordsexport", "therapy_sessions_sessionreminder", "therapy_s
          "clients_consentdraft", "clients_demographicanswers",
          "therapy_sessions_gaterefusal",
          "therapy_sessions_measureresponse", "therapy_sessions_measureacknowledgement",
-         "therapy_sessions_measureescalation"}  # created after this migration, with their own triggers
+         "therapy_sessions_measureescalation",
+         "therapy_sessions_measureschedule"}  # created after this migration, with their own triggers
 
 
 class Migration(migrations.Migration):

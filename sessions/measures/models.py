@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from clients.caseload.models import Client
-from practice.models import Membership
+from practice.models import Membership, Practice
 
 
 class MeasureResponse(models.Model):
@@ -52,3 +52,27 @@ class MeasureEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"Escalation of {self.response}"
+
+
+class MeasureSchedule(models.Model):
+    """When the practice asks the symptom measures; the newest row is in force (rows are
+    versions: a change is a new row). Without one, the default of issue 20."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    at_intake = models.BooleanField(default=True, help_text="Ask once intake is submitted (the baseline).")
+    before_medicine = models.BooleanField(default=True, help_text="Ask in the week before each medicine session.")
+    first_follow_up_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text="Weeks after a completed medicine session for the first follow-up (0: none).")
+    second_follow_up_weeks = models.PositiveSmallIntegerField(
+        default=12, help_text="Weeks after it for the second follow-up (0: none).")
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(first_follow_up_weeks__lte=52, second_follow_up_weeks__lte=52),
+            name="measure_schedule_within_a_year")]
+
+    def __str__(self) -> str:
+        return f"Symptom measure schedule of {self.practice}"

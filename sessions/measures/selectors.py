@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients.intake.models import IntakeVersion
 from sessions.measures import rules
-from sessions.measures.models import MeasureResponse
+from sessions.measures.models import MeasureResponse, MeasureSchedule
 from sessions.scheduling.models import Kind, TherapySession
 from sessions.scheduling.selectors import client_zone
 
@@ -17,7 +17,14 @@ def slots_for(client) -> list[rules.Slot]:
                     .values_list("submitted_at", flat=True).first())
     sessions = [rules.MedicineSession(str(s.pk), s.scheduled_start, s.status, s.ended_at) for s in
                 TherapySession.objects.filter(client=client, kind=Kind.MEDICINE, status__in=["scheduled", "completed"])]
-    return rules.all_slots(first_intake, sessions, client_zone(client))
+    return rules.all_slots(first_intake, sessions, client_zone(client), schedule_of(client.practice_id))
+
+
+def schedule_of(practice_id) -> rules.Schedule:
+    row = MeasureSchedule.objects.filter(practice_id=practice_id).first()
+    if row is None:
+        return rules.Schedule()
+    return rules.Schedule(row.at_intake, row.before_medicine, (row.first_follow_up_weeks, row.second_follow_up_weeks))
 
 
 def due_for(client) -> list[tuple[str, rules.Slot]]:

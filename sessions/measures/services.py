@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from practice.tasking import publish
 from screening.policy import DEFAULT_POLICY
 from screening.services import practice_policy
 from sessions.checkins import emails as checkin_emails
-from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse
+from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse, MeasureSchedule
 from sessions.measures.selectors import due_for
 from sessions.surveys import instruments
 
@@ -70,3 +70,13 @@ def escalate_unacknowledged() -> int:
                 checkin_emails.escalation(user, response.client, hours=hours, what="questionnaire answer").send()
             count += 1
     return count
+
+
+def schedule_save(*, by, at_intake: bool, before_medicine: bool, first_follow_up_weeks: int,
+                  second_follow_up_weeks: int) -> MeasureSchedule:
+    """A new version of the practice's schedule (admins only)."""
+    if by.role != "admin":
+        raise PermissionDenied("Only practice admins set the questionnaire schedule.")
+    return MeasureSchedule.objects.create(practice_id=by.practice_id, at_intake=at_intake, before_medicine=before_medicine,
+                                          first_follow_up_weeks=first_follow_up_weeks,
+                                          second_follow_up_weeks=second_follow_up_weeks, created_by=by)

@@ -13,8 +13,9 @@ from practice.posted import posted
 from practice.roles import Role
 from sessions.flightplans.selectors import crisis_plan
 from sessions.measures import services
-from sessions.measures.models import MeasureResponse
-from sessions.measures.selectors import due_for
+from sessions.measures.forms import MeasureScheduleForm
+from sessions.measures.models import MeasureResponse, MeasureSchedule
+from sessions.measures.selectors import due_for, schedule_of
 from sessions.surveys import instruments
 from sessions.surveys.forms import SurveyForm
 
@@ -50,3 +51,21 @@ def acknowledge(request: HttpRequest, client_id, response_id: int) -> HttpRespon
     services.acknowledge(response=response, by=request.membership, note=request.POST.get("note", ""))
     messages.success(request, "Questionnaire answer acknowledged.")
     return redirect("client_detail", client_id=client.pk)
+
+
+@access.member_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def practice_schedule(request: HttpRequest) -> HttpResponse:
+    current = schedule_of(request.membership.practice_id)
+    weeks = (list(current.after_weeks) + [0, 0])[:2]
+    form = MeasureScheduleForm(posted(request), initial={
+        "at_intake": current.at_intake, "before_medicine": current.before_medicine,
+        "first_follow_up_weeks": weeks[0], "second_follow_up_weeks": weeks[1]})
+    if request.method == "POST" and form.is_valid():
+        services.schedule_save(by=request.membership, **form.cleaned_data)
+        messages.success(request, "The practice's questionnaire schedule is saved.")
+        return redirect("practice_measure_schedule")
+    history = MeasureSchedule.objects.filter(practice_id=request.membership.practice_id).select_related(
+        "created_by__user")[:20]
+    return render(request, "sessions/measure_schedule.html", {"form": form, "history": history},
+                  status=400 if form.errors else 200)

@@ -65,6 +65,7 @@ RECORDS = {
     "therapy_sessions_surveyrequest": "alliance survey request",
     "therapy_sessions_surveyresponse": "alliance survey answer",
     "therapy_sessions_surveyschedule": "alliance survey schedule",
+    "therapy_sessions_measureschedule": "symptom questionnaire schedule",
     "therapy_sessions_therapysession": "session",
     "therapy_sessions_vitalsreading": "vital signs reading",
     "therapy_sessions_waterintake": "water record",
