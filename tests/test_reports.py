@@ -100,7 +100,9 @@ def seeded(world):
         SessionEvent.objects.create(session=one, at=one.scheduled_start + timedelta(hours=1), recorded_by=world.therapist,
                                     kind="adverse", code=code, severity=severity)
     SessionEvent.objects.create(session=one, at=one.scheduled_start + timedelta(hours=2), recorded_by=world.therapist,
-                                kind="outcome", code="emergency", text="Seizure")
+                                kind="outcome", code="emergency", text="Seizure or muscle jerks at 10:00")
+    SessionEvent.objects.create(session=one, at=one.scheduled_start + timedelta(hours=3), recorded_by=world.therapist,
+                                kind="outcome", code="resolved", text="Temperature 38.7 °C (above 38.5 °C) at 11:00")
     checkin = CheckIn.objects.create(client=world.client, session=one, day=1, state="answered", due_at=now)
     answer = CheckInAnswer.objects.create(checkin=checkin, mood=3, sleep="poor", worsening="severe", harm_thoughts=True,
                                           danger=True, submitted_at=now - timedelta(hours=6))
@@ -129,13 +131,15 @@ def test_the_supervisor_reads_each_section_of_their_supervisees_figures(seeded):
     assert "2 medicine sessions completed, 1 cancelled, 0 no-show" in page  # Otto's session is not Sue's to see
     assert "1 client found not eligible at screening" in page and "Lifetime limit of medicine sessions reached 1" in page
     assert "History of seizures 1" in page and "Fewer prior sessions than advised 1" in page
-    assert "Nausea 1 1 0 0 2" in page and "Seizure" in page and "Emergency services called 1" in page
+    assert "Nausea 1 1 0 0 2" in page and "Seizure or muscle jerks 0 0 1 1" in page  # adverse effects, then signs
+    assert "High temperature 1 0 0 1" in page
     assert "1 danger answer; 1 acknowledged, 0 not yet" in page and "median 30 min , longest 30 min" in page
     assert "0 acknowledged later than the practice's 4 hours" in page
     # 180 mg and 100 mg for a client of 60 kg: 3.00 and 1.67 mg/kg, one above 2 mg/kg; one booster.
     assert "average 140.0 mg , median 140.0 mg , from 100.0 to 180.0 mg" in page
     assert "average 2.33 mg/kg" in page and "1 above 2 mg/kg" in page and "1 booster given, in 1 session" in page
     assert "160 mg or more 1" in page and "100-119 mg 1" in page
+    assert "1.5 to under 2 mg/kg 1" in page and "3 mg/kg or more 1" in page  # 1.67 and 3.00 mg/kg
     assert "Day 1 1 3 3 to 3 1 (100%) 1 (100%)" in page
     assert 'aria-labelledby="chart-adverse"' in response.content.decode()
     for name in ("Cora Client", "Dan Different"):  # figures, never names of clients

@@ -63,6 +63,15 @@ def period_problem(start: date, end: date) -> str | None:
     return None
 
 
+PER_KG_BANDS = ((0, 1.5), (1.5, 2.0), (2.0, 2.5), (2.5, 3.0), (3.0, None))  # mg/kg; 2 is "high" [Dosing]
+
+
+def per_kg_labels() -> list[str]:
+    """The words for PER_KG_BANDS, in order."""
+    return [f"under {high:g} mg/kg" if not low else f"{low:g} mg/kg or more" if high is None else
+            f"{low:g} to under {high:g} mg/kg" for low, high in PER_KG_BANDS]
+
+
 def band_labels() -> list[str]:
     """The words for DOSE_BANDS, in order."""
     return [f"under {high} mg" if not low else f"{low} mg or more" if high is None else f"{low}-{high - 1} mg"
@@ -139,6 +148,17 @@ def refusal_label(code: str) -> str:
     if code in CAUTION_LABELS:
         return f"{CAUTION_LABELS[code]} (a caution without its own rationale yet)"
     return "Another red line"
+
+
+# The kind of an emergency sign, from how the live log words it (sessions.livelog.rules): a
+# reading out of range or unstable; an adverse effect that is an emergency by itself is named
+# by its own label. First match wins.
+SIGN_KINDS = (
+    (("Temperature",), "High temperature"),
+    (("Systolic pressure", "Diastolic pressure", "Unstable blood pressure"), "Blood pressure high or unstable"),
+    (("Unstable heart rate",), "Heart rate unstable"),
+)
+OTHER_SIGN = "Another emergency sign"
 
 
 def label(labels: dict[str, str], code: str, other: str) -> str:
@@ -223,6 +243,10 @@ def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, thre
         rows += [("Safety", f"Adverse effect: {row[0]}", column, count(n)) for column, n in zip(headings[1:], row[1:],
                                                                                               strict=True)]
     rows += [("Safety", "Emergency signs: what was done", label, count(n)) for label, n in safety["outcomes"]]
+    headings = safety["signs"].headings
+    for row in safety["signs"].rows:
+        rows += [("Safety", f"Emergency sign: {row[0]}", column, count(n)) for column, n in zip(headings[1:], row[1:],
+                                                                                              strict=True)]
     danger = safety["danger"]
     rows += [("Safety", "Danger answers to check-ins", "", count(danger["total"])),
              ("Safety", "Danger answers acknowledged", "", count(danger["acknowledged"])),
@@ -241,6 +265,7 @@ def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, thre
              ("Dosing", f"Sessions above {dosing['high_dose_mg_per_kg']} mg/kg", "", count(dosing["above"])),
              ("Dosing", "Boosters given", "", count(dosing["boosters"]))]
     rows += [("Dosing", "Sessions by total dose", label, count(k)) for label, k in dosing["bands"]]
+    rows += [("Dosing", "Sessions by dose per kilogram", label, count(k)) for label, k in dosing["per_kg_bands"]]
     for day, r in outcomes["by_day"]:
         rows += [("Outcomes", f"Check-ins, day {day}", "answers", count(r["n"])),
                  ("Outcomes", f"Check-ins, day {day}", "mood, median", of(r["median"], r["n"])),

@@ -8,7 +8,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    CharField,
+    Count,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
 
@@ -141,6 +157,17 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
         adverse_table.rows.append([name, *[by.get(s, 0) for s in severities], sum(by.values())])
     outcomes = {r["code"]: r["n"] for r in events.filter(kind=SessionEvent.Kind.OUTCOME).values("code")
                 .annotate(n=Count("id"))}
+    # Emergency signs by kind and by what was done (the severity of a sign is the care it needed).
+    kinds = [*rules.SIGN_KINDS, *[((label,), label) for label, emergency in ADVERSE_EFFECTS.values() if emergency]]
+    sign_kind = Case(*[When(Q(*[Q(text__startswith=p) for p in prefixes], _connector=Q.OR), then=Value(label))
+                       for prefixes, label in kinds], default=Value(rules.OTHER_SIGN), output_field=CharField())
+    signs: dict[str, dict[str, int]] = {}
+    for row in events.filter(kind=SessionEvent.Kind.OUTCOME).annotate(sign=sign_kind).values("sign", "code").annotate(
+            n=Count("id")):
+        signs.setdefault(row["sign"], {})[row["code"]] = row["n"]
+    signs_table = Table(["Emergency sign", *SessionEvent.Outcome.labels, "Total"])
+    for kind, by in sorted(signs.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        signs_table.rows.append([kind, *[by.get(code, 0) for code in SessionEvent.Outcome.values], sum(by.values())])
     # Two steps: the period's danger answers of the covered clients first (few, on the partial
     # index `answer_danger`), then only those with their session and first acknowledgement. In
     # one statement the planner walked every check-in of the practice by session (130 ms at
@@ -152,19 +179,21 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
     # number of queries would then depend on the data.
     answers = CheckInAnswer.objects.filter(pk__in=danger_ids or [0], checkin__session__practitioner__in=scope.practitioners
                                            ).annotate(first_ack=Subquery(first_ack)).values("submitted_at", "first_ack")
-    [(total, acknowledged, median_s, worst_s, late)] = _over(
+    [(total, acknowledged, median_s, worst_s, late, late_acknowledged)] = _over(
         answers, "SELECT count(*), count(q.first_ack), "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM q.first_ack - q.submitted_at)), "
         "max(extract(epoch FROM q.first_ack - q.submitted_at)), "
-        "count(*) FILTER (WHERE coalesce(q.first_ack, now()) > q.submitted_at + make_interval(hours => %s)) FROM {q} q",
-        escalate_hours)
+        "count(*) FILTER (WHERE coalesce(q.first_ack, now()) > q.submitted_at + make_interval(hours => %s)), "
+        "count(*) FILTER (WHERE q.first_ack > q.submitted_at + make_interval(hours => %s)) FROM {q} q",
+        escalate_hours, escalate_hours)
     return {
         "adverse": adverse_table, "adverse_total": sum(r[-1] for r in adverse_table.rows),
         "outcomes": [(label, outcomes.get(code, 0)) for code, label in SessionEvent.Outcome.choices],
+        "signs": signs_table,
         "danger": {"total": total, "acknowledged": acknowledged, "open": total - acknowledged,
                    "median_minutes": None if median_s is None else round(median_s / 60),
                    "worst_minutes": None if worst_s is None else round(worst_s / 60),
-                   "late": late, "escalate_hours": escalate_hours},
+                   "late": late, "late_acknowledged": late_acknowledged, "escalate_hours": escalate_hours},
     }
 
 
@@ -182,6 +211,9 @@ def dosing(scope: Scope) -> dict:
         per_session, "SELECT count(*), avg(q.total), percentile_cont(0.5) WITHIN GROUP (ORDER BY q.total), "
         "min(q.total), max(q.total), avg(q.total / q.mass), count(q.mass), count(*) FILTER (WHERE q.total / q.mass > %s), "
         "sum(q.boosters), count(*) FILTER (WHERE q.boosters > 0) FROM {q} q", rules.HIGH_DOSE_MG_PER_KG)
+    per_kg = dict(_over(per_session, "SELECT (SELECT count(*) FROM unnest(%s::numeric[]) AS lim "
+                                     "WHERE q.total / q.mass >= lim), count(*) FROM {q} q WHERE q.mass IS NOT NULL GROUP BY 1",
+                        [high for _, high in rules.PER_KG_BANDS if high]))
     # The band of each session: how many band limits its total reaches (0 = the first band).
     band_counts = dict(_over(per_session, "SELECT (SELECT count(*) FROM unnest(%s::numeric[]) AS lim WHERE q.total >= lim), "
                                           "count(*) FROM {q} q GROUP BY 1",
@@ -190,6 +222,7 @@ def dosing(scope: Scope) -> dict:
     return {"sessions": n, "mean": mean, "median": median, "low": low, "high": high,
             "mean_per_kg": mean_per_kg, "weighed": weighed, "above": above, "boosters": boosters or 0,
             "with_booster": with_booster, "bands": [(label, band_counts.get(i, 0)) for i, label in enumerate(labels)],
+            "per_kg_bands": [(label, per_kg.get(i, 0)) for i, label in enumerate(rules.per_kg_labels())],
             "high_dose_mg_per_kg": rules.HIGH_DOSE_MG_PER_KG}
 
 

@@ -50,6 +50,16 @@ def reports(request: HttpRequest) -> HttpResponse:
                 "adverse": bar_chart("Adverse effects logged, by effect", [
                     (row[0], row[-1]) for row in safety["adverse"].rows], "chart-adverse"),
                 "doses": bar_chart("Medicine sessions by total dose", dosing["bands"], "chart-doses"),
+                "per_kg": bar_chart("Medicine sessions by dose per kilogram", dosing["per_kg_bands"], "chart-per-kg"),
+                "signs": bar_chart("Emergency signs handled, by kind", [
+                    (row[0], row[-1]) for row in safety["signs"].rows], "chart-signs"),
+                "refusals": bar_chart("Red lines that refused a medicine session", activity["refusal_reasons"],
+                                      "chart-refusals"),
+                "avoid": bar_chart("Clients found not eligible, by rule", activity["avoid"], "chart-avoid"),
+                "danger": bar_chart("Danger answers to check-ins", [
+                    ("Acknowledged in time", safety["danger"]["acknowledged"] - safety["danger"]["late_acknowledged"]),
+                    ("Acknowledged late", safety["danger"]["late_acknowledged"]),
+                    ("Not acknowledged", safety["danger"]["open"])], "chart-danger") if safety["danger"]["total"] else "",
                 "alliance": _alliance_chart(outcomes["alliance"]),
                 "mood": bar_chart("Median mood (of 10) by day after the session", [
                     (row[0], float(row[2])) for row in outcomes["checkins"].rows if row[2] != ""], "chart-mood"),
