@@ -317,3 +317,21 @@ def test_mg_per_kg_uses_the_body_mass_in_force_on_the_session_day(world):
     medicine(world, world.client, world.therapist, doses=[("initial", "150")], days=-1)  # 1.50 mg/kg at 100 kg
     page = text_of(login(world.therapist).get(reverse("reports"), window()).content.decode())
     assert "average 1.75 mg/kg over 2 sessions" in page and "0 above 2 mg/kg" in page
+
+
+def test_more_than_three_practitioners_get_their_alliance_as_bars(world):
+    from practice.roles import Role
+    from sessions.surveys.models import SurveyRequest, SurveyResponse
+
+    now = timezone.now()
+    for i in range(4):
+        therapist = f.member(world.practice, Role.THERAPIST, full_name=f"Therapist {i}")
+        client = f.client(world.practice, therapist, full_name=f"Rated {i}")
+        request = SurveyRequest.objects.create(client=client, practitioner=therapist, slot="s", due_at=now, state="answered",
+                                               sent_at=now)
+        SurveyResponse.objects.create(request=request, client=client, practitioner=therapist, instrument_key="brwai",
+                                      instrument_version="1", definition={}, answers={}, total=60 + i,
+                                      subscales={"bond": 30, "tasks_goals": 30 + i}, mean=4, submitted_at=now)
+    page = login(world.admin).get(reverse("reports"), window()).content.decode()
+    chart = page.split('aria-labelledby="chart-alliance"', 1)[1].split("</svg>", 1)[0]
+    assert "over the period, by practitioner" in chart and ">Therapist 3</text>" in chart and ">63</text>" in chart

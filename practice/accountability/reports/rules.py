@@ -272,7 +272,9 @@ def export_rows(activity: dict, safety: dict, dosing: dict, outcomes: dict, thre
                  ("Outcomes", f"Check-ins, day {day}", "mood, lower quartile", of(r["q1"], r["n"])),
                  ("Outcomes", f"Check-ins, day {day}", "mood, upper quartile", of(r["q3"], r["n"])),
                  ("Outcomes", f"Check-ins, day {day}", "reporting worsening", count(r["worse"])),
-                 ("Outcomes", f"Check-ins, day {day}", "sleeping poorly", count(r["poor_sleep"]))]
+                 ("Outcomes", f"Check-ins, day {day}", "sleep poor", count(r["poor_sleep"])),
+                 ("Outcomes", f"Check-ins, day {day}", "sleep fair", count(r["fair_sleep"])),
+                 ("Outcomes", f"Check-ins, day {day}", "sleep good", count(r["good_sleep"]))]
     for m in outcomes["measures"]:
         rows += [("Outcomes", f"{m['title']}, change from intake", "clients", count(m["n"])),
                  ("Outcomes", f"{m['title']}, change from intake", "mean at intake", of(m["baseline"], m["n"])),

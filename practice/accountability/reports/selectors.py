@@ -233,14 +233,17 @@ def outcomes(scope: Scope, zone) -> dict:
     by_day = {r["checkin__day"]: r for r in answers.values("checkin__day").annotate(
         n=Count("id"), median=Percentile("mood", 0.5), q1=Percentile("mood", 0.25), q3=Percentile("mood", 0.75),
         worse=Count("id", filter=~Q(worsening=CheckInAnswer.Worsening.NONE)),
-        poor_sleep=Count("id", filter=Q(sleep="poor")))}
+        poor_sleep=Count("id", filter=Q(sleep="poor")), fair_sleep=Count("id", filter=Q(sleep="fair")),
+        good_sleep=Count("id", filter=Q(sleep="good")))}
+    # Sleep is answered poor / fair / good: its spread is the share of each.
     checkins = Table(["Day after the session", "Answers", "Mood, median (of 10)", "Mood, middle half",
-                      "Reporting worsening", "Sleeping poorly"])
+                      "Reporting worsening", "Sleep poor", "Sleep fair", "Sleep good"])
     for day in rules.CHECKIN_DAYS:
         r = by_day.get(day)
         if r:
             checkins.rows.append([f"Day {day}", r["n"], _num(r["median"]), f"{_num(r['q1'])} to {_num(r['q3'])}",
-                                  _share(r["worse"], r["n"]), _share(r["poor_sleep"], r["n"])])
+                                  _share(r["worse"], r["n"]), _share(r["poor_sleep"], r["n"]),
+                                  _share(r["fair_sleep"], r["n"]), _share(r["good_sleep"], r["n"])])
     responses = SurveyResponse.objects.filter(client__in=scope.clients, practitioner__in=scope.practitioners
                                               ).filter(scope.in_period("submitted_at"))
     alliance = list(responses.annotate(month=TruncMonth("submitted_at", tzinfo=zone)).values(

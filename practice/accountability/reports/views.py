@@ -115,13 +115,19 @@ def _csv(filename: str, rows) -> HttpResponse:
 
 
 def _alliance_chart(rows) -> str:
-    """Mean BR-WAI total by month, a line per practitioner (at most three: the chart's distinct
-    line styles; the table beside it has every row)."""
+    """Mean BR-WAI total by month, a line per practitioner; with more than three practitioners
+    (the chart's distinct line styles) each one's mean over the period as bars instead. The
+    table beside it has every row."""
     series: dict[str, list] = {}
+    weights: dict[str, list] = {}
     for r in rows:
         name = r["practitioner__user__full_name"] or r["practitioner__user__email"]
         series.setdefault(name, []).append((r["month"].date(), round(float(r["mean_total"]), 1)))
-    if not series or len(series) > 3:
+        weights.setdefault(name, []).append((float(r["mean_total"]), r["n"]))
+    if not series:
         return ""
+    if len(series) > 3:
+        means = [(name, round(sum(m * n for m, n in w) / sum(n for _, n in w), 1)) for name, w in weights.items()]
+        return bar_chart("Mean alliance (BR-WAI total) over the period, by practitioner", means, "chart-alliance")
     return line_chart(Chart("Mean alliance (BR-WAI total) by month", [Series(n, p) for n, p in series.items()], 16, 80,
                             [(16, "16"), (48, "48"), (80, "80")]), "chart-alliance")
