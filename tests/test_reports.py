@@ -137,7 +137,7 @@ def test_the_supervisor_reads_each_section_of_their_supervisees_figures(seeded):
     assert "0 acknowledged later than the practice's 4 hours" in page
     # 180 mg and 100 mg for a client of 60 kg: 3.00 and 1.67 mg/kg, one above 2 mg/kg; one booster.
     assert "average 140.0 mg , median 140.0 mg , from 100.0 to 180.0 mg" in page
-    assert "average 2.33 mg/kg" in page and "1 above 2 mg/kg" in page and "1 booster given, in 1 session" in page
+    assert "average 2.33 mg/kg" in page and "1 (50%) above 2 mg/kg" in page and "1 booster given, in 1 session" in page
     assert "160 mg or more 1" in page and "100-119 mg 1" in page
     assert "1.5 to under 2 mg/kg 1" in page and "3 mg/kg or more 1" in page  # 1.67 and 3.00 mg/kg
     assert "Day 1 1 3 3 to 3 1 (100%) 1 (100%)" in page
@@ -316,7 +316,7 @@ def test_mg_per_kg_uses_the_body_mass_in_force_on_the_session_day(world):
                                  body_mass_kg=Decimal("100"))  # weighed again after that session
     medicine(world, world.client, world.therapist, doses=[("initial", "150")], days=-1)  # 1.50 mg/kg at 100 kg
     page = text_of(login(world.therapist).get(reverse("reports"), window()).content.decode())
-    assert "average 1.75 mg/kg over 2 sessions" in page and "0 above 2 mg/kg" in page
+    assert "average 1.75 mg/kg over 2 sessions" in page and "0 (0%) above 2 mg/kg" in page
 
 
 def test_more_than_three_practitioners_get_their_alliance_as_bars(world):

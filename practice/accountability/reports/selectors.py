@@ -221,6 +221,7 @@ def dosing(scope: Scope) -> dict:
     labels = rules.band_labels()
     return {"sessions": n, "mean": mean, "median": median, "low": low, "high": high,
             "mean_per_kg": mean_per_kg, "weighed": weighed, "above": above, "boosters": boosters or 0,
+            "above_share": round(100 * above / weighed) if weighed else 0,
             "with_booster": with_booster, "bands": [(label, band_counts.get(i, 0)) for i, label in enumerate(labels)],
             "per_kg_bands": [(label, per_kg.get(i, 0)) for i, label in enumerate(rules.per_kg_labels())],
             "high_dose_mg_per_kg": rules.HIGH_DOSE_MG_PER_KG}

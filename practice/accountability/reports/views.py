@@ -56,6 +56,9 @@ def reports(request: HttpRequest) -> HttpResponse:
                 "refusals": bar_chart("Red lines that refused a medicine session", activity["refusal_reasons"],
                                       "chart-refusals"),
                 "avoid": bar_chart("Clients found not eligible, by rule", activity["avoid"], "chart-avoid"),
+                "cautions": bar_chart("Cautions acknowledged, by caution", activity["cautions"], "chart-cautions"),
+                "overrides": bar_chart("Checklist lines passed with a rationale", activity["overrides"],
+                                       "chart-overrides"),
                 "danger": bar_chart("Danger answers to check-ins", [
                     ("Acknowledged in time", safety["danger"]["acknowledged"] - safety["danger"]["late_acknowledged"]),
                     ("Acknowledged late", safety["danger"]["late_acknowledged"]),
