@@ -219,3 +219,15 @@ def test_the_report_never_leaves_a_lone_small_cell_to_be_worked_out(world):
     assert got[(veteran, "Prefer not to say")] == "12" and got[(veteran, "Not answered")] == "11"
     # Race (several answers each) is not a split of the total: its cells stand as they are.
     assert got[("Race (choose all that apply)", "Not answered")] == "37"
+
+
+def test_the_oregon_report_has_exactly_the_fields_the_rules_list():
+    """ORS 475A.372 / OAR 333-333-4910, as issue 20 lists them: no more, no fewer."""
+    oregon = programs.current("oregon")
+    assert [a["key"] for a in oregon["activity"]] == [
+        "clients_served", "individual_sessions", "group_sessions", "denied", "denied_reasons", "adverse_reactions",
+        "average_sessions_per_client", "average_dose_mg"]
+    assert [i["key"] for i in oregon["items"]] == [
+        "race", "ethnicity", "spoken_language", "written_language", "disability", "sexual_orientation",
+        "gender_identity", "income", "county", "veteran", "reasons"]  # age comes from the intake
+    assert len([o for o in next(i for i in oregon["items"] if i["key"] == "county")["options"]]) == 36 + 2
