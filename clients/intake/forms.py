@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from practice.timezones import time_zone_choices
+from practice.timezones import TimeZoneField
 
 LB_PER_KG = Decimal("2.20462")
 
@@ -26,8 +26,7 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False, label="Phone number")
     contact_email = forms.EmailField(required=False, label="Contact email", max_length=254)
     address = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Your time zone",
-                                  help_text="Appointments and check-ins are timed in this zone.")
+    time_zone = TimeZoneField(label="Your time zone", help_text="Appointments and check-ins are timed in this zone.")
     emergency_contact_name = forms.CharField(max_length=200, label="Emergency contact: name")
     emergency_contact_relation = forms.CharField(max_length=100, required=False, label="Emergency contact: relation to you")
     emergency_contact_phone = forms.CharField(max_length=40, label="Emergency contact: phone")

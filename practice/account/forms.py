@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from practice.timezones import time_zone_choices
+from practice.timezones import TimeZoneField
 
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=200, label="Your full name")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices,
-                                  help_text="Every date and time in the app is shown to you in this zone.")
+    time_zone = TimeZoneField(label="Your time zone",
+                              help_text="Every date and time in the app is shown to you in this zone.")
 
 
 class CredentialsForm(forms.Form):

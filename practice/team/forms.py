@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 
 from practice.roles import Role
 from practice.tenancy.models import REMINDER_LEADS, PractitionerProfile, User
-from practice.timezones import time_zone_choices
+from practice.timezones import TimeZoneField
 from practice.timing import TIMING
 
 
@@ -28,8 +28,7 @@ class ClientInvitationForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=200, label="Your full name")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices,
-                                  help_text="Appointment times are shown to you in this zone.")
+    time_zone = TimeZoneField(label="Your time zone", help_text="Appointment times are shown to you in this zone.")
     password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text="At least 12 characters; not a common password.")
     password2 = forms.CharField(label="Repeat the password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
