@@ -18,7 +18,6 @@ from practice import delivery
 from practice.models import SupervisionLink
 from practice.tasking import publish
 from practice.timing import TIMING
-from screening.policy import DEFAULT_POLICY
 from screening.services import practice_policy
 from sessions.checkins import emails
 from sessions.checkins.models import CheckIn, CheckInAnswer, CheckInEscalation
@@ -113,29 +112,35 @@ def mark_missed() -> int:
 
 
 def escalate_unacknowledged() -> int:
-    """Tell the supervisors about danger answers nobody acknowledged within the practice's time
-    (policy `danger_escalate_hours`, default 4; a practice may only shorten it), once each."""
+    """Tell the supervisors about danger check-in answers nobody acknowledged in time, once each."""
     # Few rows: danger answers that nobody has acknowledged or escalated yet.
     open_ = CheckInAnswer.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True
                                          ).select_related("checkin__client__practice")
-    policies = {}
+    return escalate_overdue(open_, lambda answer: answer.checkin.client,
+                            lambda answer: CheckInEscalation.objects.get_or_create(answer=answer)[1], "check-in answer")
+
+
+def escalate_overdue(open_answers, client_of, escalate, what: str) -> int:
+    """The escalation of danger answers (check-ins, questionnaires): each of `open_answers` older
+    than the practice's `danger_escalate_hours` (default 4; a practice may only shorten it) is
+    marked by `escalate(answer)` (True when it was not already) and its client's supervisors get
+    one email saying a `what` needs attention. Returns how many were escalated."""
+    policies: dict = {}
     count = 0
-    for answer in open_:
-        practice_id = answer.checkin.client.practice_id
-        if practice_id not in policies:
-            policies[practice_id] = practice_policy(practice_id)
-        hours = min(policies[practice_id].danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
+    for answer in open_answers:
+        client = client_of(answer)
+        if client.practice_id not in policies:
+            policies[client.practice_id] = practice_policy(client.practice_id)
+        hours = policies[client.practice_id].danger_escalate_hours
         if answer.submitted_at > timezone.now() - timedelta(hours=hours):
             continue
         with transaction.atomic():
-            _, created = CheckInEscalation.objects.get_or_create(answer=answer)
-            if not created:
+            if not escalate(answer):
                 continue
-            client = answer.checkin.client
             therapists = CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).values("therapist")
             supervisors = {link.supervisor.user for link in SupervisionLink.objects.filter(
                 therapist__in=therapists, ended_at__isnull=True).select_related("supervisor__user")}
             for user in supervisors:
-                emails.escalation(user, client, hours=hours).send()
+                emails.escalation(user, client, hours=hours, what=what).send()
             count += 1
     return count

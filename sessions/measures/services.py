@@ -3,19 +3,13 @@ to the therapists at once), acknowledgements, and escalation to supervisors."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from clients.caseload.models import CaseloadAssignment, Client
+from clients.caseload.models import Client
 from clients.caseload.tasks import notify_attention
-from practice.models import SupervisionLink
 from practice.tasking import publish
-from screening.policy import DEFAULT_POLICY
-from screening.services import practice_policy
-from sessions.checkins import emails as checkin_emails
+from sessions.checkins.services import escalate_overdue
 from sessions.measures.models import MeasureAcknowledgement, MeasureEscalation, MeasureResponse, MeasureSchedule
 from sessions.measures.selectors import due_for
 from sessions.surveys import instruments
@@ -47,29 +41,13 @@ def acknowledge(*, response: MeasureResponse, by, note: str) -> MeasureAcknowled
 
 
 def escalate_unacknowledged() -> int:
-    """Tell the supervisors about danger answers nobody acknowledged within the practice's time
-    (the check-ins' policy `danger_escalate_hours`), once each."""
-    count = 0
-    policies: dict = {}
-    for response in MeasureResponse.objects.filter(danger=True, acknowledgements__isnull=True,
-                                                   escalation__isnull=True).select_related("client__practice"):
-        practice_id = response.client.practice_id
-        if practice_id not in policies:
-            policies[practice_id] = practice_policy(practice_id)
-        hours = min(policies[practice_id].danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
-        if response.submitted_at > timezone.now() - timedelta(hours=hours):
-            continue
-        with transaction.atomic():
-            _, created = MeasureEscalation.objects.get_or_create(response=response)
-            if not created:
-                continue
-            therapists = CaseloadAssignment.objects.filter(client=response.client, ended_at__isnull=True).values("therapist")
-            supervisors = {link.supervisor.user for link in SupervisionLink.objects.filter(
-                therapist__in=therapists, ended_at__isnull=True).select_related("supervisor__user")}
-            for user in supervisors:
-                checkin_emails.escalation(user, response.client, hours=hours, what="questionnaire answer").send()
-            count += 1
-    return count
+    """Tell the supervisors about danger questionnaire answers nobody acknowledged in time, once
+    each: the check-ins' escalation, with the same policy."""
+    open_ = MeasureResponse.objects.filter(danger=True, acknowledgements__isnull=True, escalation__isnull=True
+                                           ).select_related("client__practice")
+    return escalate_overdue(open_, lambda response: response.client,
+                            lambda response: MeasureEscalation.objects.get_or_create(response=response)[1],
+                            "questionnaire answer")
 
 
 def schedule_save(*, by, at_intake: bool, before_medicine: bool, first_follow_up_weeks: int,
