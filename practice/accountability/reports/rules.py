@@ -8,8 +8,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 MAX_DAYS = 731  # two years: longer ranges mix policies and practitioners beyond comparison
-CHECKIN_DAYS = (1, 3, 7, 14, 28)  # the default check-in days after a medicine session [domain guide §9]
-HIGH_DOSE_MG_PER_KG = 2  # above this a dose is "high" [Dosing]
 DOSE_BANDS = ((0, 80), (80, 100), (100, 120), (120, 140), (140, 160), (160, None))
 
 

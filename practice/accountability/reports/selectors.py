@@ -28,15 +28,23 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
 
+from clients.caseload.models import Client
+from clients.demographics.models import DemographicAnswers
 from clients.intake.models import IntakeVersion
 from practice.accountability.reports import rules
+from practice.models import Membership
+from practice.roles import Role
+from practice.timing import TIMING
 from screening.models import CautionAcknowledgement, ScreeningReview
 from screening.rules import ALWAYS_AVOID
 from sessions.checkins.models import CheckInAcknowledgement, CheckInAnswer
 from sessions.livelog.models import DoseGiven, SessionEvent
 from sessions.livelog.rules import ADVERSE_EFFECTS
+from sessions.measures.models import MeasureResponse
+from sessions.measures.rules import INSTRUMENTS
 from sessions.readiness.models import GateCheck, GateRefusal
 from sessions.scheduling.models import Kind, Status, TherapySession
+from sessions.surveys import instruments
 from sessions.surveys.models import RuptureAlert, SurveyResponse
 
 
@@ -84,9 +92,7 @@ def _over(queryset, template: str, *before, after=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def activity(scope: Scope, screened_clients: QuerySet | None = None) -> dict:
-    """`screened_clients`: whose screenings count (default: the covered clients on the chosen
-    practitioners' caseloads, as screening has no practitioner of its own)."""
+def activity(scope: Scope) -> dict:
     sessions = scope.sessions().filter(scope.in_period("scheduled_start"))
     counts = {(r["kind"], r["status"]): r["n"] for r in sessions.values("kind", "status").annotate(n=Count("id"))}
     served = sessions.filter(status=Status.COMPLETED).aggregate(n=Count("client", distinct=True))["n"]
@@ -104,30 +110,43 @@ def activity(scope: Scope, screened_clients: QuerySet | None = None) -> dict:
     cautions = CautionAcknowledgement.objects.filter(acknowledged_by__in=scope.practitioners, client__in=scope.clients
                                                      ).filter(scope.in_period("acknowledged_at"))
     caution_rows = _over(cautions.values("flag_key"), "SELECT split_part(c.flag_key, ':', 1), count(*) FROM {q} c GROUP BY 1")
-    screened = ScreeningReview.objects.filter(
-        client__in=_clients_of(scope) if screened_clients is None else screened_clients).filter(scope.in_period("created_at"))
-    flagged = screened.values("client_id", "flags")
-    avoid_rows = _over(flagged, "SELECT e->>'code', count(DISTINCT r.client_id) FROM {q} r, jsonb_array_elements(r.flags) e "
-                       "WHERE e->>'tier' = %s GROUP BY 1", after=[ALWAYS_AVOID])
-    [(not_eligible,)] = _over(flagged, "SELECT count(DISTINCT r.client_id) FROM {q} r WHERE EXISTS (SELECT 1 FROM "
-                              "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])
-    refusals = GateRefusal.objects.filter(by__in=scope.practitioners, client__in=scope.clients).filter(
-        scope.in_period("at"))
-    refused = refusals.aggregate(n=Count("id"), clients=Count("client", distinct=True))
-    refusal_rows: dict[str, int] = {}
-    for code, n in _over(refusals.values("codes"), "SELECT c, count(*) FROM {q} r, jsonb_array_elements_text(r.codes) c "
-                                                   "GROUP BY 1"):
-        name = rules.refusal_label(code)
-        refusal_rows[name] = refusal_rows.get(name, 0) + n
+    # Screening has no practitioner of its own: the covered clients on the chosen caseloads.
+    avoid, not_eligible = screened_out(scope, _clients_of(scope))
+    refused = refusals(scope)
     return {
-        "served": served, "by_kind": by_kind, "medicine": medicine, "not_eligible": not_eligible,
-        "refused": refused["n"], "refused_clients": refused["clients"],
-        "refusal_reasons": sorted(refusal_rows.items(), key=lambda kv: (-kv[1], kv[0])),
+        "served": served, "by_kind": by_kind, "medicine": medicine, "not_eligible": len(not_eligible),
+        "refused": refused["n"], "refused_clients": len(refused["clients"]), "refusal_reasons": refused["reasons"],
         "overrides": _labelled(override_rows, rules.GATE_LINE_LABELS, "Another checklist line"),
         "override_total": overrides.count(),
         "cautions": _labelled(caution_rows, rules.CAUTION_LABELS, "Another caution"),
-        "avoid": _labelled(avoid_rows, rules.ALWAYS_AVOID_LABELS, "Another always-avoid rule"),
+        "avoid": avoid,
     }
+
+
+def screened_out(scope: Scope, clients: QuerySet) -> tuple[list[tuple[str, int]], set]:
+    """([(always-avoid rule, clients)], the ids of the clients it applied to) over the screenings
+    of `clients` in the period: the clients found not eligible, and why."""
+    flagged = ScreeningReview.objects.filter(client__in=clients).filter(scope.in_period("created_at")).values(
+        "client_id", "flags")
+    avoid_rows = _over(flagged, "SELECT e->>'code', count(DISTINCT r.client_id) FROM {q} r, jsonb_array_elements(r.flags) e "
+                       "WHERE e->>'tier' = %s GROUP BY 1", after=[ALWAYS_AVOID])
+    ids = {row[0] for row in _over(flagged, "SELECT DISTINCT r.client_id FROM {q} r WHERE EXISTS (SELECT 1 FROM "
+                                            "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])}
+    return _labelled(avoid_rows, rules.ALWAYS_AVOID_LABELS, "Another always-avoid rule"), ids
+
+
+def refusals(scope: Scope) -> dict:
+    """The readiness checklist's refusals in the period: how many, of which clients, and the
+    red lines that stood (a refusal may have several)."""
+    found = GateRefusal.objects.filter(by__in=scope.practitioners, client__in=scope.clients).filter(scope.in_period("at"))
+    clients = list(found.values_list("client_id", flat=True))  # one per refusal: few
+    reasons: dict[str, int] = {}
+    for code, n in _over(found.values("codes"), "SELECT c, count(*) FROM {q} r, jsonb_array_elements_text(r.codes) c "
+                                                "GROUP BY 1"):
+        name = rules.refusal_label(code)
+        reasons[name] = reasons.get(name, 0) + n
+    return {"n": len(clients), "clients": set(clients),
+            "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
 def _clients_of(scope: Scope) -> QuerySet:
@@ -197,7 +216,8 @@ def safety(scope: Scope, escalate_hours: int) -> dict:
     }
 
 
-def dosing(scope: Scope) -> dict:
+def dosing(scope: Scope, policy) -> dict:
+    """`policy`: the practice's, for where a dose counts as high (mg/kg)."""
     medicine = scope.sessions().filter(kind=Kind.MEDICINE, status=Status.COMPLETED).filter(
         scope.in_period("scheduled_start"))
     # The body mass in force on the session day: the newest intake submitted before it.
@@ -210,7 +230,7 @@ def dosing(scope: Scope) -> dict:
     [(n, mean, median, low, high, mean_per_kg, weighed, above, boosters, with_booster)] = _over(
         per_session, "SELECT count(*), avg(q.total), percentile_cont(0.5) WITHIN GROUP (ORDER BY q.total), "
         "min(q.total), max(q.total), avg(q.total / q.mass), count(q.mass), count(*) FILTER (WHERE q.total / q.mass > %s), "
-        "sum(q.boosters), count(*) FILTER (WHERE q.boosters > 0) FROM {q} q", rules.HIGH_DOSE_MG_PER_KG)
+        "sum(q.boosters), count(*) FILTER (WHERE q.boosters > 0) FROM {q} q", policy.high_dose_mg_per_kg)
     per_kg = dict(_over(per_session, "SELECT (SELECT count(*) FROM unnest(%s::numeric[]) AS lim "
                                      "WHERE q.total / q.mass >= lim), count(*) FROM {q} q WHERE q.mass IS NOT NULL GROUP BY 1",
                         [high for _, high in rules.PER_KG_BANDS if high]))
@@ -224,13 +244,13 @@ def dosing(scope: Scope) -> dict:
             "above_share": round(100 * above / weighed) if weighed else 0,
             "with_booster": with_booster, "bands": [(label, band_counts.get(i, 0)) for i, label in enumerate(labels)],
             "per_kg_bands": [(label, per_kg.get(i, 0)) for i, label in enumerate(rules.per_kg_labels())],
-            "high_dose_mg_per_kg": rules.HIGH_DOSE_MG_PER_KG}
+            "high_dose_mg_per_kg": policy.high_dose_mg_per_kg}
 
 
 def outcomes(scope: Scope, zone) -> dict:
     answers = CheckInAnswer.objects.filter(checkin__client__in=scope.clients,
                                            checkin__session__practitioner__in=scope.practitioners,
-                                           checkin__day__in=rules.CHECKIN_DAYS).filter(scope.in_period("submitted_at"))
+                                           checkin__day__in=TIMING.checkin_days).filter(scope.in_period("submitted_at"))
     by_day = {r["checkin__day"]: r for r in answers.values("checkin__day").annotate(
         n=Count("id"), median=Percentile("mood", 0.5), q1=Percentile("mood", 0.25), q3=Percentile("mood", 0.75),
         worse=Count("id", filter=~Q(worsening=CheckInAnswer.Worsening.NONE)),
@@ -239,7 +259,7 @@ def outcomes(scope: Scope, zone) -> dict:
     # Sleep is answered poor / fair / good: its spread is the share of each.
     checkins = Table(["Day after the session", "Answers", "Mood, median (of 10)", "Mood, middle half",
                       "Reporting worsening", "Sleep poor", "Sleep fair", "Sleep good"])
-    for day in rules.CHECKIN_DAYS:
+    for day in TIMING.checkin_days:
         r = by_day.get(day)
         if r:
             checkins.rows.append([f"Day {day}", r["n"], _num(r["median"]), f"{_num(r['q1'])} to {_num(r['q3'])}",
@@ -257,7 +277,7 @@ def outcomes(scope: Scope, zone) -> dict:
                 for r in RuptureAlert.objects.filter(response__in=responses).values(
                     "response__practitioner__user__full_name", "response__practitioner__user__email").annotate(
                     n=Count("id")).order_by("-n", "response__practitioner__user__full_name")]
-    return {"checkins": checkins, "by_day": [(day, by_day[day]) for day in rules.CHECKIN_DAYS if day in by_day],
+    return {"checkins": checkins, "by_day": [(day, by_day[day]) for day in TIMING.checkin_days if day in by_day],
             "alliance": alliance, "ruptures": ruptures, "measures": measure_change(scope)}
 
 
@@ -265,9 +285,6 @@ def measure_change(scope: Scope) -> list[dict]:
     """Per symptom measure: clients whose latest answer in the period follows an intake answer
     (their baseline), with the mean baseline, mean latest and mean change (negative: fewer
     symptoms). Screening-like: the clients on the chosen practitioners' caseloads."""
-    from sessions.measures.models import MeasureResponse
-    from sessions.surveys import instruments
-
     baseline = MeasureResponse.objects.filter(client=OuterRef("client"), instrument_key=OuterRef("instrument_key"),
                                               slot="intake").values("total")[:1]
     latest = (MeasureResponse.objects.filter(client__in=_clients_of(scope)).exclude(slot="intake")
@@ -278,7 +295,7 @@ def measure_change(scope: Scope) -> list[dict]:
                          "count(*) FILTER (WHERE q.total < q.baseline) FROM {q} q WHERE q.baseline IS NOT NULL GROUP BY 1")
     found = {key: (n, base, now, change, fewer) for key, n, base, now, change, fewer in rows}
     out = []
-    for key in ("phq9", "gad7", "pcl5"):
+    for key in INSTRUMENTS:
         if key in found:
             n, base, now, change, fewer = found[key]
             out.append({"title": instruments.load(key).short_title, "n": n, "baseline": base, "latest": now,
@@ -302,14 +319,12 @@ class StateRow:
     value: str  # already suppressed: what the report and the CSV show
 
 
-def state_report(practice_id, definition: dict, period: rules.Period, zone, threshold: int) -> list[StateRow]:
+def state_report(practice_id, definition: dict, period: rules.Period, zone, policy) -> list[StateRow]:
     """The program's quarterly aggregates over the practice's clients who did not opt out, each
-    count below `threshold` shown as "fewer than", no average of a smaller group. No names,
-    ids or free text: only the definition's words, the rules' words and numbers."""
-    from clients.caseload.models import Client
-    from clients.demographics.models import DemographicAnswers
-    from practice.models import Membership
-    from practice.roles import Role
+    count below the policy's `small_cell_threshold` shown as "fewer than", no average of a
+    smaller group. No names, ids or free text: only the definition's words, the rules' words
+    and numbers."""
+    threshold = policy.small_cell_threshold
 
     start, end = period.bounds(zone)
     latest = (DemographicAnswers.objects.filter(client__practice_id=practice_id, program=definition["key"])
@@ -323,15 +338,11 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
     medicine = completed.filter(kind=Kind.MEDICINE)
     sessions_n, medicine_clients = (lambda r: (r["n"], r["clients"]))(
         medicine.aggregate(n=Count("id"), clients=Count("client", distinct=True)))
-    activity_data = activity(scope, screened_clients=included)
     # Denied: found not eligible at screening, or refused by the readiness checklist (distinct people).
-    screened_out = ScreeningReview.objects.filter(client__in=included).filter(scope.in_period("created_at"))
-    denied = {row[0] for row in _over(screened_out.values("client_id", "flags"),
-                                      "SELECT DISTINCT r.client_id FROM {q} r WHERE EXISTS (SELECT 1 FROM "
-                                      "jsonb_array_elements(r.flags) e WHERE e->>'tier' = %s)", after=[ALWAYS_AVOID])}
-    denied |= set(GateRefusal.objects.filter(client__in=included).filter(scope.in_period("at"))
-                  .values_list("client_id", flat=True).distinct())
-    dosing_data = dosing(scope)
+    avoid, not_eligible = screened_out(scope, included)
+    refused = refusals(scope)
+    denied = not_eligible | refused["clients"]
+    dosing_data = dosing(scope, policy)
     severity = {r["severity"]: r["n"] for r in SessionEvent.objects.filter(
         session__in=scope.sessions(), kind=SessionEvent.Kind.ADVERSE).filter(scope.in_period("at"))
         .values("severity").annotate(n=Count("id"))}
@@ -350,7 +361,7 @@ def state_report(practice_id, definition: dict, period: rules.Period, zone, thre
             rows.append(StateRow("Activity", label, "", show(len(denied))))
         elif key == "denied_reasons":
             reasons: dict[str, int] = {}
-            for reason, n in [*activity_data["avoid"], *activity_data["refusal_reasons"]]:
+            for reason, n in [*avoid, *refused["reasons"]]:
                 reasons[reason] = reasons.get(reason, 0) + n
             rows += [StateRow("Activity", label, reason, show(n)) for reason, n in sorted(reasons.items())]
         elif key == "adverse_reactions":

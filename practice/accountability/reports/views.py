@@ -20,7 +20,6 @@ from practice.audit.context import log_access
 from practice.audit.models import AccessEvent
 from practice.charts import Chart, Series, bar_chart, line_chart
 from practice.roles import Role
-from screening.policy import DEFAULT_POLICY
 from screening.services import practice_policy
 from sessions.scheduling.models import Status
 
@@ -38,9 +37,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         start, end = period.bounds(zone)
         scope = selectors.Scope(clients, practitioners.filter(pk=chosen.pk) if chosen else practitioners, start, end)
         policy = practice_policy(request.membership.practice_id)
-        hours = min(policy.danger_escalate_hours, DEFAULT_POLICY.danger_escalate_hours)
-        activity, safety = selectors.activity(scope), selectors.safety(scope, hours)
-        dosing, outcomes = selectors.dosing(scope), selectors.outcomes(scope, zone)
+        activity, safety = selectors.activity(scope), selectors.safety(scope, policy.danger_escalate_hours)
+        dosing, outcomes = selectors.dosing(scope, policy), selectors.outcomes(scope, zone)
         context.update({
             "period": period, "chosen": chosen, "activity": activity, "safety": safety, "dosing": dosing,
             "outcomes": outcomes,
@@ -68,8 +66,8 @@ def reports(request: HttpRequest) -> HttpResponse:
                     (row[0], float(row[2])) for row in outcomes["checkins"].rows if row[2] != ""], "chart-mood"),
             },
         })
-        threshold = max(policy.small_cell_threshold, DEFAULT_POLICY.small_cell_threshold)
-        context["threshold"] = threshold
+        # A practice's policy is never looser than the default (screening.policy.Policy.tighten).
+        threshold = context["threshold"] = policy.small_cell_threshold
         if request.GET.get("format") == "csv":
             log_access(request, request.membership, [], AccessEvent.Kind.EXPORT, view="reports",
                        path=request.get_full_path())
@@ -94,8 +92,8 @@ def state_report(request: HttpRequest) -> HttpResponse:
         return render(request, "practice/state_report.html", {"form": form}, status=400)
     definition = programs.current(form.cleaned_data["program"])
     period = rules.quarter_from(form.cleaned_data["quarter"])
-    threshold = max(practice_policy(practice.pk).small_cell_threshold, DEFAULT_POLICY.small_cell_threshold)
-    rows = selectors.state_report(practice.pk, definition, period, zone, threshold)
+    policy = practice_policy(practice.pk)
+    rows = selectors.state_report(practice.pk, definition, period, zone, policy)
     if request.GET.get("format") == "csv":
         log_access(request, request.membership, [], AccessEvent.Kind.EXPORT, view="state_report",
                    path=request.get_full_path())
@@ -103,7 +101,7 @@ def state_report(request: HttpRequest) -> HttpResponse:
                     [(r.section, r.measure, r.category, r.value) for r in rows])
     log_access(request, request.membership, [], AccessEvent.Kind.REPORT, view="state_report", path=request.get_full_path())
     return render(request, "practice/state_report.html", {
-        "form": form, "definition": definition, "period": period, "rows": rows, "threshold": threshold,
+        "form": form, "definition": definition, "period": period, "rows": rows, "threshold": policy.small_cell_threshold,
         "due": period.end + timedelta(days=definition["due_days_after_quarter"]),
         "csv_query": f"program={definition['key']}&quarter={rules.quarter_key(period)}&format=csv"})
 
