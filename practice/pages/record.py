@@ -12,7 +12,7 @@ from clients.caseload.rules import Suggestion, suggest_stage
 from clients.intake.models import IntakeVersion
 from screening.facts import NOT_READ, latest_submitted
 from sessions.checkins.models import CheckIn, CheckInAnswer
-from sessions.measures.models import MeasureResponse
+from sessions.measures.selectors import open_danger
 from sessions.scheduling.models import Kind, Status, TherapySession
 from sessions.surveys.models import RuptureAlert
 
@@ -42,7 +42,7 @@ def summary(client, screening, sessions: list, review, intake=NOT_READ) -> Summa
     danger = CheckInAnswer.objects.filter(checkin__client=client, danger=True, acknowledgements__isnull=True).count()
     if danger:
         alerts.append((f"{danger} danger answer{'s' if danger > 1 else ''} in check-ins to acknowledge", "checkins-h"))
-    measures = MeasureResponse.objects.filter(client=client, danger=True, acknowledgements__isnull=True).count()
+    measures = open_danger([client]).count()
     if measures:
         alerts.append((f"{measures} questionnaire answer{'s' if measures > 1 else ''} about thoughts of self-harm "
                        "to acknowledge", "measures-h"))

@@ -19,7 +19,7 @@ from clients.caseload.forms import StageForm
 from clients.caseload.services import client_set_stage
 from clients.consent import selectors as consent_selectors
 from clients.demographics import programs
-from clients.demographics.models import DemographicAnswers
+from clients.demographics.selectors import latest_by_program
 from clients.invitations.services import InvitationError, invitation_create, invitation_send
 from clients.portal.rules import Waiting, next_steps
 from practice import mfa
@@ -212,8 +212,7 @@ def portal(request: HttpRequest) -> HttpResponse:
                       if s.kind == "medicine"))
     steps = next_steps(stage=client.stage, has_upcoming=bool(upcoming), has_mfa=has_mfa, waiting=waiting,
                        just_had_medicine_session=any(s.status == "completed" for s in near))
-    saved = {a.program: a for a in DemographicAnswers.objects.filter(client=client).order_by("program", "-number")
-             .distinct("program")}  # the newest answers per state program, one query
+    saved = latest_by_program(client)
     reporting = [{"key": d["key"], "title": d["title"], "saved": saved.get(d["key"])} for d in programs.programs()]
     measures_due = [(measure_load(key), slot) for key, slot in due_for(client)]
     return render(request, "clients/portal.html", {

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clients.intake.models import IntakeVersion
+from practice.charts import Chart, Series, line_chart
 from sessions.measures import rules
 from sessions.measures.models import MeasureResponse, MeasureSchedule
 from sessions.scheduling.models import Kind, TherapySession
@@ -33,7 +34,7 @@ def due_for(client) -> list[tuple[str, rules.Slot]]:
     return rules.due(slots_for(client), answered, timezone.now())
 
 
-def open_danger(clients: QuerySet) -> QuerySet[MeasureResponse]:
+def open_danger(clients) -> QuerySet[MeasureResponse]:
     """Danger answers of these clients nobody has acknowledged yet."""
     return MeasureResponse.objects.filter(danger=True, acknowledgements__isnull=True, client__in=clients)
 
@@ -45,10 +46,6 @@ def for_record(client) -> list[MeasureResponse]:
 
 def charts(responses: list[MeasureResponse]) -> list:
     """A line chart of each measure's totals over time (each on its own scale), oldest first."""
-    from django.utils.timezone import localdate
-
-    from practice.charts import Chart, Series, line_chart
-
     out = []
     for key in rules.INSTRUMENTS:
         mine = sorted((r for r in responses if r.instrument_key == key), key=lambda r: r.submitted_at)
@@ -58,6 +55,6 @@ def charts(responses: list[MeasureResponse]) -> list:
         top = max(o["value"] for o in definition["options"]) * len(definition["items"])
         title = definition.get("short_title", key)
         ticks = [(b["from"], str(b["from"])) for b in definition.get("bands", [])] + [(top, str(top))]
-        out.append(line_chart(Chart(title, [Series(title, [(localdate(r.submitted_at), r.total) for r in mine])],
+        out.append(line_chart(Chart(title, [Series(title, [(timezone.localdate(r.submitted_at), r.total) for r in mine])],
                                     0, top, ticks), f"measure-{key}"))
     return out
